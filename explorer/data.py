@@ -1,0 +1,489 @@
+"""Load and validate the 2019 dataset in ``data/``.
+
+Every problem is reported as one :class:`DataError` naming the file, the line, the
+column and the offending value, so a corrupted file never surfaces as a traceback.
+
+>>> from explorer.data import load_dataset
+>>> ds = load_dataset()
+>>> len(ds.authorities), len(ds.forces)
+(22, 4)
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+from explorer.model import (
+    STATUSES,
+    WALES_SCOPE,
+    WELSH_CODES,
+    Arrangement,
+    Authority,
+    Dataset,
+    Event,
+    Force,
+    Hub,
+    Item,
+    Position,
+    Section,
+)
+
+#: The folder holding the committed dataset.
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+#: Largest file the loader will read (the real files are a few KB).
+MAX_FILE_BYTES = 1_000_000
+
+
+class DataError(ValueError):
+    """One problem in one data file, with enough detail to find and fix it."""
+
+    def __init__(
+        self,
+        file: str,
+        problem: str,
+        *,
+        line: int | None = None,
+        column: str | None = None,
+        value: str | None = None,
+    ) -> None:
+        self.file = file
+        self.line = line
+        self.column = column
+        self.value = value
+        self.problem = problem
+        where = [file]
+        if line is not None:
+            where.append(f"line {line}")
+        if column is not None:
+            where.append(f"column '{column}'")
+        text = ", ".join(where) + ": "
+        if value is not None:
+            text += f"value {value!r}: "
+        super().__init__(text + problem)
+
+
+# Field parsers: each takes the raw text and returns a value or raises ValueError.
+def _text(raw: str) -> str:
+    if not raw.strip():
+        raise ValueError("must not be empty")
+    return raw.strip()
+
+
+def _optional_text(raw: str) -> str:
+    return raw.strip()
+
+
+def _optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    def parser(raw: str) -> Any:
+        return parse(raw) if raw.strip() else None
+
+    return parser
+
+
+def _int_range(lo: int, hi: int) -> Callable[[str], int]:
+    def parser(raw: str) -> int:
+        if not re.fullmatch(r"\s*\d+\s*", raw):
+            raise ValueError("must be a whole number")
+        value = int(raw)
+        if not lo <= value <= hi:
+            raise ValueError(f"must be between {lo:,} and {hi:,}")
+        return value
+
+    return parser
+
+
+def _float_range(lo: float, hi: float) -> Callable[[str], float]:
+    def parser(raw: str) -> float:
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ValueError("must be a number") from None
+        if not math.isfinite(value) or not lo <= value <= hi:
+            raise ValueError(f"must be a number between {lo} and {hi}")
+        return value
+
+    return parser
+
+
+def _choice(options: Iterable[str]) -> Callable[[str], str]:
+    allowed = tuple(options)
+
+    def parser(raw: str) -> str:
+        if raw.strip() not in allowed:
+            raise ValueError("must be one of " + ", ".join(allowed))
+        return raw.strip()
+
+    return parser
+
+
+def _code(raw: str) -> str:
+    value = raw.strip()
+    if value not in WELSH_CODES:
+        raise ValueError(
+            "is not a Welsh local authority code (W06000001 to W06000024, no 07 or 17)"
+        )
+    return value
+
+
+def _codes(raw: str) -> tuple[str, ...]:
+    parts = [p.strip() for p in raw.split(";") if p.strip()]
+    for part in parts:
+        _code(part)
+    if len(set(parts)) != len(parts):
+        raise ValueError("lists a code twice")
+    return tuple(parts)
+
+
+def _nonempty_codes(raw: str) -> tuple[str, ...]:
+    codes = _codes(raw)
+    if not codes:
+        raise ValueError("must list at least one authority code")
+    return codes
+
+
+def _pattern(regex: str, message: str) -> Callable[[str], str]:
+    def parser(raw: str) -> str:
+        if not re.fullmatch(regex, raw.strip()):
+            raise ValueError(message)
+        return raw.strip()
+
+    return parser
+
+
+def _bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value not in ("true", "false"):
+        raise ValueError("must be true or false")
+    return value == "true"
+
+
+def _partial_date(raw: str) -> str:
+    value = raw.strip()
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?", value)
+    if not match or not 2000 <= int(match.group(1)) <= 2030:
+        raise ValueError("must be a year (YYYY) or a month (YYYY-MM) between 2000 and 2030")
+    if match.group(2) and not 1 <= int(match.group(2)) <= 12:
+        raise ValueError("has a month outside 01 to 12")
+    return value
+
+
+def _ident(raw: str) -> str:
+    value = raw.strip()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", value):
+        raise ValueError("must be an identifier of lower-case letters, digits, _ or -")
+    return value
+
+
+_year = _optional(_int_range(2000, 2030))
+_lat = _float_range(51.0, 54.0)
+_lon = _float_range(-5.8, -2.5)
+
+
+@dataclass(frozen=True)
+class _Table:
+    file: str
+    columns: dict[str, Callable[[str], Any]]
+    record: type
+
+
+_FORCE_IDS = ("dyfed_powys", "gwent", "north_wales", "south_wales")
+
+TABLES: dict[str, _Table] = {
+    "sections": _Table(
+        "sections.csv",
+        {
+            "section_id": _ident,
+            "force_heading": _text,
+            "subheading": _optional_text,
+            "paragraphs": _pattern(r"\d+(-\d+)?", "must be a paragraph number or range like 2-6"),
+        },
+        Section,
+    ),
+    "forces": _Table(
+        "forces.csv",
+        {
+            "force_id": _choice(_FORCE_IDS),
+            "name_en": _text,
+            "name_cy": _text,
+            "short_name": _text,
+            "code": _pattern(r"W150000\d\d", "must be a police force area code W150000nn"),
+            "position_summary": _text,
+            "section_id": _ident,
+        },
+        Force,
+    ),
+    "authorities": _Table(
+        "authorities.csv",
+        {
+            "code": _code,
+            "name_en": _text,
+            "name_cy": _text,
+            "force_id": _ident,
+            "health_board": _text,
+            "health_board_cy": _text,
+            "safeguarding_board": _text,
+            "population_census2021": _int_range(1_000, 2_000_000),
+            "population_mid2018": _int_range(1_000, 2_000_000),
+            "land_area_km2": _float_range(1.0, 10_000.0),
+            "office_town": _text,
+            "office_lat": _lat,
+            "office_lon": _lon,
+        },
+        Authority,
+    ),
+    "hubs": _Table(
+        "hubs.csv",
+        {
+            "hub_id": _ident,
+            "name": _text,
+            "status": _choice(s for s in STATUSES if s != "no_mash"),
+            "member_codes": _nonempty_codes,
+            "host_code": _optional(_code),
+            "location": _optional_text,
+            "start_year": _year,
+            "end_year": _year,
+            "dates_note": _optional_text,
+            "section_id": _ident,
+        },
+        Hub,
+    ),
+    "positions": _Table(
+        "positions.csv",
+        {
+            "code": _code,
+            "status": _choice(STATUSES),
+            "hub_id": _optional(_ident),
+            "stance": _optional_text,
+            "summary": _text,
+            "section_id": _ident,
+        },
+        Position,
+    ),
+    "arrangements": _Table(
+        "arrangements.csv",
+        {
+            "arrangement_id": _ident,
+            "name": _text,
+            "kind": _choice(
+                (
+                    "cru_police_only",
+                    "cru_partner_links",
+                    "vulnerability_hub_proposed",
+                    "early_intervention_pathfinder",
+                    "early_intervention_projects",
+                )
+            ),
+            "status": _choice(("operating", "proposed")),
+            "force_id": _ident,
+            "member_codes": _nonempty_codes,
+            "summary": _text,
+            "section_id": _ident,
+        },
+        Arrangement,
+    ),
+    "events": _Table(
+        "events.csv",
+        {
+            "event_id": _ident,
+            "date": _partial_date,
+            "date_label": _text,
+            "approximate": _bool,
+            "planned": _bool,
+            "scope": _ident,
+            "member_codes": _codes,
+            "summary": _text,
+            "section_id": _ident,
+        },
+        Event,
+    ),
+    "items": _Table(
+        "items.csv",
+        {
+            "item_id": _ident,
+            "scope": _ident,
+            "kind": _choice(("context", "stance", "challenge", "plan", "guidance", "review")),
+            "summary": _text,
+            "section_id": _ident,
+        },
+        Item,
+    ),
+}
+
+
+def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    name = path.name
+    if not path.is_file():
+        raise DataError(name, f"file not found in {path.parent}")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise DataError(name, f"file is larger than {MAX_FILE_BYTES:,} bytes")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(name, f"is not valid UTF-8 (byte {exc.start})") from None
+    reader = csv.reader(text.splitlines())
+    rows: list[tuple[int, list[str]]] = []
+    header: list[str] | None = None
+    try:
+        for fields in reader:
+            if header is None:
+                header = [h.strip() for h in fields]
+                continue
+            if not any(f.strip() for f in fields):
+                continue
+            rows.append((reader.line_num, fields))
+    except csv.Error as exc:
+        raise DataError(name, f"is not valid CSV ({exc})", line=reader.line_num) from None
+    if header is None:
+        raise DataError(name, "file is empty (no header row)")
+    return header, rows
+
+
+def _parse_table(data_dir: Path, table: _Table) -> list[Any]:
+    header, rows = _read_rows(data_dir / table.file)
+    expected = list(table.columns)
+    for col in expected:
+        if col not in header:
+            raise DataError(table.file, "required column is missing", line=1, column=col)
+    for col in header:
+        if col not in table.columns:
+            raise DataError(table.file, "unexpected column", line=1, column=col)
+    if len(set(header)) != len(header):
+        raise DataError(table.file, "a column name appears twice in the header", line=1)
+    records = []
+    for line, fields in rows:
+        if len(fields) != len(header):
+            raise DataError(
+                table.file,
+                f"has {len(fields)} fields, expected {len(header)}",
+                line=line,
+            )
+        values = {}
+        for col, raw in zip(header, fields):
+            try:
+                values[col] = table.columns[col](raw)
+            except ValueError as exc:
+                raise DataError(table.file, str(exc), line=line, column=col, value=raw) from None
+        records.append((line, table.record(**values)))
+    return records
+
+
+def _unique(file: str, records: Sequence[tuple[int, Any]], attr: str) -> None:
+    seen: set[str] = set()
+    for line, rec in records:
+        key = getattr(rec, attr)
+        if key in seen:
+            raise DataError(file, "duplicate identifier", line=line, column=attr, value=key)
+        seen.add(key)
+
+
+def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
+    """Read every file in ``data_dir``, validate it, and return a :class:`Dataset`.
+
+    Raises :class:`DataError` for the first problem found.
+    """
+    data_dir = Path(data_dir)
+    parsed = {key: _parse_table(data_dir, table) for key, table in TABLES.items()}
+    for key, attr in (
+        ("sections", "section_id"),
+        ("forces", "force_id"),
+        ("authorities", "code"),
+        ("hubs", "hub_id"),
+        ("positions", "code"),
+        ("arrangements", "arrangement_id"),
+        ("events", "event_id"),
+        ("items", "item_id"),
+    ):
+        _unique(TABLES[key].file, parsed[key], attr)
+
+    section_ids = {r.section_id for _, r in parsed["sections"]}
+    force_ids = {r.force_id for _, r in parsed["forces"]}
+    scopes = force_ids | {WALES_SCOPE}
+    hubs = {r.hub_id: r for _, r in parsed["hubs"]}
+
+    def check(key: str, column: str, allowed: set[str], what: str) -> None:
+        for line, rec in parsed[key]:
+            value = getattr(rec, column)
+            if value is not None and value not in allowed:
+                raise DataError(
+                    TABLES[key].file, f"no such {what}", line=line, column=column, value=value
+                )
+
+    for key in TABLES:
+        if key != "sections" and "section_id" in TABLES[key].columns:
+            check(key, "section_id", section_ids, "briefing section in sections.csv")
+    check("authorities", "force_id", force_ids, "police force in forces.csv")
+    check("arrangements", "force_id", force_ids, "police force in forces.csv")
+    check("events", "scope", scopes, "scope (a force_id in forces.csv, or 'wales')")
+    check("items", "scope", scopes, "scope (a force_id in forces.csv, or 'wales')")
+    check("positions", "hub_id", set(hubs), "hub in hubs.csv")
+
+    missing_forces = set(_FORCE_IDS) - force_ids
+    if missing_forces:
+        raise DataError("forces.csv", "missing police force: " + ", ".join(sorted(missing_forces)))
+    for key in ("authorities", "positions"):
+        present = {r.code for _, r in parsed[key]}
+        missing = [c for c in WELSH_CODES if c not in present]
+        if missing:
+            raise DataError(
+                TABLES[key].file,
+                f"expected all 22 authorities; missing {', '.join(missing)}",
+            )
+
+    for line, hub in parsed["hubs"]:
+        if hub.host_code is not None and hub.host_code not in hub.member_codes:
+            raise DataError(
+                "hubs.csv", "host is not one of the hub's members",
+                line=line, column="host_code", value=hub.host_code,
+            )
+        if hub.start_year and hub.end_year and hub.end_year < hub.start_year:
+            raise DataError(
+                "hubs.csv", "ends before it starts", line=line, column="end_year",
+                value=str(hub.end_year),
+            )
+    for line, pos in parsed["positions"]:
+        hub = hubs.get(pos.hub_id) if pos.hub_id else None
+        if hub is None and pos.status != "no_mash":
+            raise DataError(
+                "positions.csv", f"status {pos.status} needs a hub_id",
+                line=line, column="hub_id", value="",
+            )
+        if hub is not None:
+            if pos.status != hub.status:
+                raise DataError(
+                    "positions.csv",
+                    f"status disagrees with hub '{hub.hub_id}' ({hub.status})",
+                    line=line, column="status", value=pos.status,
+                )
+            if pos.code not in hub.member_codes:
+                raise DataError(
+                    "positions.csv", f"authority is not a member of hub '{hub.hub_id}'",
+                    line=line, column="hub_id", value=pos.hub_id,
+                )
+    member_of = {r.code: r.hub_id for _, r in parsed["positions"]}
+    for line, hub in parsed["hubs"]:
+        for code in hub.member_codes:
+            if member_of.get(code) != hub.hub_id:
+                raise DataError(
+                    "hubs.csv", f"member's row in positions.csv names hub {member_of.get(code)!r}",
+                    line=line, column="member_codes", value=code,
+                )
+
+    def records(key: str) -> tuple[Any, ...]:
+        return tuple(rec for _, rec in parsed[key])
+
+    return Dataset(
+        authorities=tuple(sorted(records("authorities"), key=lambda a: a.code)),
+        forces=tuple(sorted(records("forces"), key=lambda f: f.name_en)),
+        hubs=records("hubs"),
+        positions=tuple(sorted(records("positions"), key=lambda p: p.code)),
+        arrangements=records("arrangements"),
+        events=tuple(sorted(records("events"), key=lambda e: (e.date, e.event_id))),
+        items=records("items"),
+        sections=records("sections"),
+    )

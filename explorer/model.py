@@ -1,0 +1,208 @@
+"""The 2019 MASH dataset as immutable records.
+
+Every record is a frozen dataclass holding plain values, so records can be cached,
+compared and passed between layers without fear of mutation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+#: The four MASH statuses, in display order.
+STATUSES: tuple[str, ...] = ("mash", "mash_pilot", "mash_ceased", "no_mash")
+
+#: Statuses that count as "served by a MASH" (operating or piloted) as at 31 May 2019.
+ACTIVE_STATUSES: frozenset[str] = frozenset({"mash", "mash_pilot"})
+
+#: The GSS codes of the 22 Welsh principal areas: W06000001 to W06000024 without 07 and 17.
+WELSH_CODES: tuple[str, ...] = tuple(
+    f"W060000{n:02d}" for n in range(1, 25) if n not in (7, 17)
+)
+
+#: Scopes that are not a police force.
+WALES_SCOPE = "wales"
+
+AS_AT = "2019-05-31"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A place in the briefing note: a force heading, an optional sub-heading, paragraphs."""
+
+    section_id: str
+    force_heading: str
+    subheading: str
+    paragraphs: str
+
+    def citation(self) -> str:
+        """Human-readable citation, e.g. ``South Wales Police › Current Landscape, para 1``."""
+        head = self.force_heading
+        if self.subheading:
+            head += f" › {self.subheading}"
+        label = "paras" if "-" in self.paragraphs else "para"
+        return f"{head}, {label} {self.paragraphs.replace('-', '–')}"
+
+
+@dataclass(frozen=True)
+class Authority:
+    code: str
+    name_en: str
+    name_cy: str
+    force_id: str
+    health_board: str
+    health_board_cy: str
+    safeguarding_board: str
+    population_census2021: int
+    population_mid2018: int
+    land_area_km2: float
+    office_town: str
+    office_lat: float
+    office_lon: float
+
+    def name(self, lang: str = "en") -> str:
+        return self.name_cy if lang == "cy" else self.name_en
+
+
+@dataclass(frozen=True)
+class Force:
+    force_id: str
+    name_en: str
+    name_cy: str
+    short_name: str
+    code: str
+    position_summary: str
+    section_id: str
+
+    def name(self, lang: str = "en") -> str:
+        return self.name_cy if lang == "cy" else self.name_en
+
+
+@dataclass(frozen=True)
+class Hub:
+    hub_id: str
+    name: str
+    status: str
+    member_codes: tuple[str, ...]
+    host_code: str | None
+    location: str
+    start_year: int | None
+    end_year: int | None
+    dates_note: str
+    section_id: str
+
+
+@dataclass(frozen=True)
+class Position:
+    """The MASH position of one authority as at 31 May 2019."""
+
+    code: str
+    status: str
+    hub_id: str | None
+    stance: str
+    summary: str
+    section_id: str
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    """Something other than a MASH: a central referral unit, a pathfinder, a proposal."""
+
+    arrangement_id: str
+    name: str
+    kind: str
+    status: str
+    force_id: str
+    member_codes: tuple[str, ...]
+    summary: str
+    section_id: str
+
+
+@dataclass(frozen=True)
+class Event:
+    event_id: str
+    date: str  # YYYY or YYYY-MM, for sorting; ``date_label`` is what people read
+    date_label: str
+    approximate: bool
+    planned: bool
+    scope: str  # a force_id or "wales"
+    member_codes: tuple[str, ...]
+    summary: str
+    section_id: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """A force-level or Wales-level statement: context, stance, challenge, plan, guidance, review."""
+
+    item_id: str
+    scope: str
+    kind: str
+    summary: str
+    section_id: str
+
+
+@dataclass(frozen=True)
+class Dataset:
+    authorities: tuple[Authority, ...]
+    forces: tuple[Force, ...]
+    hubs: tuple[Hub, ...]
+    positions: tuple[Position, ...]
+    arrangements: tuple[Arrangement, ...]
+    events: tuple[Event, ...]
+    items: tuple[Item, ...]
+    sections: tuple[Section, ...]
+    _index: Mapping[str, Mapping[str, object]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        index = {
+            "authority": {a.code: a for a in self.authorities},
+            "force": {f.force_id: f for f in self.forces},
+            "hub": {h.hub_id: h for h in self.hubs},
+            "position": {p.code: p for p in self.positions},
+            "section": {s.section_id: s for s in self.sections},
+        }
+        object.__setattr__(self, "_index", index)
+
+    # Look-ups -----------------------------------------------------------------
+    def authority(self, code: str) -> Authority:
+        return self._index["authority"][code]  # type: ignore[return-value]
+
+    def force(self, force_id: str) -> Force:
+        return self._index["force"][force_id]  # type: ignore[return-value]
+
+    def hub(self, hub_id: str) -> Hub:
+        return self._index["hub"][hub_id]  # type: ignore[return-value]
+
+    def position(self, code: str) -> Position:
+        return self._index["position"][code]  # type: ignore[return-value]
+
+    def section(self, section_id: str) -> Section:
+        return self._index["section"][section_id]  # type: ignore[return-value]
+
+    def citation(self, section_id: str) -> str:
+        return self.section(section_id).citation()
+
+    def codes(self) -> tuple[str, ...]:
+        return tuple(a.code for a in self.authorities)
+
+    def status(self, code: str) -> str:
+        return self.position(code).status
+
+    def hub_of(self, code: str) -> Hub | None:
+        hub_id = self.position(code).hub_id
+        return self.hub(hub_id) if hub_id else None
+
+    def authorities_of_force(self, force_id: str) -> tuple[Authority, ...]:
+        return tuple(a for a in self.authorities if a.force_id == force_id)
+
+    def arrangements_for(self, code: str) -> tuple[Arrangement, ...]:
+        return tuple(a for a in self.arrangements if code in a.member_codes)
+
+    def events_for(self, code: str) -> tuple[Event, ...]:
+        return tuple(e for e in self.events if code in e.member_codes)
+
+    def items_for(self, scope: str) -> tuple[Item, ...]:
+        return tuple(i for i in self.items if i.scope == scope)
