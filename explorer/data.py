@@ -14,9 +14,10 @@ from __future__ import annotations
 import csv
 import math
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from explorer.model import (
     STATUSES,
@@ -364,7 +365,7 @@ def _parse_table(data_dir: Path, table: _Table) -> list[Any]:
                 line=line,
             )
         values = {}
-        for col, raw in zip(header, fields):
+        for col, raw in zip(header, fields, strict=False):
             try:
                 values[col] = table.columns[col](raw)
             except ValueError as exc:

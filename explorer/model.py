@@ -6,8 +6,8 @@ compared and passed between layers without fear of mutation.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 #: The four MASH statuses, in display order.
 STATUSES: tuple[str, ...] = ("mash", "mash_pilot", "mash_ceased", "no_mash")
@@ -133,7 +133,7 @@ class Event:
 
 @dataclass(frozen=True)
 class Item:
-    """A force-level or Wales-level statement: context, stance, challenge, plan, guidance, review."""
+    """A force-level or Wales-level statement (context, stance, challenge, plan, ...)."""
 
     item_id: str
     scope: str

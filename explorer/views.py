@@ -1,0 +1,231 @@
+"""What each page shows, as plain data: pages only render these.
+
+Every function takes the dataset and a language and returns plain values (strings,
+numbers, lists, dicts), so it is cheap to test and safe to cache.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from explorer.i18n import number, percent, t
+from explorer.model import STATUSES, WALES_SCOPE, Dataset
+from explorer.summary import counts_by_status, headline, status_records
+
+
+def status_label(status: str, lang: str = "en") -> str:
+    return t(f"status.{status}", lang)
+
+
+def authority_name(ds: Dataset, code: str, lang: str = "en") -> str:
+    return ds.authority(code).name(lang)
+
+
+def authority_options(ds: Dataset, lang: str = "en") -> list[str]:
+    """Authority codes sorted by their name in ``lang`` (for pick lists)."""
+    return sorted(ds.codes(), key=lambda c: authority_name(ds, c, lang).casefold())
+
+
+@dataclass(frozen=True)
+class HeadlineView:
+    authorities: str
+    hubs: str
+    population: str
+    population_share: str
+
+
+def headline_view(ds: Dataset, lang: str = "en") -> HeadlineView:
+    h = headline(ds)
+    return HeadlineView(
+        authorities=t("headline.authorities", lang, n=h.authorities_active,
+                      total=h.authorities_total),
+        hubs=number(h.hubs_active, lang),
+        population=number(h.population_active, lang),
+        population_share=percent(h.population_share, lang),
+    )
+
+
+def legend_rows(ds: Dataset, lang: str = "en") -> list[tuple[str, str, int]]:
+    """(status, label, count) for all four statuses, always, in display order."""
+    counts = counts_by_status(ds)
+    return [(s, status_label(s, lang), counts[s]) for s in STATUSES]
+
+
+def status_by_code(ds: Dataset) -> dict[str, str]:
+    return {a.code: ds.status(a.code) for a in ds.authorities}
+
+
+def tooltips(ds: Dataset, lang: str = "en") -> dict[str, str]:
+    """One line per authority: its name and status in words."""
+    return {
+        a.code: f"{a.name(lang)}: {status_label(ds.status(a.code), lang)}"
+        for a in ds.authorities
+    }
+
+
+def tile_labels(ds: Dataset, lang: str = "en") -> dict[str, str]:
+    """Short labels for the tile map (the first word or two of the name)."""
+    out = {}
+    for a in ds.authorities:
+        words = a.name(lang).replace("Isle of ", "").split()
+        out[a.code] = " ".join(words[:2]) if len(words[0]) < 6 else words[0]
+    return out
+
+
+def authority_details(ds: Dataset, code: str, lang: str = "en") -> dict[str, object]:
+    """Everything the details panel shows for one authority, each item with its source."""
+    a = ds.authority(code)
+    pos = ds.position(code)
+    force = ds.force(a.force_id)
+    hub = ds.hub_of(code)
+    hub_info = None
+    if hub is not None:
+        others = [authority_name(ds, c, lang) for c in hub.member_codes if c != code]
+        hub_info = {
+            "name": hub.name,
+            "status": status_label(hub.status, lang),
+            "others": others,
+            "location": hub.location,
+            "start_year": hub.start_year,
+            "dates_note": hub.dates_note,
+            "source": ds.citation(hub.section_id),
+        }
+    return {
+        "code": code,
+        "name": a.name(lang),
+        "other_name": a.name_cy if lang == "en" else a.name_en,
+        "status": pos.status,
+        "status_label": status_label(pos.status, lang),
+        "summary": pos.summary,
+        "summary_source": ds.citation(pos.section_id),
+        "stance": pos.stance,
+        "hub": hub_info,
+        "arrangements": [
+            {"name": x.name, "summary": x.summary, "source": ds.citation(x.section_id)}
+            for x in ds.arrangements_for(code)
+        ],
+        "events": [
+            {"date": e.date_label, "summary": e.summary, "source": ds.citation(e.section_id)}
+            for e in ds.events_for(code)
+        ],
+        "force": force.name(lang),
+        "health_board": a.health_board_cy if lang == "cy" else a.health_board,
+        "safeguarding_board": a.safeguarding_board,
+        "population": number(a.population_census2021, lang),
+        "population_mid2018": number(a.population_mid2018, lang),
+        "office_town": a.office_town,
+    }
+
+
+def force_view(ds: Dataset, force_id: str, lang: str = "en") -> dict[str, object]:
+    """A force's position, authorities, challenges, plans and arrangements."""
+    force = ds.force(force_id)
+    items = ds.items_for(force_id)
+
+    def pick(kind: str) -> list[dict[str, str]]:
+        return [
+            {"summary": i.summary, "source": ds.citation(i.section_id)}
+            for i in items
+            if i.kind == kind
+        ]
+
+    return {
+        "force_id": force_id,
+        "name": force.name(lang),
+        "position": force.position_summary,
+        "position_source": ds.citation(force.section_id),
+        "authorities": [
+            {
+                "code": a.code,
+                "name": a.name(lang),
+                "status": ds.status(a.code),
+                "status_label": status_label(ds.status(a.code), lang),
+                "hub": (ds.hub_of(a.code).name if ds.hub_of(a.code) else ""),
+            }
+            for a in sorted(ds.authorities_of_force(force_id), key=lambda a: a.name(lang))
+        ],
+        "context": pick("context") + pick("stance"),
+        "challenges": pick("challenge"),
+        "plans": pick("plan"),
+        "arrangements": [
+            {
+                "name": x.name,
+                "status": x.status,
+                "summary": x.summary,
+                "source": ds.citation(x.section_id),
+            }
+            for x in ds.arrangements
+            if x.force_id == force_id
+        ],
+    }
+
+
+def wales_items(ds: Dataset) -> list[dict[str, str]]:
+    """Wales-wide items: national guidance and the planned independent review."""
+    return [
+        {"kind": i.kind, "summary": i.summary, "source": ds.citation(i.section_id)}
+        for i in ds.items_for(WALES_SCOPE)
+    ]
+
+
+def scope_name(ds: Dataset, scope: str, lang: str = "en") -> str:
+    return t("scope.wales", lang) if scope == WALES_SCOPE else ds.force(scope).name(lang)
+
+
+def timeline(ds: Dataset, scopes: list[str] | None = None, lang: str = "en") -> list[dict]:
+    """Dated events in order, optionally only those of the given scopes (force ids, 'wales')."""
+    rows = []
+    for e in ds.events:
+        if scopes is not None and e.scope not in scopes:
+            continue
+        rows.append(
+            {
+                "date": e.date_label,
+                "year": e.date[:4],
+                "scope": scope_name(ds, e.scope, lang),
+                "summary": e.summary,
+                "approximate": e.approximate,
+                "planned": e.planned,
+                "authorities": [authority_name(ds, c, lang) for c in e.member_codes],
+                "source": ds.citation(e.section_id),
+            }
+        )
+    return rows
+
+
+TABLE_COLUMNS = (
+    "code", "name", "name_cy", "police_force", "status", "hub", "health_board",
+    "safeguarding_board", "population", "population_mid2018", "land_area_km2",
+    "arrangements", "stance", "summary", "source",
+)
+
+
+def table_rows(ds: Dataset, lang: str = "en") -> list[dict[str, object]]:
+    """All 22 authorities with every field, status in words; headers in ``lang``."""
+    rows = []
+    for rec in status_records(ds):
+        row = {}
+        for col in TABLE_COLUMNS:
+            value = rec[col]
+            if col == "status":
+                value = status_label(str(value), lang)
+            elif col == "arrangements":
+                value = "; ".join(value)  # type: ignore[arg-type]
+            elif value is None:
+                value = ""
+            row[t(f"table.{col}", lang)] = value
+        rows.append(row)
+    return rows
+
+
+def table_csv(ds: Dataset, lang: str = "en") -> str:
+    """The table as CSV text (UTF-8, with a header row)."""
+    import csv
+    import io
+
+    rows = table_rows(ds, lang)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()

@@ -1,0 +1,255 @@
+"""Pure, deterministic folium map builders.
+
+The same inputs give the same Leaflet code, so ``st_folium`` does not remount the map
+needlessly. Text that reaches the map (names, tooltips, labels) is HTML-escaped here,
+because Leaflet puts tooltip and label text into the page as HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import folium
+
+from geo.assets import OfflineMap
+
+#: Okabe-Ito colours (safe for the common colour-vision deficiencies), by MASH status.
+STATUS_COLOURS: dict[str, str] = {
+    "mash": "#0072B2",  # blue
+    "mash_pilot": "#56B4E9",  # sky blue
+    "mash_ceased": "#E69F00",  # orange
+    "no_mash": "#F2F2F2",  # very light grey
+}
+#: Fills for the what-if map.
+COVERAGE_COLOURS: dict[str, str] = {
+    "covered": "#0072B2",
+    "newly_covered": "#009E73",  # bluish green
+    "not_covered": "#F2F2F2",
+}
+AREA_EDGE = "#4D4D4D"
+FORCE_EDGE = "#000000"
+OVERLAY_EDGES = {"health_board": "#CC79A7", "safeguarding_board": "#D55E00"}
+SELECTED_EDGE = "#000000"
+HUB_COLOUR = "#000000"
+WALES_BOUNDS = ((51.33, -5.35), (53.45, -2.63))
+
+
+@dataclass(frozen=True)
+class Outline:
+    """A dissolved outline layer drawn over the authorities (forces, boards)."""
+
+    name: str
+    geojson: str
+    colour: str
+    weight: float
+    dash: str | None = None
+
+
+def _feature_collection(geojson: str, props: Mapping[str, Mapping[str, str]]) -> dict:
+    """Copy of ``geojson`` with each feature's properties replaced by escaped ``props``."""
+    fc = json.loads(geojson)
+    features = []
+    for f in fc["features"]:
+        code = f["properties"]["code"]
+        extra = {k: html.escape(str(v)) for k, v in props.get(code, {}).items()}
+        features.append(
+            {"type": "Feature", "properties": {"code": code, **extra}, "geometry": f["geometry"]}
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def fit_zoom(
+    bounds: tuple[tuple[float, float], tuple[float, float]],
+    height_px: int,
+    width_px: int = 480,
+    snap: float = 0.25,
+    margin: float = 0.9,
+) -> float:
+    """Largest Web Mercator zoom (a multiple of ``snap``) at which ``bounds`` fit the map.
+
+    Computed here because the map component does not apply Leaflet's ``fitBounds``.
+    ``margin`` is the share of the map the bounds may fill.
+
+    >>> fit_zoom(WALES_BOUNDS, 640)
+    7.75
+    """
+    (south, west), (north, east) = bounds
+
+    def merc_y(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    span_x = math.radians(east - west)
+    span_y = merc_y(north) - merc_y(south)
+    # At zoom z the world is 256 * 2**z px wide, i.e. 2*pi radians of longitude.
+    zoom_x = math.log2(margin * width_px * 2 * math.pi / (256 * span_x))
+    zoom_y = math.log2(margin * height_px * 2 * math.pi / (256 * span_y))
+    return math.floor(min(zoom_x, zoom_y) / snap) * snap
+
+
+def base_map(
+    bounds: tuple[tuple[float, float], tuple[float, float]] = WALES_BOUNDS,
+    *,
+    height_px: int = 640,
+    attribution: str = "",
+) -> OfflineMap:
+    """An empty offline map showing ``bounds`` in a map ``height_px`` tall, with no tiles."""
+    (south, west), (north, east) = bounds
+    m = OfflineMap(
+        location=[round((south + north) / 2, 4), round((west + east) / 2, 4)],
+        zoom_start=fit_zoom(bounds, height_px),
+        min_zoom=6,
+        max_zoom=12,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+        attr=None,
+    )
+    # A mouse click must not leave the browser's focus rectangle round an area;
+    # keyboard focus still shows it.
+    m.get_root().header.add_child(
+        folium.Element(
+            "<style>.leaflet-interactive:focus:not(:focus-visible){outline:none}"
+            ".leaflet-container{background:#dfe6ea;font-size:14px}"
+            ".leaflet-control-attribution{font-size:11px}"
+            ".tile-label{font:600 11px/1.1 sans-serif;color:#111;text-align:center;"
+            "text-shadow:0 0 2px #fff,0 0 2px #fff}</style>"
+        )
+    )
+    if attribution:
+        # An empty layer whose only job is to put the attribution in Leaflet's control.
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": []},
+            name="attribution",
+            control=False,
+            attribution=html.escape(attribution),
+        ).add_to(m)
+    return m
+
+
+def add_areas(
+    m: folium.Map,
+    geojson: str,
+    fill_by_code: Mapping[str, str],
+    tooltip_by_code: Mapping[str, str],
+    *,
+    name: str = "authorities",
+    hatch_codes: Sequence[str] = (),
+) -> folium.GeoJson:
+    """Authorities filled by ``fill_by_code`` (hex colours), with a one-line tooltip each.
+
+    Authorities in ``hatch_codes`` get a dashed edge: a second cue besides colour.
+    """
+    props = {code: {"tip": tip} for code, tip in tooltip_by_code.items()}
+    fc = _feature_collection(geojson, props)
+    hatched = frozenset(hatch_codes)
+
+    def style(feature: dict) -> dict:
+        code = feature["properties"]["code"]
+        return {
+            "fillColor": fill_by_code.get(code, "#FFFFFF"),
+            "fillOpacity": 0.85,
+            "color": AREA_EDGE,
+            "weight": 1,
+            "dashArray": "4 3" if code in hatched else None,
+        }
+
+    def highlight(_feature: dict) -> dict:
+        return {"weight": 3, "color": "#000000"}
+
+    layer = folium.GeoJson(
+        fc,
+        name=name,
+        style_function=style,
+        highlight_function=highlight,
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+        control=False,
+    )
+    layer.add_to(m)
+    return layer
+
+
+def add_outline(m: folium.Map, outline: Outline) -> folium.GeoJson:
+    """Draw a dissolved outline (no fill, not clickable) on top of the areas."""
+    colour, weight, dash = outline.colour, outline.weight, outline.dash
+
+    def style(_feature: dict) -> dict:
+        return {"fill": False, "color": colour, "weight": weight, "dashArray": dash}
+
+    layer = folium.GeoJson(
+        json.loads(outline.geojson),
+        name=outline.name,
+        style_function=style,
+        interactive=False,
+        control=False,
+    )
+    layer.add_to(m)
+    return layer
+
+
+def add_labels(
+    m: folium.Map, points: Mapping[str, tuple[float, float]], text_by_code: Mapping[str, str]
+) -> folium.FeatureGroup:
+    """Short text labels (escaped) at the given points: used on the tile map."""
+    group = folium.FeatureGroup(name="labels", control=False)
+    for code in sorted(points):
+        if code not in text_by_code:
+            continue
+        lat, lon = points[code]
+        folium.Marker(
+            [lat, lon],
+            icon=folium.DivIcon(
+                html=f'<div class="tile-label">{html.escape(text_by_code[code])}</div>',
+                icon_size=(90, 30),
+                icon_anchor=(45, 15),
+                class_name="tile-label-icon",
+            ),
+            interactive=False,
+        ).add_to(group)
+    group.add_to(m)
+    return group
+
+
+def selection_group(geojson: str, code: str | None) -> folium.FeatureGroup:
+    """A feature group outlining one authority: passed as ``feature_group_to_add`` so that a
+    new selection redraws only this layer, never the whole map."""
+    group = folium.FeatureGroup(name="selection", control=False)
+    if code:
+        fc = json.loads(geojson)
+        chosen = [f for f in fc["features"] if f["properties"]["code"] == code]
+        if chosen:
+            folium.GeoJson(
+                {"type": "FeatureCollection", "features": chosen},
+                style_function=lambda _f: {"fill": False, "color": SELECTED_EDGE, "weight": 4},
+                interactive=False,
+            ).add_to(group)
+    return group
+
+
+def status_map(
+    geojson: str,
+    status_by_code: Mapping[str, str],
+    tooltip_by_code: Mapping[str, str],
+    *,
+    outlines: Sequence[Outline] = (),
+    labels: tuple[Mapping[str, tuple[float, float]], Mapping[str, str]] | None = None,
+    bounds: tuple[tuple[float, float], tuple[float, float]] = WALES_BOUNDS,
+    height_px: int = 640,
+    attribution: str = "",
+) -> OfflineMap:
+    """The status map: authorities coloured by MASH status, outlines on top, optional labels.
+
+    A ceased MASH also gets a dashed edge, so the status never rests on colour alone
+    (the tooltip, legend and table carry it in words too).
+    """
+    m = base_map(bounds, height_px=height_px, attribution=attribution)
+    fills = {code: STATUS_COLOURS[status] for code, status in status_by_code.items()}
+    ceased = [c for c, s in status_by_code.items() if s == "mash_ceased"]
+    add_areas(m, geojson, fills, tooltip_by_code, hatch_codes=ceased)
+    for outline in outlines:
+        add_outline(m, outline)
+    if labels is not None:
+        add_labels(m, *labels)
+    return m

@@ -1,0 +1,57 @@
+"""Forces: what each of the four police forces reports, and Wales-wide work."""
+
+import streamlit as st
+
+from explorer import views
+from explorer.i18n import t
+from geo import cached
+
+lang = st.session_state.get("lang", "en")
+ds = cached.dataset()
+
+st.title(t("forces.title", lang))
+st.caption(t("status.subtitle", lang))
+
+
+def _cited(items: list[dict], empty: str) -> None:
+    if not items:
+        st.write(empty)
+    for item in items:
+        st.markdown(f"- {item['summary']}")
+        st.caption(t("details.source", lang, source=item["source"]))
+
+
+forces = [f.force_id for f in ds.forces]
+for tab, force_id in zip(st.tabs([ds.force(f).name(lang) for f in forces]), forces, strict=False):
+    view = views.force_view(ds, force_id, lang)
+    with tab:
+        st.subheader(t("forces.position", lang))
+        st.write(view["position"])
+        st.caption(t("details.source", lang, source=view["position_source"]))
+        st.subheader(t("forces.authorities", lang))
+        st.dataframe(
+            [
+                {
+                    t("table.name", lang): a["name"],
+                    t("table.status", lang): a["status_label"],
+                    t("table.hub", lang): a["hub"],
+                }
+                for a in view["authorities"]
+            ],
+            hide_index=True,
+            use_container_width=True,
+        )
+        st.subheader(t("forces.arrangements", lang))
+        _cited([{"summary": f"**{a['name']}**: {a['summary']}", "source": a["source"]}
+                for a in view["arrangements"]], t("forces.none", lang))
+        st.subheader(t("forces.challenges", lang))
+        _cited(view["challenges"], t("forces.none", lang))
+        st.subheader(t("forces.plans", lang))
+        _cited(view["plans"], t("forces.none", lang))
+        if view["context"]:
+            st.subheader(t("forces.context", lang))
+            _cited(view["context"], "")
+
+st.divider()
+st.subheader(t("forces.wales", lang))
+_cited(views.wales_items(ds), t("forces.none", lang))

@@ -1,0 +1,31 @@
+"""Sources: the briefing, what each status means, data sources and licences."""
+
+import streamlit as st
+
+from explorer import views
+from explorer.i18n import t
+from explorer.model import STATUSES
+from geo import cached
+
+lang = st.session_state.get("lang", "en")
+ds = cached.dataset()
+
+st.title(t("sources.title", lang))
+st.subheader(t("sources.briefing_heading", lang))
+st.write(t("sources.briefing", lang))
+st.warning(t("sources.as_at", lang), icon=":material/history:")
+
+st.subheader(t("sources.statuses_heading", lang))
+for status in STATUSES:
+    st.markdown(f"- **{views.status_label(status, lang)}**: {t(f'sources.status_{status}', lang)}")
+
+st.subheader(t("sources.data_heading", lang))
+st.markdown(t("sources.data", lang))
+
+st.subheader(t("sources.boundaries_heading", lang))
+bset = cached.boundaries()
+st.write(t("sources.boundaries_now", lang, origin=bset.origin))
+st.write(bset.attribution)
+if bset.notice:
+    st.info(bset.notice)
+st.markdown(t("sources.boundaries_how", lang))

@@ -1,0 +1,122 @@
+"""Status map (default page): where MASHs operate across Wales as at 31 May 2019."""
+
+import html
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from explorer import views
+from explorer.i18n import t
+from geo import cached, maps
+
+lang = st.session_state.get("lang", "en")
+workshop = st.session_state.get("workshop", False)
+ds = cached.dataset()
+
+
+def _on_map_click() -> None:
+    clicked = (st.session_state.get("status_map") or {}).get("last_active_drawing") or {}
+    code = (clicked.get("properties") or {}).get("code")
+    if code in ds.codes():
+        st.session_state["authority"] = code
+
+
+st.title(t("status.title", lang))
+st.caption(t("status.subtitle", lang))
+
+head = views.headline_view(ds, lang)
+c1, c2, c3 = st.columns(3)
+c1.metric(t("headline.authorities_label", lang), head.authorities)
+c2.metric(t("headline.hubs_label", lang), head.hubs)
+c3.metric(t("headline.population_label", lang), head.population_share,
+          help=t("headline.population_help", lang, people=head.population))
+
+legend = "".join(
+    f'<span class="legend-item"><span class="swatch" style="background:{maps.STATUS_COLOURS[s]}">'
+    f"</span>{html.escape(label)} ({n})</span>"
+    for s, label, n in views.legend_rows(ds, lang)
+)
+st.html(
+    "<style>.legend{display:flex;flex-wrap:wrap;gap:1.2em;margin:.2em 0 .6em}"
+    ".legend-item{display:inline-flex;align-items:center;gap:.4em;color:#1a1a1a}"
+    ".swatch{width:1.1em;height:1.1em;border:1px solid #4D4D4D;display:inline-block}</style>"
+    f'<div class="legend" role="list" aria-label="{html.escape(t("legend.label", lang))}">'
+    f"{legend}</div>"
+)
+
+layers = st.pills(
+    t("status.layers", lang),
+    ("health_board", "safeguarding_board"),
+    selection_mode="multi",
+    format_func=lambda layer: t(f"layer.{layer}", lang),
+    key="status_layers",
+)
+bset, outlines, points = cached.map_geometry(ds, st.session_state.get("map_style", "geographic"))
+if bset.notice:
+    st.info(bset.notice, icon=":material/wifi_off:")
+
+map_height = 760 if workshop else 640
+fmap = maps.status_map(
+    bset.geojson,
+    views.status_by_code(ds),
+    views.tooltips(ds, lang),
+    outlines=[outlines["forces"], *(outlines[layer] for layer in layers or ())],
+    labels=(points, views.tile_labels(ds, lang)) if points else None,
+    height_px=map_height,
+    attribution=bset.attribution,
+)
+map_col, detail_col = (st.container(), st.container()) if workshop else st.columns([3, 2])
+with map_col:
+    st_folium(
+        fmap,
+        key="status_map",
+        height=map_height,
+        use_container_width=True,
+        returned_objects=["last_active_drawing"],
+        feature_group_to_add=maps.selection_group(bset.geojson, st.session_state.get("authority")),
+        on_change=_on_map_click,
+    )
+    st.caption(t("status.map_caption", lang, attribution=bset.attribution))
+
+with detail_col:
+    code = st.selectbox(
+        t("status.pick_authority", lang),
+        views.authority_options(ds, lang),
+        index=None,
+        key="authority",
+        format_func=lambda c: views.authority_name(ds, c, lang),
+        placeholder=t("status.pick_placeholder", lang),
+    )
+    if code is None:
+        st.info(t("status.pick_hint", lang))
+    else:
+        d = views.authority_details(ds, code, lang)
+        with st.container(border=True):
+            st.subheader(f"{d['name']} ({d['other_name']})")
+            st.markdown(f"**{t('details.status', lang)}:** {d['status_label']}")
+            st.write(d["summary"])
+            st.caption(t("details.source", lang, source=d["summary_source"]))
+            if d["hub"]:
+                hub = d["hub"]
+                others = ", ".join(hub["others"]) or t("details.no_other_members", lang)
+                st.markdown(f"**{t('details.hub', lang)}:** {hub['name']} ({hub['status']})")
+                st.markdown(f"{t('details.other_members', lang)}: {others}")
+                if hub["dates_note"]:
+                    st.caption(hub["dates_note"])
+            if d["stance"]:
+                st.markdown(f"**{t('details.stance', lang)}:** {d['stance']}")
+            for item in d["arrangements"]:
+                st.markdown(f"**{item['name']}**: {item['summary']}")
+                st.caption(t("details.source", lang, source=item["source"]))
+            if d["events"]:
+                st.markdown(f"**{t('details.events', lang)}**")
+                for ev in d["events"]:
+                    st.markdown(f"- {ev['date']}: {ev['summary']}")
+                    st.caption(t("details.source", lang, source=ev["source"]))
+            st.markdown(
+                f"**{t('details.force', lang)}:** {d['force']}  \n"
+                f"**{t('details.health_board', lang)}:** {d['health_board']}  \n"
+                f"**{t('details.safeguarding_board', lang)}:** {d['safeguarding_board']}  \n"
+                f"**{t('details.population', lang)}:** {d['population']} "
+                f"({t('details.population_note', lang, mid2018=d['population_mid2018'])})"
+            )

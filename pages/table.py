@@ -1,0 +1,22 @@
+"""Table: all 22 authorities with every field; the map's accessible alternative."""
+
+import streamlit as st
+
+from explorer import views
+from explorer.i18n import t
+from geo import cached
+
+lang = st.session_state.get("lang", "en")
+ds = cached.dataset()
+
+st.title(t("table.title", lang))
+st.caption(t("table.caption", lang))
+st.dataframe(views.table_rows(ds, lang), hide_index=True, use_container_width=True, height=810)
+st.download_button(
+    t("table.download", lang),
+    views.table_csv(ds, lang).encode("utf-8"),
+    file_name="mash-wales-2019-05-31.csv",
+    mime="text/csv",
+    key="table_download",
+    icon=":material/download:",
+)

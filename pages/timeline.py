@@ -1,0 +1,39 @@
+"""Timeline: dated events from the briefing, 2014 to 2019, filterable by force."""
+
+import streamlit as st
+
+from explorer import views
+from explorer.i18n import t
+from explorer.model import WALES_SCOPE
+from geo import cached
+
+lang = st.session_state.get("lang", "en")
+ds = cached.dataset()
+
+st.title(t("timeline.title", lang))
+st.caption(t("status.subtitle", lang))
+
+scopes = [f.force_id for f in ds.forces] + [WALES_SCOPE]
+chosen = st.multiselect(
+    t("timeline.filter", lang),
+    scopes,
+    default=scopes,
+    key="timeline_scopes",
+    format_func=lambda s: views.scope_name(ds, s, lang),
+)
+rows = views.timeline(ds, chosen, lang)
+if not rows:
+    st.info(t("timeline.empty", lang))
+for row in rows:
+    with st.container(border=True):
+        flags = []
+        if row["approximate"]:
+            flags.append(t("timeline.approximate", lang))
+        if row["planned"]:
+            flags.append(t("timeline.planned", lang))
+        suffix = f" ({', '.join(flags)})" if flags else ""
+        st.markdown(f"**{row['date']}**{suffix} · {row['scope']}")
+        st.write(row["summary"])
+        if row["authorities"]:
+            st.caption(t("timeline.authorities", lang, names=", ".join(row["authorities"])))
+        st.caption(t("details.source", lang, source=row["source"]))
