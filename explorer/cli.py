@@ -1,4 +1,11 @@
-"""Command line: ``python -m explorer status [--json]``.
+"""Command line for the MASH Wales explorer.
+
+``python -m explorer status [--json]``
+    MASH status of the 22 authorities as at 31 May 2019.
+``python -m explorer coverage FILE [--json]``
+    Who a scenario file's hubs would cover.
+``python -m explorer best-sites --k K --max-km D [--objective population|authorities] [--json]``
+    Where K regional hubs reaching D km would cover the most, keeping the 2019 MASHs.
 
 Errors exit with status 2 and print one line on stderr, never a traceback.
 """
@@ -8,9 +15,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
+from explorer.best_sites import OBJECTIVES, best_sites, explain_uncovered
+from explorer.coverage import evaluate_scenario
 from explorer.data import DATA_DIR, DataError, load_dataset
+from explorer.scenario import load_scenario_file
 from explorer.summary import headline, status_records
 
 STATUS_LABELS = {
@@ -57,12 +67,92 @@ def _print_status_table(ds, out) -> None:
     )
 
 
+BASIS_LABELS = {"census2021": "Census 2021", "mid2018": "mid-2018 estimate"}
+
+
+def _names(ds, codes) -> str:
+    return ", ".join(ds.authority(c).name_en for c in codes) or "none"
+
+
+def _print_coverage(ds, result, out) -> None:
+    r = result
+    print(
+        f"{r.authorities_covered} of {r.authorities_total} authorities covered "
+        f"in scenario '{r.scenario_name}'",
+        file=out,
+    )
+    print(
+        f"Population covered: {r.population_covered:,} of {r.population_total:,} "
+        f"({r.population_share:.1%}, {BASIS_LABELS[r.population_basis]})",
+        file=out,
+    )
+    print(f"Hubs: {len(r.hubs) or 'none proposed'}", file=out)
+    for h in r.hubs:
+        where = f", host {ds.authority(h.host).name_en}" if h.host else ""
+        reach = f", farthest member {h.max_distance_km} km" if h.max_distance_km else ""
+        print(
+            f"  - {h.name} ({h.model}{where}{reach}): covers {_names(ds, h.covered_codes)}; "
+            f"{h.population:,} people",
+            file=out,
+        )
+    print(f"Newly covered: {_names(ds, r.newly_covered_codes)}", file=out)
+    if r.excluded:
+        print("Excluded by the travel limit:", file=out)
+        for e in r.excluded:
+            print(
+                f"  - {ds.authority(e.code).name_en} from {e.hub}: {e.distance_km} km "
+                f"(limit {e.max_travel_km:g} km)",
+                file=out,
+            )
+
+
+def _print_best_sites(ds, result, out) -> None:
+    r = result
+    goal = "people" if r.objective == "population" else "authorities"
+    existing = "keeping" if r.keep_existing else "ignoring"
+    print(
+        f"Best {r.k} regional hub site(s) within {r.max_km:g} km, covering the most {goal} "
+        f"({existing} the May 2019 MASHs):",
+        file=out,
+    )
+    for n, site in enumerate(r.sites, start=1):
+        members = ", ".join(
+            f"{ds.authority(c).name_en} ({km} km)"
+            for c, km in zip(site.members, site.distances_km, strict=True)
+        )
+        print(f"  {n}. {site.name}: {members}; {site.population:,} people", file=out)
+    print(
+        f"{r.authorities_covered} of {r.authorities_total} authorities covered, "
+        f"{r.population_covered:,} of {r.population_total:,} people "
+        f"({r.population_share:.1%}, {BASIS_LABELS[r.population_basis]})",
+        file=out,
+    )
+    for line in explain_uncovered(r, ds):
+        print(f"  {line}", file=out)
+
+
+def _dump_json(value, out) -> None:
+    json.dump(value, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m explorer", description="MASH Wales explorer")
     parser.add_argument("--data", default=str(DATA_DIR), help="folder of the dataset")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     status = sub.add_parser("status", help="MASH status of the 22 authorities, May 2019")
     status.add_argument("--json", action="store_true", help="print JSON")
+    coverage = sub.add_parser("coverage", help="coverage of a scenario file's hubs")
+    coverage.add_argument("file", metavar="FILE", help="scenario JSON file")
+    coverage.add_argument("--json", action="store_true", help="print JSON")
+    best = sub.add_parser("best-sites", help="best places for K regional hubs within D km")
+    best.add_argument("--k", type=int, required=True, help="number of hubs")
+    best.add_argument("--max-km", type=float, required=True, help="reach of each hub, km")
+    best.add_argument("--objective", choices=OBJECTIVES, default="population")
+    best.add_argument(
+        "--ignore-existing", action="store_true", help="do not count the 2019 MASHs as covered"
+    )
+    best.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
 
@@ -72,10 +162,23 @@ def run(argv: Sequence[str] | None, out=None) -> int:
     ds = load_dataset(args.data)
     if args.command == "status":
         if args.json:
-            json.dump(status_records(ds), out, ensure_ascii=False, indent=2)
-            out.write("\n")
+            _dump_json(status_records(ds), out)
         else:
             _print_status_table(ds, out)
+    elif args.command == "coverage":
+        result = evaluate_scenario(load_scenario_file(args.file, ds), ds)
+        if args.json:
+            _dump_json(result.to_dict(), out)
+        else:
+            _print_coverage(ds, result, out)
+    elif args.command == "best-sites":
+        result = best_sites(
+            ds, args.k, args.max_km, args.objective, keep_existing=not args.ignore_existing
+        )
+        if args.json:
+            _dump_json(result.to_dict(), out)
+        else:
+            _print_best_sites(ds, result, out)
     return 0
 
 

@@ -23,9 +23,14 @@ def leaflet_ready() -> str:
 
 
 @st.cache_data(show_spinner=False)
-def dataset(data_dir: str = str(DATA_DIR)) -> Dataset:
-    """The validated 2019 dataset; raises ``DataError`` with a readable message."""
+def _dataset(data_dir: str) -> Dataset:
     return load_dataset(data_dir)
+
+
+def dataset() -> Dataset:
+    """The validated 2019 dataset (``MASH_DATA_DIR`` overrides the folder, e.g. for tests);
+    raises ``DataError`` with a readable message."""
+    return _dataset(os.environ.get("MASH_DATA_DIR") or str(DATA_DIR))
 
 
 def _boundary_settings() -> tuple[str, str]:
