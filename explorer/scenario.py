@@ -1,0 +1,519 @@
+"""What-if scenarios: proposed MASH hubs, parsed, validated and shared as links.
+
+A scenario has one JSON shape everywhere (a file, an upload, a share link)::
+
+    {"name": "Mid and West Wales regional MASH", "include_existing": true,
+     "max_travel_km": null, "population": "census2021",
+     "hubs": [{"name": "Mid and West Wales MASH", "model": "regional",
+               "authorities": ["Carmarthenshire", "Ceredigion"], "host": "Carmarthenshire"}]}
+
+Authorities (and hosts) may be given by GSS code or by English or Welsh name, in any
+case; they are normalised to codes. Every problem is one :class:`ScenarioError` whose
+message names the source, the hub and the value at fault.
+
+>>> from explorer.data import load_dataset
+>>> ds = load_dataset()
+>>> s = loads_scenario('{"name": "Gwent", "hubs": [{"name": "Gwent MASH", "model": "regional",'
+...                    ' "authorities": ["newport", "Torfaen"], "host": "Casnewydd"}]}', ds)
+>>> s.hubs[0].authorities, s.hubs[0].host
+(('W06000022', 'W06000020'), 'W06000022')
+>>> decode_share(encode_share(s), ds) == s
+True
+"""
+
+from __future__ import annotations
+
+import base64
+import difflib
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from explorer.data import DATA_DIR, DataError, _read_rows
+from explorer.model import Dataset
+from explorer.summary import POPULATION_FIELDS
+
+#: Hub models: one co-located hub for several authorities, one hub in each authority,
+#: or one virtual hub linking the authorities' own teams.
+MODELS: tuple[str, ...] = ("regional", "per_authority", "virtual")
+#: Models whose hub sits at a host authority.
+HOSTED_MODELS: frozenset[str] = frozenset({"regional", "virtual"})
+#: Population bases a scenario may count people with.
+POPULATION_BASES: tuple[str, ...] = tuple(POPULATION_FIELDS)
+
+MAX_NAME_CHARS = 120
+MAX_HUBS = 50
+#: Largest scenario file or upload accepted, in bytes.
+MAX_SCENARIO_BYTES = 256 * 1024
+#: Longest share-link token accepted, in characters.
+MAX_SHARE_CHARS = 8 * 1024
+
+MAY_2019_NAME = "Position as at 31 May 2019"
+
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
+_TOP_KEYS = ("name", "include_existing", "max_travel_km", "population", "hubs")
+_HUB_KEYS = ("name", "model", "authorities", "host")
+
+#: Where the preset scenarios live, with ``presets.csv`` describing them.
+SCENARIO_DIR_NAME = "scenarios"
+_PRESET_COLUMNS = ("file", "title", "description", "section_id")
+
+
+class ScenarioError(ValueError):
+    """One problem with a scenario, on one line: ``source: where: problem``."""
+
+    def __init__(self, problem: str, source: str | None = None) -> None:
+        self.problem = problem
+        self.source = source
+        super().__init__(f"{source}: {problem}" if source else problem)
+
+
+@dataclass(frozen=True)
+class HubSpec:
+    """One proposed hub; ``authorities`` and ``host`` are GSS codes."""
+
+    name: str
+    model: str
+    authorities: tuple[str, ...]
+    host: str | None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named set of proposed hubs and the rules for counting coverage."""
+
+    name: str
+    hubs: tuple[HubSpec, ...]
+    include_existing: bool = True
+    max_travel_km: float | None = None
+    population: str = "census2021"
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A ready-made scenario from ``data/scenarios/``, with the briefing section behind it."""
+
+    key: str
+    title: str
+    description: str
+    section_id: str
+    scenario: Scenario
+
+
+# Parsing -------------------------------------------------------------------------------------
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _shown(value: Any) -> str:
+    """A short rendering of a bad value for a message."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:37] + "...")
+    if isinstance(value, (bool, type(None))) or not isinstance(value, (int, float)):
+        return _type_name(value)
+    return repr(value)
+
+
+def _name(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise ScenarioError(f"{what} must be text, not {_type_name(value)}")
+    name = value.strip()
+    if not name:
+        raise ScenarioError(f"{what} must not be empty")
+    if len(name) > MAX_NAME_CHARS:
+        raise ScenarioError(f"{what} is {len(name)} characters long; the limit is {MAX_NAME_CHARS}")
+    return name
+
+
+def _unknown_keys(obj: dict, allowed: tuple[str, ...], where: str) -> None:
+    for key in obj:
+        if key not in allowed:
+            raise ScenarioError(
+                f"{where}unknown key {key!r}; allowed keys are {', '.join(allowed)}"
+            )
+
+
+def _authority_lookup(ds: Dataset) -> dict[str, str]:
+    """Case-folded code, English name and Welsh name → code."""
+    lookup: dict[str, str] = {}
+    for a in ds.authorities:
+        for key in (a.code, a.name_en, a.name_cy):
+            lookup[key.strip().casefold()] = a.code
+    return lookup
+
+
+def _resolve(value: Any, lookup: dict[str, str], ds: Dataset, where: str, what: str) -> str:
+    if not isinstance(value, str):
+        raise ScenarioError(f"{where}{what} must be a code or name (text), not {_type_name(value)}")
+    code = lookup.get(value.strip().casefold())
+    if code is None:
+        names = [a.name_en for a in ds.authorities] + [a.name_cy for a in ds.authorities]
+        close = difflib.get_close_matches(value.strip(), names, n=1, cutoff=0.75)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise ScenarioError(f"{where}unknown authority {_shown(value)}{hint}")
+    return code
+
+
+def _parse_hub(number: int, obj: Any, lookup: dict[str, str], ds: Dataset) -> HubSpec:
+    if not isinstance(obj, dict):
+        raise ScenarioError(f"hub {number} must be an object, not {_type_name(obj)}")
+    _unknown_keys(obj, _HUB_KEYS, f"hub {number}: ")
+    if "name" not in obj:
+        raise ScenarioError(f"hub {number}: missing key 'name'")
+    name = _name(obj["name"], f"hub {number}: name")
+    where = f"hub {number} {name!r}: "
+    model = obj.get("model")
+    if model not in MODELS:
+        shown = "missing" if "model" not in obj else f"unknown: {_shown(model)}"
+        raise ScenarioError(f"{where}model is {shown}; use one of {', '.join(MODELS)}")
+    members = obj.get("authorities")
+    if not isinstance(members, list):
+        shown = "missing" if "authorities" not in obj else f"{_type_name(members)}"
+        raise ScenarioError(f"{where}authorities must be a list of codes or names, not {shown}")
+    if not members:
+        raise ScenarioError(f"{where}lists no authorities; a hub needs at least one")
+    codes: list[str] = []
+    for value in members:
+        code = _resolve(value, lookup, ds, where, "each authority")
+        if code in codes:
+            raise ScenarioError(
+                f"{where}authority {_shown(value)} ({ds.authority(code).name_en}) "
+                "is listed twice"
+            )
+        codes.append(code)
+    host_value = obj.get("host")
+    host: str | None = None
+    if model in HOSTED_MODELS:
+        if host_value is None:
+            raise ScenarioError(f"{where}a {model} hub needs a host, one of its authorities")
+        host = _resolve(host_value, lookup, ds, where, "host")
+        if host not in codes:
+            raise ScenarioError(
+                f"{where}host {_shown(host_value)} is not one of the hub's authorities"
+            )
+    elif host_value is not None:
+        raise ScenarioError(
+            f"{where}a per_authority hub has no host (it sits in each authority); "
+            f"remove host {_shown(host_value)}"
+        )
+    return HubSpec(name=name, model=model, authorities=tuple(codes), host=host)
+
+
+def _parse(obj: Any, ds: Dataset) -> Scenario:
+    if not isinstance(obj, dict):
+        raise ScenarioError(f"the top level must be a JSON object, not {_type_name(obj)}")
+    _unknown_keys(obj, _TOP_KEYS, "")
+    if "name" not in obj:
+        raise ScenarioError("missing key 'name' (the scenario's name)")
+    name = _name(obj["name"], "name")
+    include = obj.get("include_existing", True)
+    if not isinstance(include, bool):
+        raise ScenarioError(f"include_existing must be true or false, not {_shown(include)}")
+    limit = obj.get("max_travel_km")
+    if limit is not None:
+        if (
+            isinstance(limit, bool)
+            or not isinstance(limit, (int, float))
+            or not math.isfinite(limit)
+            or limit <= 0
+        ):
+            raise ScenarioError(
+                f"max_travel_km must be null or a number of kilometres above 0, not {_shown(limit)}"
+            )
+        limit = float(limit)
+    basis = obj.get("population", "census2021")
+    if basis not in POPULATION_BASES:
+        raise ScenarioError(
+            f"population must be one of {', '.join(POPULATION_BASES)}, not {_shown(basis)}"
+        )
+    hubs_obj = obj.get("hubs", [])
+    if not isinstance(hubs_obj, list):
+        raise ScenarioError(f"hubs must be a list, not {_type_name(hubs_obj)}")
+    if len(hubs_obj) > MAX_HUBS:
+        raise ScenarioError(f"has {len(hubs_obj)} hubs; the limit is {MAX_HUBS}")
+    lookup = _authority_lookup(ds)
+    hubs: list[HubSpec] = []
+    seen: dict[str, int] = {}
+    for number, hub_obj in enumerate(hubs_obj, start=1):
+        hub = _parse_hub(number, hub_obj, lookup, ds)
+        if hub.name.casefold() in seen:
+            first = seen[hub.name.casefold()]
+            raise ScenarioError(f"hub {number}: name {hub.name!r} is already used by hub {first}")
+        seen[hub.name.casefold()] = number
+        hubs.append(hub)
+    return Scenario(
+        name=name,
+        hubs=tuple(hubs),
+        include_existing=include,
+        max_travel_km=limit,
+        population=basis,
+    )
+
+
+def parse_scenario(obj: Any, ds: Dataset) -> Scenario:
+    """Validate a decoded JSON value and return the :class:`Scenario` it describes.
+
+    Parameters
+    ----------
+    obj : object
+        The value decoded from JSON (normally a dict).
+    ds : Dataset
+        The dataset whose authorities the scenario may name.
+
+    Raises
+    ------
+    ScenarioError
+        For the first problem found, naming the key, hub or value at fault.
+
+    Examples
+    --------
+    >>> from explorer.data import load_dataset
+    >>> parse_scenario({"name": "x", "hubs": [{"name": "h", "model": "virtual",
+    ...                 "authorities": ["Powys"]}]}, load_dataset())
+    Traceback (most recent call last):
+    ...
+    explorer.scenario.ScenarioError: hub 1 'h': a virtual hub needs a host, one of its authorities
+    """
+    return _parse(obj, ds)
+
+
+class _BadJson(ValueError):
+    pass
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _BadJson(f"key {key!r} appears twice in one object")
+        out[key] = value
+    return out
+
+
+def _no_constants(text: str) -> Any:
+    raise _BadJson(f"{text} is not allowed in JSON")
+
+
+def loads_scenario(text: str | bytes, ds: Dataset, source: str = "scenario") -> Scenario:
+    """Parse scenario JSON text (or UTF-8 bytes, e.g. an upload).
+
+    Every error message starts with ``source``, e.g.
+    ``upload.json: hub 2 'South Wales extension': unknown authority 'Swanse'``.
+
+    Examples
+    --------
+    >>> from explorer.data import load_dataset
+    >>> loads_scenario(b'{"name": "x", "hubs": [{"name": "SW", "model": "per_authority",'
+    ...                b' "authorities": ["Swanse"]}]}', load_dataset(), source="upload.json")
+    Traceback (most recent call last):
+    ...
+    explorer.scenario.ScenarioError: upload.json: hub 1 'SW': unknown authority 'Swanse' (did...
+    """
+    if isinstance(text, (bytes, bytearray)):
+        if len(text) > MAX_SCENARIO_BYTES:
+            raise ScenarioError(
+                f"is {len(text):,} bytes; the limit is {MAX_SCENARIO_BYTES:,} bytes", source
+            )
+        try:
+            text = bytes(text).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ScenarioError(
+                f"is not UTF-8 text (invalid byte at position {exc.start})", source
+            ) from None
+    elif not isinstance(text, str):
+        raise ScenarioError(f"expected JSON text, not {type(text).__name__}", source)
+    elif (size := len(text.encode("utf-8", "surrogatepass"))) > MAX_SCENARIO_BYTES:
+        raise ScenarioError(f"is {size:,} bytes; the limit is {MAX_SCENARIO_BYTES:,} bytes", source)
+    text = text.removeprefix("\ufeff")
+    try:
+        obj = json.loads(
+            text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants
+        )
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(
+            f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}", source
+        ) from None
+    except _BadJson as exc:
+        raise ScenarioError(f"not valid JSON: {exc}", source) from None
+    except RecursionError:
+        raise ScenarioError("not valid JSON: nested too deeply", source) from None
+    try:
+        return _parse(obj, ds)
+    except ScenarioError as exc:
+        raise ScenarioError(exc.problem, source) from None
+
+
+def load_scenario_file(path: str | Path, ds: Dataset, source: str | None = None) -> Scenario:
+    """Read and parse a scenario file; messages start with ``source`` (default: the path)."""
+    path = Path(path)
+    source = source or str(path)
+    try:
+        if not path.exists():
+            raise ScenarioError("file not found", source)
+        if not path.is_file():
+            raise ScenarioError("is not a file", source)
+        size = path.stat().st_size
+        if size > MAX_SCENARIO_BYTES:
+            raise ScenarioError(
+                f"file is {size:,} bytes; the limit is {MAX_SCENARIO_BYTES:,} bytes", source
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ScenarioError(f"cannot read the file ({exc.strerror or exc})", source) from None
+    return loads_scenario(data, ds, source=source)
+
+
+# Writing and sharing -------------------------------------------------------------------------
+def scenario_to_dict(s: Scenario) -> dict[str, Any]:
+    """The canonical JSON value of a scenario: codes, every key, a stable key order.
+
+    Examples
+    --------
+    >>> scenario_to_dict(Scenario("Nothing new", ()))
+    {'name': 'Nothing new', 'include_existing': True, 'max_travel_km': None, \
+'population': 'census2021', 'hubs': []}
+    """
+    return {
+        "name": s.name,
+        "include_existing": s.include_existing,
+        "max_travel_km": s.max_travel_km,
+        "population": s.population,
+        "hubs": [
+            {
+                "name": h.name,
+                "model": h.model,
+                "authorities": list(h.authorities),
+                "host": h.host,
+            }
+            for h in s.hubs
+        ],
+    }
+
+
+def dumps_scenario(s: Scenario) -> str:
+    """Compact canonical JSON; ``loads_scenario(dumps_scenario(s), ds) == s``."""
+    return json.dumps(scenario_to_dict(s), separators=(",", ":"), ensure_ascii=False)
+
+
+def encode_share(s: Scenario) -> str:
+    """A share-link token: URL-safe base64 of the compact JSON, without ``=`` padding.
+
+    Examples
+    --------
+    >>> encode_share(Scenario("x", ()))[:12]
+    'eyJuYW1lIjoi'
+    """
+    raw = dumps_scenario(s).encode("utf-8")
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def decode_share(token: str, ds: Dataset) -> Scenario:
+    """Decode a share-link token (padding optional) back to a validated scenario.
+
+    Raises
+    ------
+    ScenarioError
+        If the token is too long, not URL-safe base64, not UTF-8, not JSON, or not a
+        valid scenario. Messages start with ``share link``.
+    """
+    source = "share link"
+    if not isinstance(token, str):
+        raise ScenarioError(f"expected text, not {type(token).__name__}", source)
+    token = token.strip()
+    if len(token) > MAX_SHARE_CHARS:
+        raise ScenarioError(
+            f"is {len(token):,} characters long; the limit is {MAX_SHARE_CHARS:,}", source
+        )
+    if not token:
+        raise ScenarioError("is empty", source)
+    body = token.rstrip("=")
+    if not _BASE64URL.fullmatch(body):
+        raise ScenarioError(
+            "is not valid URL-safe base64 (only A-Z, a-z, 0-9, - and _ are allowed)", source
+        )
+    if len(token) - len(body) > 2 or len(body) % 4 == 1:
+        raise ScenarioError("is not valid URL-safe base64 (wrong length)", source)
+    raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    return loads_scenario(raw, ds, source=source)
+
+
+def may_2019_scenario(ds: Dataset) -> Scenario:
+    """The position as at 31 May 2019: no proposed hubs, existing MASHs counted.
+
+    ``ds`` is accepted for symmetry with the other constructors; the scenario names no
+    authority.
+    """
+    return Scenario(name=MAY_2019_NAME, hubs=(), include_existing=True)
+
+
+# Presets -------------------------------------------------------------------------------------
+def load_presets(ds: Dataset, data_dir: str | Path = DATA_DIR) -> list[Preset]:
+    """The preset scenarios listed in ``data_dir/scenarios/presets.csv``, in that order.
+
+    Each JSON file goes through the same parser as an upload. Raises
+    :class:`~explorer.data.DataError` for a problem in ``presets.csv`` and
+    :class:`ScenarioError` (naming the file) for a bad preset file.
+
+    Examples
+    --------
+    >>> from explorer.data import load_dataset
+    >>> ds = load_dataset()
+    >>> presets = load_presets(ds)
+    >>> presets[0].scenario == may_2019_scenario(ds)
+    True
+    """
+    folder = Path(data_dir) / SCENARIO_DIR_NAME
+    csv_name = f"{SCENARIO_DIR_NAME}/presets.csv"
+    header, rows = _read_rows(folder / "presets.csv")
+    if tuple(header) != _PRESET_COLUMNS:
+        raise DataError(
+            csv_name, f"header must be {','.join(_PRESET_COLUMNS)}, not {','.join(header)}", line=1
+        )
+    section_ids = {s.section_id for s in ds.sections}
+    presets: list[Preset] = []
+    listed: set[str] = set()
+    for line, fields in rows:
+        if len(fields) != len(_PRESET_COLUMNS):
+            raise DataError(
+                csv_name, f"has {len(fields)} fields, expected {len(_PRESET_COLUMNS)}", line=line
+            )
+        values = [f.strip() for f in fields]
+        for column, value in zip(_PRESET_COLUMNS, values, strict=True):
+            if not value:
+                raise DataError(csv_name, "must not be empty", line=line, column=column)
+        file, title, description, section_id = values
+        if "/" in file or "\\" in file or not file.endswith(".json"):
+            raise DataError(
+                csv_name, "must be a .json file name in the same folder",
+                line=line, column="file", value=file,
+            )
+        if file in listed:
+            raise DataError(csv_name, "file listed twice", line=line, column="file", value=file)
+        if section_id not in section_ids:
+            raise DataError(
+                csv_name, "no such briefing section in sections.csv",
+                line=line, column="section_id", value=section_id,
+            )
+        listed.add(file)
+        scenario = load_scenario_file(folder / file, ds, source=f"{SCENARIO_DIR_NAME}/{file}")
+        presets.append(Preset(file.removesuffix(".json"), title, description, section_id, scenario))
+    for path in sorted(folder.glob("*.json")):
+        if path.name not in listed:
+            raise DataError(csv_name, f"preset file {path.name} is not listed")
+    return presets
+
