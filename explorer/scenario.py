@@ -214,6 +214,20 @@ def _parse_hub(number: int, obj: Any, lookup: dict[str, str], ds: Dataset) -> Hu
     return HubSpec(name=name, model=model, authorities=tuple(codes), host=host)
 
 
+def parse_hub(number: int, obj: Any, ds: Dataset) -> HubSpec:
+    """Validate one hub object on its own; ``number`` (1-based) is used in messages.
+
+    The planner uses it to leave out only the hubs that are not yet complete.
+
+    >>> from explorer.data import load_dataset
+    >>> parse_hub(2, {"name": "Gwent", "model": "regional", "authorities": []}, load_dataset())
+    Traceback (most recent call last):
+    ...
+    explorer.scenario.ScenarioError: hub 2 'Gwent': lists no authorities; a hub needs at least one
+    """
+    return _parse_hub(number, obj, _authority_lookup(ds), ds)
+
+
 def _parse(obj: Any, ds: Dataset) -> Scenario:
     if not isinstance(obj, dict):
         raise ScenarioError(f"the top level must be a JSON object, not {_type_name(obj)}")

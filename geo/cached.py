@@ -33,6 +33,18 @@ def dataset() -> Dataset:
     return _dataset(os.environ.get("MASH_DATA_DIR") or str(DATA_DIR))
 
 
+@st.cache_data(show_spinner=False)
+def _presets(data_dir: str):
+    from explorer.scenario import load_presets
+
+    return load_presets(_dataset(data_dir), data_dir)
+
+
+def presets():
+    """The preset scenarios in ``data/scenarios`` (validated like any scenario file)."""
+    return _presets(os.environ.get("MASH_DATA_DIR") or str(DATA_DIR))
+
+
 def _boundary_settings() -> tuple[str, str]:
     return os.environ.get("MASH_BOUNDARIES", ""), os.environ.get("MASH_CACHE_DIR", "")
 

@@ -253,3 +253,82 @@ def status_map(
     if labels is not None:
         add_labels(m, *labels)
     return m
+
+
+@dataclass(frozen=True)
+class HubLink:
+    """A proposed hub as drawn on the planner map: host marker and lines to its members."""
+
+    name: str
+    model: str
+    host: str | None
+    members: tuple[str, ...]  # covered members
+    excluded: tuple[str, ...] = ()  # members left out by the distance limit
+
+
+def planner_base_map(
+    geojson: str,
+    tooltip_by_code: Mapping[str, str],
+    *,
+    labels: tuple[Mapping[str, tuple[float, float]], Mapping[str, str]] | None = None,
+    height_px: int = 600,
+    attribution: str = "",
+) -> OfflineMap:
+    """The planner's base map: every authority in a neutral fill, clickable, with a tooltip.
+
+    It depends only on boundaries and language, so it stays mounted while the scenario
+    changes; the coverage is drawn by :func:`coverage_overlay`.
+    """
+    m = base_map(height_px=height_px, attribution=attribution)
+    add_areas(m, geojson, dict.fromkeys(tooltip_by_code, "#FFFFFF"), tooltip_by_code)
+    if labels is not None:
+        add_labels(m, *labels)
+    return m
+
+
+def coverage_overlay(
+    geojson: str,
+    classes: Mapping[str, str],
+    hubs: Sequence[HubLink],
+    points: Mapping[str, tuple[float, float]],
+) -> folium.FeatureGroup:
+    """Covered / newly covered fills, hub hosts and host-to-member lines, as one feature
+    group for ``st_folium(feature_group_to_add=...)``. Nothing in it takes clicks, so a
+    click still reaches the authority underneath."""
+    group = folium.FeatureGroup(name="coverage", control=False)
+    fc = json.loads(geojson)
+    shaded = [f for f in fc["features"] if classes.get(f["properties"]["code"], "not_covered")
+              != "not_covered"]
+    if shaded:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": shaded},
+            style_function=lambda f: {
+                "fillColor": COVERAGE_COLOURS[classes[f["properties"]["code"]]],
+                "fillOpacity": 0.8,
+                "color": AREA_EDGE,
+                "weight": 1,
+            },
+            interactive=False,
+        ).add_to(group)
+    for hub in hubs:
+        if hub.host is not None and hub.host in points:
+            start = points[hub.host]
+            for code in hub.members:
+                if code != hub.host and code in points:
+                    folium.PolyLine([start, points[code]], color=HUB_COLOUR, weight=2,
+                                    opacity=0.9, interactive=False).add_to(group)
+            for code in hub.excluded:
+                if code in points:
+                    folium.PolyLine([start, points[code]], color="#D55E00", weight=2,
+                                    dash_array="6 6", opacity=0.9,
+                                    interactive=False).add_to(group)
+            folium.CircleMarker(start, radius=8, color=HUB_COLOUR, weight=3,
+                                fill=True, fill_color="#FFFFFF", fill_opacity=1,
+                                interactive=False).add_to(group)
+        else:
+            for code in hub.members:
+                if code in points:
+                    folium.CircleMarker(points[code], radius=5, color=HUB_COLOUR, weight=2,
+                                        fill=True, fill_color=HUB_COLOUR, fill_opacity=1,
+                                        interactive=False).add_to(group)
+    return group

@@ -39,7 +39,7 @@ for tab, force_id in zip(st.tabs([ds.force(f).name(lang) for f in forces]), forc
                 for a in view["authorities"]
             ],
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
         )
         st.subheader(t("forces.arrangements", lang))
         _cited([{"summary": f"**{a['name']}**: {a['summary']}", "source": a["source"]}

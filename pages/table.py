@@ -11,7 +11,7 @@ ds = cached.dataset()
 
 st.title(t("table.title", lang))
 st.caption(t("table.caption", lang))
-st.dataframe(views.table_rows(ds, lang), hide_index=True, use_container_width=True, height=810)
+st.dataframe(views.table_rows(ds, lang), hide_index=True, width="stretch", height=810)
 st.download_button(
     t("table.download", lang),
     views.table_csv(ds, lang).encode("utf-8"),
