@@ -1,0 +1,100 @@
+"""Map builders: offline, escaped, deterministic, small."""
+
+import json
+import re
+
+import pytest
+from streamlit_folium import _get_map_string
+
+from geo import layers, maps
+from geo.assets import LEAFLET_CSS_URL, LEAFLET_JS_URL, OfflineMap, install_leaflet
+from geo.boundaries import load_tiles
+
+TILES = load_tiles().geojson
+
+
+def leaflet_js(m) -> str:
+    """The Leaflet code st_folium sends: it renders the figure first, as st_folium does."""
+    m.get_root().render()
+    return _get_map_string(m)
+CODES = [f["properties"]["code"] for f in json.loads(TILES)["features"]]
+
+
+def status_map(tooltips=None):
+    status = {c: "no_mash" for c in CODES} | {"W06000015": "mash", "W06000006": "mash_ceased"}
+    tips = tooltips or {c: f"Area {c}" for c in CODES}
+    forces = layers.dissolve(TILES, {c: c[-1] for c in CODES}, close_gaps=0.02)
+    return maps.status_map(TILES, status, tips, outlines=[maps.Outline("f", forces, "#000", 2)])
+
+
+def test_offline_map_loads_only_local_leaflet():
+    m = OfflineMap()
+    html = m.get_root().render()
+    assert re.findall(r'(?:src|href)="([^"]+)"', html) == [LEAFLET_JS_URL, LEAFLET_CSS_URL]
+    assert "openstreetmap" not in html.lower() and "cdn" not in html.lower()
+
+
+def test_leaflet_is_copied_from_the_pinned_package(tmp_path):
+    target = install_leaflet(tmp_path)
+    assert (target / "leaflet.js").stat().st_size > 100_000
+    assert (target / "leaflet.css").is_file() and (target / "images" / "layers.png").is_file()
+    before = (target / "leaflet.js").stat().st_mtime_ns
+    install_leaflet(tmp_path)  # idempotent: nothing rewritten
+    assert (target / "leaflet.js").stat().st_mtime_ns == before
+
+
+def test_map_script_has_no_external_url_and_all_areas():
+    script = leaflet_js(status_map())
+    assert not re.search(r"https?://", script)
+    for code in CODES:
+        assert code in script
+    assert maps.STATUS_COLOURS["mash"] in script and maps.STATUS_COLOURS["mash_ceased"] in script
+
+
+def test_same_input_gives_the_same_leaflet_code():
+    a, b = leaflet_js(status_map()), leaflet_js(status_map())
+    norm = lambda s: re.sub(r"_[0-9a-f]{32}", "", s)  # noqa: E731 folium's random ids
+    assert norm(a) == norm(b)
+
+
+def test_hostile_text_is_escaped_in_tooltips_and_labels():
+    evil = "<script>window.__pwned=1</script>"
+    tips = {c: evil for c in CODES}
+    script = leaflet_js(status_map(tips))
+    assert "<script>window" not in script
+    # html.escape, then JSON-in-script escaping: the tooltip's innerHTML gets "&lt;script&gt;".
+    assert "\\u0026lt;script\\u0026gt;window.__pwned=1" in script
+    m = maps.base_map()
+    maps.add_labels(m, {"W06000001": (53.0, -4.0)}, {"W06000001": evil})
+    assert evil not in m.get_root().render()
+
+
+def test_fit_zoom_fits_wales_and_grows_with_height():
+    assert maps.fit_zoom(maps.WALES_BOUNDS, 640) == 7.75
+    assert maps.fit_zoom(maps.WALES_BOUNDS, 300) < 7.75
+    with pytest.raises(ZeroDivisionError):
+        maps.fit_zoom(((52, -4), (52, -4)), 500)
+
+
+def test_coverage_overlay_draws_fills_hosts_and_lines():
+    points = layers.label_points(TILES)
+    classes = {c: "not_covered" for c in CODES} | {"W06000023": "newly_covered",
+                                                   "W06000008": "newly_covered"}
+    group = maps.coverage_overlay(
+        TILES, classes,
+        [maps.HubLink("H", "regional", "W06000023", ("W06000023", "W06000008"),
+                      ("W06000009",))],
+        points)
+    m = maps.base_map()
+    group.add_to(m)
+    script = leaflet_js(m)
+    assert script.count("L.polyline") == 2  # one member line, one excluded (dashed) line
+    assert script.count("L.circleMarker") == 1
+    assert maps.COVERAGE_COLOURS["newly_covered"] in script
+    assert '"interactive": false' in script
+
+
+def test_dissolve_forces_gives_one_outline_per_group():
+    out = json.loads(layers.dissolve(TILES, {c: ("a" if c < "W06000012" else "b")
+                                             for c in CODES}, close_gaps=0.02))
+    assert [f["properties"]["group"] for f in out["features"]] == ["a", "b"]
