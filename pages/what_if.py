@@ -5,6 +5,8 @@ JSON). Widgets are keyed by a version number, so loading a preset, a link, a fil
 best-sites answer simply starts a fresh set of widgets from the new draft.
 """
 
+from functools import partial
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -226,15 +228,17 @@ with tab_share:
     st.caption(t("whatif.share_help", lang))
     fill = {c: maps.COVERAGE_COLOURS[k] for c, k in classes.items()}
     c1, c2, c3 = st.columns(3)
-    c1.download_button(t("whatif.download_json", lang), dumps_scenario(checked.scenario),
+    # Files are generated only when their button is pressed (deferred data).
+    c1.download_button(t("whatif.download_json", lang), partial(dumps_scenario, checked.scenario),
                        file_name="scenario.json", mime="application/json", key="wi_dl_json")
-    c2.download_button(t("whatif.download_csv", lang), result_csv(result),
+    c2.download_button(t("whatif.download_csv", lang), partial(result_csv, result),
                        file_name="scenario-result.csv", mime="text/csv", key="wi_dl_csv")
     c3.download_button(
         t("whatif.download_briefing", lang),
-        briefing_html(checked.scenario, result, ds,
-                      coverage_svg(bset.geojson, fill, links, points, title=checked.scenario.name),
-                      attribution=bset.attribution, colours=maps.COVERAGE_COLOURS, lang=lang),
+        lambda: briefing_html(
+            checked.scenario, result, ds,
+            coverage_svg(bset.geojson, fill, links, points, title=checked.scenario.name),
+            attribution=bset.attribution, colours=maps.COVERAGE_COLOURS, lang=lang),
         file_name="scenario-briefing.html", mime="text/html", key="wi_dl_html")
     upload = st.file_uploader(t("whatif.upload", lang), type=["json"], key=f"wi_upload_{v}")
     if upload is not None:
