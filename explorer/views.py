@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from explorer.i18n import number, percent, t
 from explorer.model import STATUSES, WALES_SCOPE, Dataset
-from explorer.summary import counts_by_status, headline, status_records
+from explorer.summary import counts_by_force, counts_by_status, headline, status_records
 
 
 def status_label(status: str, lang: str = "en") -> str:
@@ -43,6 +43,21 @@ def headline_view(ds: Dataset, lang: str = "en") -> HeadlineView:
         population=number(h.population_active, lang),
         population_share=percent(h.population_share, lang),
     )
+
+
+def force_glance(ds: Dataset, lang: str = "en") -> list[tuple[str, str]]:
+    """One line per force for the status page: how many of its authorities have a MASH."""
+    out = []
+    for force in ds.forces:
+        counts = counts_by_force(ds)[force.force_id]
+        total = sum(counts.values())
+        text = t("glance.active", lang, n=counts["mash"] + counts["mash_pilot"], total=total)
+        if counts["mash_pilot"]:
+            text += t("glance.pilot", lang, n=counts["mash_pilot"])
+        if counts["mash_ceased"]:
+            text += t("glance.ceased", lang, n=counts["mash_ceased"])
+        out.append((force.name(lang), text))
+    return out
 
 
 def legend_rows(ds: Dataset, lang: str = "en") -> list[tuple[str, str, int]]:

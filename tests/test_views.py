@@ -77,3 +77,12 @@ def test_table_csv_has_22_rows_and_every_field():
     cardiff = next(r for r in rows if r["Code"] == "W06000015")
     assert cardiff["Status"] == "MASH operating" and cardiff["Hub"] == "Cardiff MASH"
     assert cardiff["Population (Census 2021)"] == "362312"
+
+
+def test_force_glance_answers_which_force_has_none():
+    assert views.force_glance(DS, "en") == [
+        ("Dyfed-Powys Police", "0 of 4 authorities with a MASH or pilot"),
+        ("Gwent Police", "1 of 5 authorities with a MASH or pilot (pilot: 1)"),
+        ("North Wales Police", "0 of 6 authorities with a MASH or pilot; 1 tried and ended"),
+        ("South Wales Police", "4 of 7 authorities with a MASH or pilot"),
+    ]
