@@ -31,8 +31,6 @@ c2.metric(t("headline.hubs_label", lang), head.hubs)
 c3.metric(t("headline.population_label", lang), head.population_share,
           help=t("headline.population_help", lang, people=head.population))
 
-st.markdown("  \n".join(f"**{force}**: {text}" for force, text in views.force_glance(ds, lang)))
-
 legend = "".join(
     f'<span class="legend-item"><span class="swatch" style="background:{maps.STATUS_COLOURS[s]}">'
     f"</span>{html.escape(label)} ({n})</span>"
@@ -91,6 +89,8 @@ with detail_col:
     )
     if code is None:
         st.info(t("status.pick_hint", lang))
+        st.markdown("  \n".join(f"**{force}**: {text}"
+                                 for force, text in views.force_glance(ds, lang)))
     else:
         d = views.authority_details(ds, code, lang)
         with st.container(border=True):
