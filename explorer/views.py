@@ -78,12 +78,21 @@ def tooltips(ds: Dataset, lang: str = "en") -> dict[str, str]:
     }
 
 
-def tile_labels(ds: Dataset, lang: str = "en") -> dict[str, str]:
-    """Short labels for the tile map (the first word or two of the name)."""
+def tile_labels(ds: Dataset, lang: str = "en", max_chars: int = 10) -> dict[str, str]:
+    """Short labels that fit a tile: up to two words, a long word cut with a full stop.
+
+    >>> from explorer.data import load_dataset
+    >>> labels = tile_labels(load_dataset())
+    >>> labels["W06000001"], labels["W06000009"], labels["W06000012"]
+    ('Anglesey', 'Pembroke.', 'Neath Port')
+    """
     out = {}
     for a in ds.authorities:
         words = a.name(lang).replace("Isle of ", "").split()
-        out[a.code] = " ".join(words[:2]) if len(words[0]) < 6 else words[0]
+        label = " ".join(words[:2]) if len(words) > 1 and len(words[0]) < 6 else words[0]
+        if len(label) > max_chars and " " not in label:
+            label = label[: max_chars - 2] + "."
+        out[a.code] = label
     return out
 
 

@@ -76,6 +76,6 @@ class OfflineMap(folium.Map):
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("tiles", None)
-        kwargs.setdefault("control_scale", True)
+        kwargs.setdefault("control_scale", False)
         kwargs.setdefault("prefer_canvas", False)
         super().__init__(**kwargs)

@@ -107,12 +107,12 @@ OUTLINE_STYLES = {
 
 
 def map_geometry(ds: Dataset, style: str):
-    """(boundaries, outlines by layer, label points or None) for the chosen map style.
+    """(boundaries, outlines by layer, label points or None, view bounds) for a map style.
 
     Falls back to the tile map when real boundaries are unavailable; the returned
     boundaries say so (``is_tiles``, ``notice``).
     """
-    from geo.maps import Outline
+    from geo.maps import WALES_BOUNDS, Outline
 
     bset = tiles() if style == "tiles" else boundaries()
     gap = 0.02 if bset.is_tiles else 0.0
@@ -127,4 +127,5 @@ def map_geometry(ds: Dataset, style: str):
         for layer, g in groupings.items()
     }
     points = label_points(bset.geojson) if bset.is_tiles else None
-    return bset, outlines, points
+    view = bounds(bset.geojson) if bset.is_tiles else WALES_BOUNDS
+    return bset, outlines, points, view

@@ -95,10 +95,15 @@ def base_map(
     *,
     height_px: int = 640,
     attribution: str = "",
+    scale_bar: bool = True,
 ) -> OfflineMap:
-    """An empty offline map showing ``bounds`` in a map ``height_px`` tall, with no tiles."""
+    """An empty offline map showing ``bounds`` in a map ``height_px`` tall, with no tiles.
+
+    ``scale_bar`` is for geographic maps only: the tile map has no scale.
+    """
     (south, west), (north, east) = bounds
     m = OfflineMap(
+        control_scale=scale_bar,
         location=[round((south + north) / 2, 4), round((west + east) / 2, 4)],
         zoom_start=fit_zoom(bounds, height_px),
         min_zoom=6,
@@ -115,6 +120,7 @@ def base_map(
             ".leaflet-container{background:#dfe6ea;font-size:14px}"
             ".leaflet-control-attribution{font-size:11px}"
             ".tile-label{font:600 11px/1.1 sans-serif;color:#111;text-align:center;"
+            "white-space:normal;overflow-wrap:anywhere;"
             "text-shadow:0 0 2px #fff,0 0 2px #fff}</style>"
         )
     )
@@ -238,13 +244,14 @@ def status_map(
     bounds: tuple[tuple[float, float], tuple[float, float]] = WALES_BOUNDS,
     height_px: int = 640,
     attribution: str = "",
+    scale_bar: bool = True,
 ) -> OfflineMap:
     """The status map: authorities coloured by MASH status, outlines on top, optional labels.
 
     A ceased MASH also gets a dashed edge, so the status never rests on colour alone
     (the tooltip, legend and table carry it in words too).
     """
-    m = base_map(bounds, height_px=height_px, attribution=attribution)
+    m = base_map(bounds, height_px=height_px, attribution=attribution, scale_bar=scale_bar)
     fills = {code: STATUS_COLOURS[status] for code, status in status_by_code.items()}
     ceased = [c for c, s in status_by_code.items() if s == "mash_ceased"]
     add_areas(m, geojson, fills, tooltip_by_code, hatch_codes=ceased)
@@ -271,15 +278,17 @@ def planner_base_map(
     tooltip_by_code: Mapping[str, str],
     *,
     labels: tuple[Mapping[str, tuple[float, float]], Mapping[str, str]] | None = None,
+    bounds: tuple[tuple[float, float], tuple[float, float]] = WALES_BOUNDS,
     height_px: int = 600,
     attribution: str = "",
+    scale_bar: bool = True,
 ) -> OfflineMap:
     """The planner's base map: every authority in a neutral fill, clickable, with a tooltip.
 
     It depends only on boundaries and language, so it stays mounted while the scenario
     changes; the coverage is drawn by :func:`coverage_overlay`.
     """
-    m = base_map(height_px=height_px, attribution=attribution)
+    m = base_map(bounds, height_px=height_px, attribution=attribution, scale_bar=scale_bar)
     add_areas(m, geojson, dict.fromkeys(tooltip_by_code, "#FFFFFF"), tooltip_by_code)
     if labels is not None:
         add_labels(m, *labels)

@@ -51,7 +51,8 @@ layers = st.pills(
     format_func=lambda layer: t(f"layer.{layer}", lang),
     key="status_layers",
 )
-bset, outlines, points = cached.map_geometry(ds, st.session_state.get("map_style", "geographic"))
+bset, outlines, points, view = cached.map_geometry(
+    ds, st.session_state.get("map_style", "geographic"))
 if bset.notice:
     st.info(bset.notice, icon=":material/wifi_off:")
 
@@ -62,8 +63,10 @@ fmap = maps.status_map(
     views.tooltips(ds, lang),
     outlines=[outlines["forces"], *(outlines[layer] for layer in layers or ())],
     labels=(points, views.tile_labels(ds, lang)) if points else None,
+    bounds=view,
     height_px=map_height,
     attribution=bset.attribution,
+    scale_bar=not bset.is_tiles,
 )
 map_col, detail_col = (st.container(), st.container()) if workshop else st.columns([3, 2])
 with map_col:

@@ -171,7 +171,8 @@ with view_col:
         st.warning(t("whatif.left_out_hubs", lang) + "\n"
                    + "\n".join(f"- {p}" for p in checked.problems))
 
-    bset, _outlines, tile_points = cached.map_geometry(ds, state.get("map_style", "geographic"))
+    bset, _outlines, tile_points, view = cached.map_geometry(
+        ds, state.get("map_style", "geographic"))
     points = tile_points or {a.code: (a.office_lat, a.office_lon) for a in ds.authorities}
     links = [maps.HubLink(h.name, h.model, h.host, h.covered_codes,
                           tuple(x.code for x in result.excluded if x.hub == h.name))
@@ -181,7 +182,8 @@ with view_col:
         maps.planner_base_map(bset.geojson, {a.code: a.name(lang) for a in ds.authorities},
                               labels=(tile_points, views.tile_labels(ds, lang))
                               if tile_points else None,
-                              height_px=600, attribution=bset.attribution),
+                              bounds=view, height_px=600, attribution=bset.attribution,
+                              scale_bar=not bset.is_tiles),
         key="whatif_map", height=600, use_container_width=True,
         returned_objects=["last_active_drawing"], on_change=on_map_click,
         feature_group_to_add=maps.coverage_overlay(bset.geojson, classes, links, points),
