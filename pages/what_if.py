@@ -87,7 +87,10 @@ if "wi_link_problem" in state:
     st.warning(t("whatif.bad_link", lang, problem=state.pop("wi_link_problem")),
                icon=":material/link_off:")
 
-edit_col, view_col = (st.container(), st.container()) if workshop else st.columns([2, 3])
+if workshop:  # projector: the result first, the editor below it
+    view_col, edit_col = st.container(), st.container()
+else:
+    edit_col, view_col = st.columns([2, 3])
 
 # ---- Editing -----------------------------------------------------------------------------
 with edit_col:
