@@ -1,0 +1,237 @@
+"""Browser tests: real Streamlit servers on 127.0.0.1 and one headless Chromium per session.
+
+Each server configuration (environment) is started once per session by the ``servers``
+factory and stopped at the end. Every server gets ``MASH_BOUNDARIES`` (never an internet
+download) and its own ``MASH_CACHE_DIR``. ``bench/bench_status_page.py`` reuses
+:func:`start_server`, :func:`stop_server`, :func:`boundaries_setting` and the Chromium
+settings from this file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+#: Real boundaries for local runs, beside the project; absent elsewhere.
+SHARED_GEOJSON = REPO.parent / "shared" / "geo" / "wales_lad_2013.geojson"
+#: A MASH_BOUNDARIES value that cannot be used: the app falls back to the tile map.
+NO_BOUNDARIES = "/nonexistent.geojson"
+#: Tall enough for the whole map to be in view: a click on a map partly out of view focuses
+#: the area, the page scrolls between mouse down and up, and Leaflet sees no click.
+VIEWPORT = {"width": 1400, "height": 1200}
+#: Installed in every frame (page and map iframe) before any of its scripts run.
+ERROR_TRAP_JS = (
+    "window.__errors = [];"
+    "window.addEventListener('error', e => window.__errors.push(String(e.message)));"
+    "window.addEventListener('unhandledrejection', e => window.__errors.push(String(e.reason)));"
+)
+
+
+_STREAMLIT_PROBE = re.compile(r"^http://127\.0\.0\.1:\d+/[\w-]+/_stcore/(health|host-config)$")
+
+
+def boundaries_setting() -> str:
+    """MASH_BOUNDARIES for the main server: the shared file when present, else tiles."""
+    return str(SHARED_GEOJSON) if SHARED_GEOJSON.is_file() else NO_BOUNDARIES
+
+
+# --------------------------------------------------------------------------------------------
+# Servers
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def log_tail(self, chars: int = 2000) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-chars:]
+        except OSError:
+            return ""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(
+    script: Path,
+    env: Mapping[str, str],
+    *,
+    cwd: Path = REPO,
+    log_path: Path | None = None,
+    timeout_s: float = 60.0,
+) -> Server:
+    """``streamlit run script`` on a free 127.0.0.1 port; returns once /_stcore/health is ok.
+
+    ``env`` is added to this process's environment; it must hold ``MASH_BOUNDARIES`` so the
+    app never tries a download. ``cwd`` is where ``.streamlit/config.toml`` is read from.
+    """
+    if not env.get("MASH_BOUNDARIES"):
+        raise ValueError("set MASH_BOUNDARIES: the app must never download boundaries here")
+    port = free_port()
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("MASH_")}
+    full_env.update(env)
+    if not full_env.get("MASH_CACHE_DIR"):
+        full_env["MASH_CACHE_DIR"] = tempfile.mkdtemp(prefix="mash-cache-")
+    if log_path is None:
+        fd, name = tempfile.mkstemp(prefix="streamlit-", suffix=".log")
+        os.close(fd)
+        log_path = Path(name)
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(script),
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--server.headless", "true",
+    ]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            command, cwd=cwd, env=full_env, stdout=log, stderr=subprocess.STDOUT
+        )
+    server = Server(f"http://127.0.0.1:{port}", process, log_path)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited early ({process.returncode}):\n"
+                               f"{server.log_tail()}")
+        try:
+            with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=1) as answer:
+                if answer.status == 200:
+                    return server
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.2)
+    stop_server(server)
+    raise RuntimeError(f"streamlit not healthy within {timeout_s:g} s:\n{server.log_tail()}")
+
+
+def stop_server(server: Server) -> None:
+    """Stop the server process (by its own handle), waiting a bounded time."""
+    if server.process.poll() is not None:
+        return
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Server]]:
+    """``servers(**env)``: an app server for that environment (``MASH_BOUNDARIES`` defaults
+    to :func:`boundaries_setting`), started once per session and stopped at the end."""
+    started: dict[tuple[tuple[str, str], ...], Server] = {}
+
+    def get(**env: str) -> Server:
+        env.setdefault("MASH_BOUNDARIES", boundaries_setting())
+        key = tuple(sorted(env.items()))
+        if key not in started:
+            folder = tmp_path_factory.mktemp("server")
+            started[key] = start_server(
+                REPO / "app.py",
+                {"MASH_CACHE_DIR": str(folder / "cache"), **env},
+                log_path=folder / "streamlit.log",
+            )
+        return started[key]
+
+    try:
+        yield get
+    finally:
+        for server in started.values():
+            stop_server(server)
+
+
+@pytest.fixture(scope="session")
+def app_server(servers: Callable[..., Server]) -> Server:
+    """The app with real boundaries when ``../shared`` is present, else the tile map."""
+    return servers()
+
+
+@pytest.fixture(scope="session")
+def tiles_server(servers: Callable[..., Server]) -> Server:
+    """The app with unusable MASH_BOUNDARIES: tile-map fallback with a notice."""
+    return servers(MASH_BOUNDARIES=NO_BOUNDARIES)
+
+
+# --------------------------------------------------------------------------------------------
+# Browser
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Recorder:
+    """Every request URL (page and iframes), console errors and uncaught page errors."""
+
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def console(self, kind: str, text: str, location: Mapping[str, object]) -> None:
+        url = str(location.get("url") or "")
+        # Opened at /<page>, Streamlit first probes /<page>/_stcore/… for a base path and
+        # logs the 404s before falling back to /_stcore/…: its own behaviour, not the app's.
+        if kind != "error" or _STREAMLIT_PROBE.search(url):
+            return
+        self.console_errors.append(f"{text} ({url})" if url else text)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def recorder() -> Recorder:
+    return Recorder()
+
+
+@pytest.fixture
+def page(browser, recorder: Recorder):
+    """A page in a fresh browser context, recording into ``recorder``."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(20_000)
+    context.add_init_script(ERROR_TRAP_JS)
+    tab = context.new_page()
+    tab.on("request", lambda request: recorder.requests.append(request.url))
+    tab.on("console", lambda msg: recorder.console(msg.type, msg.text, msg.location))
+    tab.on("pageerror", lambda exc: recorder.page_errors.append(str(exc)))
+    try:
+        yield tab
+    finally:
+        context.close()

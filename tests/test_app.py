@@ -1,0 +1,218 @@
+"""Every page (except the what-if planner) through ``app.py`` with Streamlit's AppTest.
+
+AppTest runs the scripts without a browser, so the folium map itself is not drawn here
+(``tests/browser`` covers it). Boundaries come from ``MASH_BOUNDARIES`` only: the shared
+file when ``../shared`` is present, else a missing path (the tile fallback); never a download.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from explorer.data import DATA_DIR
+
+REPO = Path(__file__).resolve().parents[1]
+APP = REPO / "app.py"
+SHARED_GEOJSON = REPO.parent / "shared" / "geo" / "wales_lad_2013.geojson"
+NO_BOUNDARIES = "/nonexistent.geojson"
+NEWPORT = "W06000022"
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # One folder for the module, so Streamlit's in-process caches (keyed by the
+    # environment) are shared between tests.
+    return tmp_path_factory.mktemp("boundaries-cache")
+
+
+@pytest.fixture
+def boundaries_env(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> str:
+    """MASH_BOUNDARIES and MASH_CACHE_DIR set before the app runs; returns MASH_BOUNDARIES."""
+    value = str(SHARED_GEOJSON) if SHARED_GEOJSON.is_file() else NO_BOUNDARIES
+    monkeypatch.setenv("MASH_BOUNDARIES", value)
+    monkeypatch.setenv("MASH_CACHE_DIR", str(cache_dir))
+    monkeypatch.delenv("MASH_DATA_DIR", raising=False)
+    return value
+
+
+def run_app(page: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    if page is not None:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+@pytest.fixture
+def app(boundaries_env: str) -> AppTest:
+    return run_app()
+
+
+# --------------------------------------------------------------------------------------------
+# Status page
+# --------------------------------------------------------------------------------------------
+
+
+def test_status_page_headline_metrics(app: AppTest):
+    assert [(m.label, m.value) for m in app.metric] == [
+        ("Authorities with a MASH or pilot", "5 of 22"),
+        ("Hubs operating or piloted", "4"),
+        ("Population living in them", "31.0%"),
+    ]
+    assert texts(app.title) == ["Multi-agency safeguarding hubs in Wales"]
+    assert app.selectbox(key="authority").value is None
+    assert "Click an authority on the map" in " ".join(texts(app.info))
+    assert not app.error
+
+
+def test_choosing_newport_shows_its_details(app: AppTest):
+    app.selectbox(key="authority").set_value(NEWPORT).run()
+    assert not app.exception
+    assert texts(app.subheader) == ["Newport (Casnewydd)"]
+    body = "\n".join(texts(app.markdown))
+    assert "**Status:** MASH pilot" in body
+    assert "**Hub:** Newport MASH (pilot) (MASH pilot)" in body
+    assert "Early Action Together pathfinder" in body
+    assert "Source: briefing, Gwent Police, para 1" in texts(app.caption)
+
+
+def test_welsh_names_labels_and_one_draft_caption(app: AppTest):
+    app.radio(key="lang").set_value("cy").run()
+    app.selectbox(key="authority").set_value(NEWPORT).run()
+    assert not app.exception
+    assert texts(app.title) == ["Hybiau diogelu amlasiantaethol yng Nghymru"]
+    assert texts(app.subheader) == ["Casnewydd (Newport)"]
+    assert app.selectbox(key="authority").label == "Awdurdod"
+    assert app.metric[0].value == "5 o 22"
+    assert "**Statws:** MASH peilot" in texts(app.markdown)
+    drafts = [c for c in texts(app.caption) if c.startswith("Cyfieithiadau drafft")]
+    assert len(drafts) == 1
+    # Back to English: the draft caption goes.
+    app.radio(key="lang").set_value("en").run()
+    assert texts(app.subheader) == ["Newport (Casnewydd)"]
+    assert not [c for c in texts(app.caption) if c.startswith("Cyfieithiadau drafft")]
+
+
+def test_workshop_toggle(app: AppTest):
+    app.toggle(key="workshop").set_value(True).run()
+    assert not app.exception
+    assert app.session_state["workshop"] is True
+    assert [m.value for m in app.metric] == ["5 of 22", "4", "31.0%"]
+    app.toggle(key="workshop").set_value(False).run()
+    assert not app.exception
+
+
+def test_equal_tiles_map_style(app: AppTest):
+    app.radio(key="map_style").set_value("tiles").run()
+    assert not app.exception
+    assert [m.value for m in app.metric] == ["5 of 22", "4", "31.0%"]
+    # Tiles by choice are not a fallback: no notice.
+    assert not [i for i in texts(app.info) if "MASH_BOUNDARIES" in i]
+
+
+def test_boundaries_unavailable_show_a_notice(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    monkeypatch.setenv("MASH_BOUNDARIES", NO_BOUNDARIES)
+    monkeypatch.setenv("MASH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("MASH_DATA_DIR", raising=False)
+    at = run_app()
+    notices = [i for i in texts(at.info) if "MASH_BOUNDARIES" in i]
+    assert len(notices) == 1 and NO_BOUNDARIES in notices[0]
+    assert "one equal tile per authority" in notices[0]
+    # The rest of the page still renders.
+    assert [m.value for m in at.metric] == ["5 of 22", "4", "31.0%"]
+    assert "Tile map drawn for this project" in " ".join(texts(at.caption))
+    at.selectbox(key="authority").set_value(NEWPORT).run()
+    assert texts(at.subheader) == ["Newport (Casnewydd)"]
+
+
+# --------------------------------------------------------------------------------------------
+# Other pages
+# --------------------------------------------------------------------------------------------
+
+
+def test_forces_page_has_four_tabs_and_dyfed_powys_has_no_mash(boundaries_env: str):
+    at = run_app("pages/forces.py")
+    assert [t.label for t in at.tabs] == [
+        "Dyfed-Powys Police",
+        "Gwent Police",
+        "North Wales Police",
+        "South Wales Police",
+    ]
+    dyfed_powys = at.tabs[0]
+    text = "\n".join(texts(dyfed_powys.markdown))
+    assert "Vulnerability Hub" in text
+    assert text.startswith("No MASH.")
+    table = dyfed_powys.dataframe[0].value
+    assert sorted(table["Authority"]) == ["Carmarthenshire", "Ceredigion", "Pembrokeshire",
+                                          "Powys"]
+    assert set(table["Status"]) == {"No MASH"}
+
+
+def test_timeline_filter_shows_only_gwent_events(boundaries_env: str):
+    at = run_app("pages/timeline.py")
+    every = [m for m in texts(at.markdown) if m.startswith("**")]
+    at.multiselect(key="timeline_scopes").set_value(["gwent"]).run()
+    assert not at.exception
+    headers = [m for m in texts(at.markdown) if m.startswith("**")]
+    assert headers and len(headers) < len(every)
+    assert all(h.endswith("· Gwent Police") for h in headers)
+    assert not [m for m in texts(at.markdown) if "North Wales Police trials" in m]
+    at.multiselect(key="timeline_scopes").set_value([]).run()
+    assert texts(at.info) == ["No events for this choice."]
+
+
+def test_table_page_has_22_rows_and_a_download(boundaries_env: str):
+    at = run_app("pages/table.py")
+    frame = at.dataframe[0].value
+    assert len(frame) == 22
+    assert frame["Code"].is_unique
+    [button] = at.get("download_button")
+    assert button.label == "Download CSV"
+
+
+def test_sources_page_states_the_date_and_licence(boundaries_env: str):
+    at = run_app("pages/sources.py")
+    body = " ".join(texts(at.markdown)) + " ".join(texts(at.warning))
+    assert "31 May 2019" in body
+    assert "Open Government Licence" in body
+
+
+def test_what_if_page_exists():
+    assert (REPO / "pages" / "what_if.py").is_file()
+
+
+# --------------------------------------------------------------------------------------------
+# A corrupted data folder
+# --------------------------------------------------------------------------------------------
+
+
+def test_corrupted_data_shows_one_clear_error(
+    boundaries_env: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    positions = data / "positions.csv"
+    lines = positions.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[1].startswith("W06000001,no_mash,")
+    lines[1] = lines[1].replace(",no_mash,", ",mash_maybe,", 1)
+    positions.write_text("".join(lines), encoding="utf-8")
+    monkeypatch.setenv("MASH_DATA_DIR", str(data))
+
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception
+    [error] = texts(at.error)
+    assert "positions.csv" in error
+    assert "line 2" in error
+    assert "column 'status'" in error
+    assert "'mash_maybe'" in error
+    assert not at.metric and not at.title
