@@ -53,15 +53,20 @@ def _boundary_settings() -> tuple[str, str]:
 def _boundaries(settings: tuple[str, str]):
     from geo.boundaries import obtain_boundaries
 
-    bar = st.progress(0.0, text="Loading boundaries…")
+    # The bar is made only when a download reports progress: Streamlit replays elements a
+    # cached function made, so an unconditional bar would be replayed on every page view.
+    bars = []
 
     def progress(message: str, fraction: float) -> None:
-        bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+        if not bars:
+            bars.append(st.progress(0.0))
+        bars[0].progress(min(max(fraction, 0.0), 1.0), text=message)
 
     try:
         return obtain_boundaries(progress=progress)
     finally:
-        bar.empty()
+        for bar in bars:
+            bar.empty()
 
 
 def boundaries():

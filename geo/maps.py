@@ -103,6 +103,7 @@ def base_map(
     """
     (south, west), (north, east) = bounds
     m = OfflineMap(
+        view_bounds=bounds,
         control_scale=scale_bar,
         location=[round((south + north) / 2, 4), round((west + east) / 2, 4)],
         zoom_start=fit_zoom(bounds, height_px),

@@ -25,32 +25,36 @@ st.title(t("status.title", lang))
 st.caption(t("status.subtitle", lang))
 
 head = views.headline_view(ds, lang)
-c1, c2, c3 = st.columns(3)
-c1.metric(t("headline.authorities_label", lang), head.authorities)
-c2.metric(t("headline.hubs_label", lang), head.hubs)
-c3.metric(t("headline.population_label", lang), head.population_share,
-          help=t("headline.population_help", lang, people=head.population))
-
+figures = [
+    (t("headline.authorities_label", lang), head.authorities, ""),
+    (t("headline.hubs_label", lang), head.hubs, ""),
+    (t("headline.population_label", lang), head.population_share,
+     t("headline.population_help", lang, people=head.population)),
+]
 legend = "".join(
     f'<span class="legend-item"><span class="swatch" style="background:{maps.STATUS_COLOURS[s]}">'
     f"</span>{html.escape(label)} ({n})</span>"
     for s, label, n in views.legend_rows(ds, lang)
 )
+# One element for the headline figures and the legend: fewer elements, faster first view.
 st.html(
-    "<style>.legend{display:flex;flex-wrap:wrap;gap:1.2em;margin:.2em 0 .6em}"
+    "<style>.figs{display:flex;flex-wrap:wrap;gap:1rem 3rem;margin:.3rem 0 .8rem;padding:0}"
+    ".fig dt{font-size:.875rem;color:#2f2d2b}.fig dd{margin:0;font-size:2.25rem;line-height:1.2}"
+    ".fig small{display:block;font-size:.8rem;color:#545250}"
+    ".legend{display:flex;flex-wrap:wrap;gap:1.2em;margin:.2em 0 .4em}"
     ".legend-item{display:inline-flex;align-items:center;gap:.4em;color:#1a1a1a}"
     ".swatch{width:1.1em;height:1.1em;border:1px solid #4D4D4D;display:inline-block}</style>"
-    f'<div class="legend" role="list" aria-label="{html.escape(t("legend.label", lang))}">'
+    '<dl class="figs">'
+    + "".join(f'<div class="fig"><dt>{html.escape(label)}</dt><dd>{html.escape(value)}'
+              f"<small>{html.escape(note)}</small></dd></div>" for label, value, note in figures)
+    + f'</dl><div class="legend" role="list" aria-label="{html.escape(t("legend.label", lang))}">'
     f"{legend}</div>"
 )
 
-layers = st.pills(
-    t("status.layers", lang),
-    ("health_board", "safeguarding_board"),
-    selection_mode="multi",
-    format_func=lambda layer: t(f"layer.{layer}", lang),
-    key="status_layers",
-)
+OPTIONAL_LAYERS = ("health_board", "safeguarding_board")
+layer_cols = st.columns(len(OPTIONAL_LAYERS) + 2)
+layers = [layer for col, layer in zip(layer_cols, OPTIONAL_LAYERS, strict=False)
+          if col.toggle(t(f"layer.{layer}_toggle", lang), key=f"status_layer_{layer}")]
 bset, outlines, points, view = cached.map_geometry(
     ds, st.session_state.get("map_style", "geographic"))
 if bset.notice:
@@ -82,18 +86,13 @@ with map_col:
     st.caption(t("status.map_caption", lang, attribution=bset.attribution))
 
 with detail_col:
-    code = st.selectbox(
-        t("status.pick_authority", lang),
-        views.authority_options(ds, lang),
-        index=None,
-        key="authority",
-        format_func=lambda c: views.authority_name(ds, c, lang),
-        placeholder=t("status.pick_placeholder", lang),
-    )
+    # A radio list, not a drop-down: every authority visible and one click away, and far
+    # lighter for the browser to draw (see README, performance). Read before it is drawn,
+    # so the details can come first.
+    code = st.session_state.get("authority")
     if code is None:
-        st.info(t("status.pick_hint", lang))
-        st.markdown("  \n".join(f"**{force}**: {text}"
-                                 for force, text in views.force_glance(ds, lang)))
+        st.markdown(f"*{t('status.pick_hint', lang)}*\n\n" + "  \n".join(
+            f"**{force}**: {text}" for force, text in views.force_glance(ds, lang)))
     else:
         d = views.authority_details(ds, code, lang)
         with st.container(border=True):
@@ -104,7 +103,7 @@ with detail_col:
             if d["hub"]:
                 hub = d["hub"]
                 others = ", ".join(hub["others"]) or t("details.no_other_members", lang)
-                st.markdown(f"**{t('details.hub', lang)}:** {hub['name']} ({hub['status']})")
+                st.markdown(f"**{t('details.hub', lang)}:** {hub['name']}")
                 st.markdown(f"{t('details.other_members', lang)}: {others}")
                 if hub["dates_note"]:
                     st.caption(hub["dates_note"])
@@ -125,3 +124,11 @@ with detail_col:
                 f"**{t('details.population', lang)}:** {d['population']} "
                 f"({t('details.population_note', lang, mid2018=d['population_mid2018'])})"
             )
+    st.radio(
+        t("status.pick_authority", lang),
+        views.authority_options(ds, lang),
+        index=None,
+        key="authority",
+        format_func=lambda c: views.authority_name(ds, c, lang),
+        horizontal=True,
+    )
