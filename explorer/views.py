@@ -78,21 +78,22 @@ def tooltips(ds: Dataset, lang: str = "en") -> dict[str, str]:
     }
 
 
-def tile_labels(ds: Dataset, lang: str = "en", max_chars: int = 10) -> dict[str, str]:
-    """Short labels that fit a tile: up to two words, a long word cut with a full stop.
+def tile_labels(ds: Dataset, lang: str = "en", max_word: int = 12) -> dict[str, str]:
+    """Labels that fit a tile: the name (wrapping onto two lines on the map), with a very
+    long single word shortened and "Isle of" dropped.
 
     >>> from explorer.data import load_dataset
     >>> labels = tile_labels(load_dataset())
-    >>> labels["W06000001"], labels["W06000009"], labels["W06000012"]
-    ('Anglesey', 'Pembroke.', 'Neath Port')
+    >>> labels["W06000001"], labels["W06000010"], labels["W06000014"]
+    ('Anglesey', 'Carmarthen.', 'Vale of Glamorgan')
     """
     out = {}
     for a in ds.authorities:
-        words = a.name(lang).replace("Isle of ", "").split()
-        label = " ".join(words[:2]) if len(words) > 1 and len(words[0]) < 6 else words[0]
-        if len(label) > max_chars and " " not in label:
-            label = label[: max_chars - 2] + "."
-        out[a.code] = label
+        name = a.name(lang).replace("Isle of ", "")
+        if " " not in name and len(name) > max_word:
+            name = name.removesuffix("shire") + "." if name.endswith("shire") else \
+                name[: max_word - 1] + "."
+        out[a.code] = name
     return out
 
 

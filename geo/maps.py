@@ -120,9 +120,10 @@ def base_map(
             "<style>.leaflet-interactive:focus:not(:focus-visible){outline:none}"
             ".leaflet-container{background:#dfe6ea;font-size:14px}"
             ".leaflet-control-attribution{font-size:11px}"
-            ".tile-label{font:600 11px/1.1 sans-serif;color:#111;text-align:center;"
-            "white-space:normal;overflow-wrap:anywhere;"
-            "text-shadow:0 0 2px #fff,0 0 2px #fff}</style>"
+            ".tile-label{font:600 11px/1.15 sans-serif;color:#111;text-align:center;"
+            "white-space:normal;background:rgba(255,255,255,.88);border-radius:3px;"
+            "padding:1px 2px;display:inline-block;max-width:84px}"
+            ".tile-label-icon{display:flex;align-items:center;justify-content:center}</style>"
         )
     )
     if attribution:

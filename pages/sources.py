@@ -24,7 +24,6 @@ st.markdown(t("sources.data", lang))
 
 st.subheader(t("sources.boundaries_heading", lang))
 bset = cached.boundaries()
-st.write(t("sources.boundaries_now", lang, origin=bset.origin))
 st.write(bset.attribution)
 if bset.notice:
     st.info(bset.notice)

@@ -11,7 +11,19 @@ ds = cached.dataset()
 
 st.title(t("table.title", lang))
 st.caption(t("table.caption", lang))
-st.dataframe(views.table_rows(ds, lang), hide_index=True, width="stretch", height=810)
+WIDTHS = {"name": "medium", "name_cy": "medium", "status": "medium", "hub": "medium",
+          "health_board": "large", "safeguarding_board": "large", "arrangements": "large",
+          "stance": "large", "summary": "large"}
+st.dataframe(
+    views.table_rows(ds, lang),
+    hide_index=True,
+    width="stretch",
+    height=810,
+    column_config={
+        t(f"table.{col}", lang): st.column_config.TextColumn(width=width, pinned=col == "name")
+        for col, width in WIDTHS.items()
+    },
+)
 st.download_button(
     t("table.download", lang),
     views.table_csv(ds, lang).encode("utf-8"),
