@@ -52,7 +52,7 @@ st.html(
 )
 
 OPTIONAL_LAYERS = ("health_board", "safeguarding_board")
-layer_cols = st.columns(len(OPTIONAL_LAYERS) + 2)
+layer_cols = st.columns(len(OPTIONAL_LAYERS) + 1)
 layers = [layer for col, layer in zip(layer_cols, OPTIONAL_LAYERS, strict=False)
           if col.toggle(t(f"layer.{layer}_toggle", lang), key=f"status_layer_{layer}")]
 bset, outlines, points, view = cached.map_geometry(

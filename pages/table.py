@@ -20,7 +20,7 @@ st.dataframe(
     width="stretch",
     height=810,
     column_config={
-        t(f"table.{col}", lang): st.column_config.TextColumn(width=width, pinned=col == "name")
+        t(f"table.{col}", lang): st.column_config.TextColumn(width=width)
         for col, width in WIDTHS.items()
     },
 )
