@@ -38,7 +38,8 @@ legend = "".join(
 )
 # One element for the headline figures and the legend: fewer elements, faster first view.
 st.html(
-    "<style>.figs{display:flex;flex-wrap:wrap;gap:1rem 3rem;margin:.3rem 0 .8rem;padding:0}"
+    "<style>dl.figs{display:flex;flex-wrap:wrap;gap:1rem 3rem;margin:.3rem 0 .8rem;"
+    "padding:0 !important}"
     ".fig dt{font-size:.875rem;color:#2f2d2b}.fig dd{margin:0;font-size:2.25rem;line-height:1.2}"
     ".fig small{display:block;font-size:.8rem;color:#545250}"
     ".legend{display:flex;flex-wrap:wrap;gap:1.2em;margin:.2em 0 .4em}"
