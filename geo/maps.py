@@ -275,6 +275,30 @@ class HubLink:
     excluded: tuple[str, ...] = ()  # members left out by the distance limit
 
 
+def hub_links(result) -> list[HubLink]:
+    """What the planner draws for each proposed hub of a ``CoverageResult``."""
+    return [
+        HubLink(h.name, h.model, h.host, h.covered_codes,
+                tuple(x.code for x in result.excluded if x.hub == h.name))
+        for h in result.hubs
+    ]
+
+
+def anchor_points(
+    authorities, tile_points: Mapping[str, tuple[float, float]] | None
+) -> dict[str, tuple[float, float]]:
+    """Where hubs and lines are drawn: each main council office on the geographic map, or
+    the middle of each tile on the tile map."""
+    if tile_points:
+        return dict(tile_points)
+    return {a.code: (a.office_lat, a.office_lon) for a in authorities}
+
+
+def coverage_fills(classes: Mapping[str, str]) -> dict[str, str]:
+    """Fill colour per authority from its coverage class."""
+    return {code: COVERAGE_COLOURS[k] for code, k in classes.items()}
+
+
 def planner_base_map(
     geojson: str,
     tooltip_by_code: Mapping[str, str],

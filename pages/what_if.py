@@ -176,10 +176,8 @@ with view_col:
 
     bset, _outlines, tile_points, view = cached.map_geometry(
         ds, state.get("map_style", "geographic"))
-    points = tile_points or {a.code: (a.office_lat, a.office_lon) for a in ds.authorities}
-    links = [maps.HubLink(h.name, h.model, h.host, h.covered_codes,
-                          tuple(x.code for x in result.excluded if x.hub == h.name))
-             for h in result.hubs]
+    points = maps.anchor_points(ds.authorities, tile_points)
+    links = maps.hub_links(result)
     classes = planner.coverage_classes(result)
     st_folium(
         maps.planner_base_map(bset.geojson, {a.code: a.name(lang) for a in ds.authorities},
@@ -231,7 +229,7 @@ with tab_share:
     base = (st.context.url or "").split("?")[0]
     st.code(f"{base}?scenario={share_token}", language=None, wrap_lines=True)
     st.caption(t("whatif.share_help", lang))
-    fill = {c: maps.COVERAGE_COLOURS[k] for c, k in classes.items()}
+    fill = maps.coverage_fills(classes)
     c1, c2, c3 = st.columns(3)
     # Files are generated only when their button is pressed (deferred data).
     c1.download_button(t("whatif.download_json", lang), partial(dumps_scenario, checked.scenario),

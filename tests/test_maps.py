@@ -98,3 +98,23 @@ def test_dissolve_forces_gives_one_outline_per_group():
     out = json.loads(layers.dissolve(TILES, {c: ("a" if c < "W06000012" else "b")
                                              for c in CODES}, close_gaps=0.02))
     assert [f["properties"]["group"] for f in out["features"]] == ["a", "b"]
+
+
+def test_hub_links_and_anchor_points_from_a_result():
+    from explorer.coverage import evaluate_scenario
+    from explorer.data import load_dataset
+    from explorer.scenario import parse_scenario
+
+    ds = load_dataset()
+    s = parse_scenario({"name": "x", "max_travel_km": 50, "hubs": [
+        {"name": "MW", "model": "regional", "authorities": ["Powys", "Ceredigion", "Wrexham"],
+         "host": "Powys"}]}, ds)
+    (link,) = maps.hub_links(evaluate_scenario(s, ds))
+    assert link.host == "W06000023" and link.members == ("W06000023",)
+    assert set(link.excluded) == {"W06000008", "W06000006"}  # both over 50 km from Powys
+    offices = maps.anchor_points(ds.authorities, None)
+    assert offices["W06000023"] == (52.24354, -3.38547)
+    assert maps.anchor_points(ds.authorities, {"W06000023": (1.0, 2.0)}) == {
+        "W06000023": (1.0, 2.0)}
+    assert maps.coverage_fills({"W06000023": "newly_covered"}) == {
+        "W06000023": maps.COVERAGE_COLOURS["newly_covered"]}
