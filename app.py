@@ -35,7 +35,7 @@ PAGES = {
                         icon=":material/timeline:", url_path="timeline"),
     "table": st.Page("pages/table.py", title=t("nav.table", lang),
                      icon=":material/table:", url_path="table"),
-    "what_if": st.Page("pages/what_if.py", title=t("nav.what_if", lang),
+    "what_if": st.Page("pages/what-if.py", title=t("nav.what_if", lang),
                        icon=":material/tune:", url_path="what-if"),
     "sources": st.Page("pages/sources.py", title=t("nav.sources", lang),
                        icon=":material/menu_book:", url_path="sources"),

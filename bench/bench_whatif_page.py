@@ -48,7 +48,7 @@ def main() -> int:
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
-    at.switch_page("pages/what_if.py").run()
+    at.switch_page("pages/what-if.py").run()
     at.selectbox(key="wi_preset").select("mid_west_wales_regional").run()  # warm caches
     members = ["W06000008", "W06000009", "W06000010", "W06000023"]
     times_ms = []

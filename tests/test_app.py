@@ -199,8 +199,16 @@ def test_sources_page_states_the_date_and_licence(boundaries_env: str):
     assert "Open Government Licence" in body
 
 
-def test_what_if_page_exists():
-    assert (REPO / "pages" / "what_if.py").is_file()
+def test_every_page_file_is_named_like_its_url():
+    # Before app.py first runs, Streamlit names pages after their files; a mismatch shows
+    # the first visitor of a deep link a "Page not found" dialog (streamlit/streamlit#9992).
+    import re
+
+    pages = re.findall(r'st\.Page\("pages/([\w-]+)\.py".*?url_path="([\w-]*)"',
+                       (REPO / "app.py").read_text(), flags=re.S)
+    assert len(pages) == 6
+    for stem, url in pages:
+        assert url in ("", stem), (stem, url)
 
 
 # --------------------------------------------------------------------------------------------

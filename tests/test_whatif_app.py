@@ -24,7 +24,7 @@ def open_page(token: str | None = None) -> AppTest:
     at.run()  # the default page first: AppTest drops the sidebar if the first run switches
     if token is not None:
         at.query_params["scenario"] = token
-    at.switch_page("pages/what_if.py").run()
+    at.switch_page("pages/what-if.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -126,6 +126,9 @@ def test_best_sites_can_be_adopted():
 
 
 def test_welsh_interface():
-    at = open_page()
-    at.radio(key="lang").set_value("cy").run()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.radio(key="lang").set_value("cy").run()  # the shared sidebar, on the default page
+    at.switch_page("pages/what-if.py").run()
+    assert not at.exception
     assert any("o 22 awdurdod wedi'u cwmpasu" in s.value for s in at.subheader)

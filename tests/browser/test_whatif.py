@@ -66,6 +66,24 @@ def test_share_link_restores_the_scenario_in_a_fresh_browser(page, app_server, r
     assert outside == []
 
 
+def test_a_share_link_opened_first_on_a_cold_server_shows_no_error_dialog(browser, tmp_path):
+    from tests.browser.conftest import boundaries_setting, start_server, stop_server
+
+    s = load_scenario_file(REPO / "data/scenarios/gwent_regional.json", DS)
+    server = start_server(REPO / "app.py", {"MASH_BOUNDARIES": boundaries_setting(),
+                                            "MASH_CACHE_DIR": str(tmp_path / "cache")})
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        open_planner(page, server, encode_share(s))
+        page.wait_for_timeout(1000)
+        assert page.get_by_text("Page not found").count() == 0
+        assert headline(page) == "9 of 22 authorities covered"
+    finally:
+        context.close()
+        stop_server(server)
+
+
 def test_tampered_link_warns_and_shows_may_2019(page, app_server):
     token = encode_share(parse_scenario({"name": "x", "hubs": []}, DS))
     open_planner(page, app_server, token[:-4] + "Zm9v")
