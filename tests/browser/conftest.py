@@ -145,9 +145,9 @@ def stop_server(server: Server) -> None:
 
 
 def warm_up(server: Server, browser) -> None:
-    """Open the default page once. Streamlit shows a "Page not found" dialog to the first
-    session after a start that deep-links to another page (streamlit/streamlit#9992) even
-    though the right page runs; tests meet the server as its later visitors do."""
+    """Open the default page once, so the server's caches (boundaries, outlines) are full and
+    no test's timing includes them. The cold start itself has its own test in
+    ``test_whatif.py`` (a share link as the very first visit)."""
     context = browser.new_context()
     try:
         tab = context.new_page()
