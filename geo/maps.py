@@ -275,6 +275,13 @@ class HubLink:
     excluded: tuple[str, ...] = ()  # members left out by the distance limit
 
 
+def _passive(layer):
+    """Make a vector layer ignore the mouse, so clicks reach the authority underneath. Set
+    on ``options`` directly: folium's ``path_options`` silently drops ``interactive``."""
+    layer.options["interactive"] = False
+    return layer
+
+
 def hub_links(result) -> list[HubLink]:
     """What the planner draws for each proposed hub of a ``CoverageResult``."""
     return [
@@ -284,13 +291,19 @@ def hub_links(result) -> list[HubLink]:
     ]
 
 
+#: On the tile map, hubs and lines sit this far (degrees of latitude, about a third of a
+#: tile) below each tile's label, so the label never hides a host.
+TILE_ANCHOR_DROP = 0.09
+
+
 def anchor_points(
     authorities, tile_points: Mapping[str, tuple[float, float]] | None
 ) -> dict[str, tuple[float, float]]:
     """Where hubs and lines are drawn: each main council office on the geographic map, or
-    the middle of each tile on the tile map."""
+    just below the label of each tile on the tile map."""
     if tile_points:
-        return dict(tile_points)
+        return {code: (round(lat - TILE_ANCHOR_DROP, 4), lon)
+                for code, (lat, lon) in tile_points.items()}
     return {a.code: (a.office_lat, a.office_lon) for a in authorities}
 
 
@@ -350,20 +363,18 @@ def coverage_overlay(
             start = points[hub.host]
             for code in hub.members:
                 if code != hub.host and code in points:
-                    folium.PolyLine([start, points[code]], color=HUB_COLOUR, weight=2,
-                                    opacity=0.9, interactive=False).add_to(group)
+                    _passive(folium.PolyLine([start, points[code]], color=HUB_COLOUR, weight=2,
+                                             opacity=0.9)).add_to(group)
             for code in hub.excluded:
                 if code in points:
-                    folium.PolyLine([start, points[code]], color="#D55E00", weight=2,
-                                    dash_array="6 6", opacity=0.9,
-                                    interactive=False).add_to(group)
-            folium.CircleMarker(start, radius=8, color=HUB_COLOUR, weight=3,
-                                fill=True, fill_color="#FFFFFF", fill_opacity=1,
-                                interactive=False).add_to(group)
+                    _passive(folium.PolyLine([start, points[code]], color="#D55E00", weight=2,
+                                             dash_array="6 6", opacity=0.9)).add_to(group)
+            _passive(folium.CircleMarker(start, radius=8, color=HUB_COLOUR, weight=3, fill=True,
+                                         fill_color="#FFFFFF", fill_opacity=1)).add_to(group)
         else:
             for code in hub.members:
                 if code in points:
-                    folium.CircleMarker(points[code], radius=5, color=HUB_COLOUR, weight=2,
-                                        fill=True, fill_color=HUB_COLOUR, fill_opacity=1,
-                                        interactive=False).add_to(group)
+                    _passive(folium.CircleMarker(points[code], radius=5, color=HUB_COLOUR,
+                                                 weight=2, fill=True, fill_color=HUB_COLOUR,
+                                                 fill_opacity=1)).add_to(group)
     return group

@@ -91,7 +91,10 @@ def test_coverage_overlay_draws_fills_hosts_and_lines():
     assert script.count("L.polyline") == 2  # one member line, one excluded (dashed) line
     assert script.count("L.circleMarker") == 1
     assert maps.COVERAGE_COLOURS["newly_covered"] in script
-    assert '"interactive": false' in script
+    # Every overlay shape ignores the mouse, so a click still selects the authority below.
+    for kind in ("L.polyline", "L.circleMarker"):
+        for block in script.split(kind)[1:]:
+            assert '"interactive": false' in block.split(").addTo(")[0], kind
 
 
 def test_dissolve_forces_gives_one_outline_per_group():
@@ -114,7 +117,8 @@ def test_hub_links_and_anchor_points_from_a_result():
     assert set(link.excluded) == {"W06000008", "W06000006"}  # both over 50 km from Powys
     offices = maps.anchor_points(ds.authorities, None)
     assert offices["W06000023"] == (52.24354, -3.38547)
-    assert maps.anchor_points(ds.authorities, {"W06000023": (1.0, 2.0)}) == {
-        "W06000023": (1.0, 2.0)}
+    # On the tile map: just below the tile's label.
+    assert maps.anchor_points(ds.authorities, {"W06000023": (52.0, -3.0)}) == {
+        "W06000023": (52.0 - maps.TILE_ANCHOR_DROP, -3.0)}
     assert maps.coverage_fills({"W06000023": "newly_covered"}) == {
         "W06000023": maps.COVERAGE_COLOURS["newly_covered"]}
