@@ -317,7 +317,12 @@ TABLES: dict[str, _Table] = {
 }
 
 
-def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def read_csv_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and (line number, fields) rows of a UTF-8 CSV file; blank rows are skipped.
+
+    Raises :class:`DataError` naming the file (and line) for a missing, oversized,
+    non-UTF-8, malformed or empty file. Also used for ``scenarios/presets.csv``.
+    """
     name = path.name
     if not path.is_file():
         raise DataError(name, f"file not found in {path.parent}")
@@ -346,7 +351,7 @@ def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
 
 
 def _parse_table(data_dir: Path, table: _Table) -> list[Any]:
-    header, rows = _read_rows(data_dir / table.file)
+    header, rows = read_csv_rows(data_dir / table.file)
     expected = list(table.columns)
     for col in expected:
         if col not in header:

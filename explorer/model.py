@@ -44,8 +44,18 @@ class Section:
         return f"{head}, {label} {self.paragraphs.replace('-', '–')}"
 
 
+class _Bilingual:
+    """Records with ``name_en`` and ``name_cy``."""
+
+    name_en: str
+    name_cy: str
+
+    def name(self, lang: str = "en") -> str:
+        return self.name_cy if lang == "cy" else self.name_en
+
+
 @dataclass(frozen=True)
-class Authority:
+class Authority(_Bilingual):
     code: str
     name_en: str
     name_cy: str
@@ -60,12 +70,9 @@ class Authority:
     office_lat: float
     office_lon: float
 
-    def name(self, lang: str = "en") -> str:
-        return self.name_cy if lang == "cy" else self.name_en
-
 
 @dataclass(frozen=True)
-class Force:
+class Force(_Bilingual):
     force_id: str
     name_en: str
     name_cy: str
@@ -73,9 +80,6 @@ class Force:
     code: str
     position_summary: str
     section_id: str
-
-    def name(self, lang: str = "en") -> str:
-        return self.name_cy if lang == "cy" else self.name_en
 
 
 @dataclass(frozen=True)

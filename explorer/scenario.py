@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from explorer.data import DATA_DIR, DataError, _read_rows
+from explorer.data import DATA_DIR, DataError, read_csv_rows
 from explorer.model import Dataset
 from explorer.summary import POPULATION_FIELDS
 
@@ -493,7 +493,7 @@ def load_presets(ds: Dataset, data_dir: str | Path = DATA_DIR) -> list[Preset]:
     """
     folder = Path(data_dir) / SCENARIO_DIR_NAME
     csv_name = f"{SCENARIO_DIR_NAME}/presets.csv"
-    header, rows = _read_rows(folder / "presets.csv")
+    header, rows = read_csv_rows(folder / "presets.csv")
     if tuple(header) != _PRESET_COLUMNS:
         raise DataError(
             csv_name, f"header must be {','.join(_PRESET_COLUMNS)}, not {','.join(header)}", line=1

@@ -7,6 +7,7 @@ hands each caller its own copy, so nothing cached is ever mutated by a page.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 import streamlit as st
 
@@ -27,10 +28,14 @@ def _dataset(data_dir: str) -> Dataset:
     return load_dataset(data_dir)
 
 
+def _data_dir() -> str:
+    """The dataset folder: ``MASH_DATA_DIR`` (e.g. for tests) or the committed ``data/``."""
+    return os.environ.get("MASH_DATA_DIR") or str(DATA_DIR)
+
+
 def dataset() -> Dataset:
-    """The validated 2019 dataset (``MASH_DATA_DIR`` overrides the folder, e.g. for tests);
-    raises ``DataError`` with a readable message."""
-    return _dataset(os.environ.get("MASH_DATA_DIR") or str(DATA_DIR))
+    """The validated 2019 dataset; raises ``DataError`` with a readable message."""
+    return _dataset(_data_dir())
 
 
 @st.cache_data(show_spinner=False)
@@ -42,7 +47,7 @@ def _presets(data_dir: str):
 
 def presets():
     """The preset scenarios in ``data/scenarios`` (validated like any scenario file)."""
-    return _presets(os.environ.get("MASH_DATA_DIR") or str(DATA_DIR))
+    return _presets(_data_dir())
 
 
 def _boundary_settings() -> tuple[str, str]:
@@ -103,34 +108,30 @@ def bounds(geojson: str):
     return total_bounds(geojson)
 
 
-OUTLINE_STYLES = {
-    # layer: (colour, weight, dash)
-    "forces": ("#000000", 2.5, None),
-    "health_board": ("#AA3377", 2.0, "6 4"),
-    "safeguarding_board": ("#D55E00", 2.0, "2 4"),
-}
-
-
-def map_geometry(ds: Dataset, style: str):
-    """(boundaries, outlines by layer, label points or None, view bounds) for a map style.
+def map_geometry(style: str):
+    """(boundaries, label points or None, view bounds) for a map style.
 
     Falls back to the tile map when real boundaries are unavailable; the returned
     boundaries say so (``is_tiles``, ``notice``).
     """
-    from geo.maps import WALES_BOUNDS, Outline
+    from geo.maps import WALES_BOUNDS
 
     bset = tiles() if style == "tiles" else boundaries()
-    gap = 0.02 if bset.is_tiles else 0.0
-    groupings = {
-        "forces": {a.code: a.force_id for a in ds.authorities},
-        "health_board": {a.code: a.health_board for a in ds.authorities},
-        "safeguarding_board": {a.code: a.safeguarding_board for a in ds.authorities},
-    }
-    outlines = {
-        layer: Outline(layer, outline(bset.geojson, tuple(sorted(g.items())), gap),
-                       *OUTLINE_STYLES[layer])
-        for layer, g in groupings.items()
-    }
     points = label_points(bset.geojson) if bset.is_tiles else None
     view = bounds(bset.geojson) if bset.is_tiles else WALES_BOUNDS
-    return bset, outlines, points, view
+    return bset, points, view
+
+
+def outlines(ds: Dataset, bset, layers: Sequence[str]):
+    """Dissolved outlines for the given layers (``forces``, ``health_board``,
+    ``safeguarding_board``), each dissolved once per boundary set and then cached."""
+    from geo.maps import OUTLINE_STYLES, Outline
+
+    attribute = {"forces": "force_id", "health_board": "health_board",
+                 "safeguarding_board": "safeguarding_board"}
+    gap = 0.02 if bset.is_tiles else 0.0  # tiles: bridge the gaps between a group's tiles
+    out = []
+    for layer in layers:
+        grouping = tuple(sorted((a.code, getattr(a, attribute[layer])) for a in ds.authorities))
+        out.append(Outline(layer, outline(bset.geojson, grouping, gap), *OUTLINE_STYLES[layer]))
+    return out

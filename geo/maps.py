@@ -32,7 +32,12 @@ COVERAGE_COLOURS: dict[str, str] = {
 }
 AREA_EDGE = "#4D4D4D"
 FORCE_EDGE = "#000000"
-OVERLAY_EDGES = {"health_board": "#CC79A7", "safeguarding_board": "#D55E00"}
+#: Dissolved outline layers: (colour, weight, dash).
+OUTLINE_STYLES = {
+    "forces": ("#000000", 2.5, None),
+    "health_board": ("#AA3377", 2.0, "6 4"),
+    "safeguarding_board": ("#D55E00", 2.0, "2 4"),
+}
 SELECTED_EDGE = "#000000"
 HUB_COLOUR = "#000000"
 WALES_BOUNDS = ((51.33, -5.35), (53.45, -2.63))

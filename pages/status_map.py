@@ -56,8 +56,7 @@ OPTIONAL_LAYERS = ("health_board", "safeguarding_board")
 layer_cols = st.columns(len(OPTIONAL_LAYERS) + 1)
 layers = [layer for col, layer in zip(layer_cols, OPTIONAL_LAYERS, strict=False)
           if col.toggle(t(f"layer.{layer}_toggle", lang), key=f"status_layer_{layer}")]
-bset, outlines, points, view = cached.map_geometry(
-    ds, st.session_state.get("map_style", "geographic"))
+bset, points, view = cached.map_geometry(st.session_state.get("map_style", "geographic"))
 if bset.notice:
     st.info(bset.notice, icon=":material/wifi_off:")
 
@@ -66,7 +65,7 @@ fmap = maps.status_map(
     bset.geojson,
     views.status_by_code(ds),
     views.tooltips(ds, lang),
-    outlines=[outlines["forces"], *(outlines[layer] for layer in layers or ())],
+    outlines=cached.outlines(ds, bset, ["forces", *layers]),
     labels=(points, views.tile_labels(ds, lang)) if points else None,
     bounds=view,
     height_px=map_height,

@@ -174,8 +174,7 @@ with view_col:
         st.warning(t("whatif.left_out_hubs", lang) + "\n"
                    + "\n".join(f"- {p}" for p in checked.problems))
 
-    bset, _outlines, tile_points, view = cached.map_geometry(
-        ds, state.get("map_style", "geographic"))
+    bset, tile_points, view = cached.map_geometry(state.get("map_style", "geographic"))
     points = maps.anchor_points(ds.authorities, tile_points)
     links = maps.hub_links(result)
     classes = planner.coverage_classes(result)
