@@ -30,5 +30,6 @@ st.download_button(
     file_name="mash-wales-2019-05-31.csv",
     mime="text/csv",
     key="table_download",
+    on_click="ignore",  # a download never reruns the page
     icon=":material/download:",
 )

@@ -230,18 +230,21 @@ with tab_share:
     st.caption(t("whatif.share_help", lang))
     fill = maps.coverage_fills(classes)
     c1, c2, c3 = st.columns(3)
-    # Files are generated only when their button is pressed (deferred data).
+    # Files are generated only when their button is pressed (deferred data), and a download
+    # never reruns the page (on_click="ignore").
     c1.download_button(t("whatif.download_json", lang), partial(dumps_scenario, checked.scenario),
-                       file_name="scenario.json", mime="application/json", key="wi_dl_json")
+                       file_name="scenario.json", mime="application/json", key="wi_dl_json",
+                       on_click="ignore")
     c2.download_button(t("whatif.download_csv", lang), partial(result_csv, result),
-                       file_name="scenario-result.csv", mime="text/csv", key="wi_dl_csv")
+                       file_name="scenario-result.csv", mime="text/csv", key="wi_dl_csv",
+                       on_click="ignore")
     c3.download_button(
         t("whatif.download_briefing", lang),
         lambda: briefing_html(
             checked.scenario, result, ds,
             coverage_svg(bset.geojson, fill, links, points, title=checked.scenario.name),
             attribution=bset.attribution, colours=maps.COVERAGE_COLOURS, lang=lang),
-        file_name="scenario-briefing.html", mime="text/html", key="wi_dl_html")
+        file_name="scenario-briefing.html", mime="text/html", key="wi_dl_html", on_click="ignore")
     upload = st.file_uploader(t("whatif.upload", lang), type=["json"], key=f"wi_upload_{v}")
     if upload is not None:
         try:
