@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from explorer.limits import MAX_DATA_FILE_BYTES
 from explorer.model import (
     STATUSES,
     WALES_SCOPE,
@@ -38,7 +39,6 @@ from explorer.model import (
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 #: Largest file the loader will read (the real files are a few KB).
-MAX_FILE_BYTES = 1_000_000
 
 
 class DataError(ValueError):
@@ -326,8 +326,8 @@ def read_csv_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     name = path.name
     if not path.is_file():
         raise DataError(name, f"file not found in {path.parent}")
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise DataError(name, f"file is larger than {MAX_FILE_BYTES:,} bytes")
+    if path.stat().st_size > MAX_DATA_FILE_BYTES:
+        raise DataError(name, f"file is larger than {MAX_DATA_FILE_BYTES:,} bytes")
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:

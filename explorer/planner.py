@@ -22,6 +22,7 @@ from typing import Any
 
 from explorer.coverage import CoverageResult, compare, evaluate_scenario
 from explorer.i18n import number, percent, t
+from explorer.limits import MAX_SAVED  # noqa: F401  (re-exported for the page)
 from explorer.model import Dataset
 from explorer.scenario import (
     HOSTED_MODELS,
@@ -33,8 +34,6 @@ from explorer.scenario import (
     parse_scenario,
     scenario_to_dict,
 )
-
-MAX_SAVED = 3
 
 
 def blank_draft(name: str) -> dict[str, Any]:

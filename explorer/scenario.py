@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from explorer.data import DATA_DIR, DataError, read_csv_rows
+from explorer.limits import MAX_HUBS, MAX_NAME_CHARS, MAX_SCENARIO_BYTES, MAX_SHARE_CHARS
 from explorer.model import Dataset
 from explorer.summary import POPULATION_FIELDS
 
@@ -44,12 +45,6 @@ HOSTED_MODELS: frozenset[str] = frozenset({"regional", "virtual"})
 #: Population bases a scenario may count people with.
 POPULATION_BASES: tuple[str, ...] = tuple(POPULATION_FIELDS)
 
-MAX_NAME_CHARS = 120
-MAX_HUBS = 50
-#: Largest scenario file or upload accepted, in bytes.
-MAX_SCENARIO_BYTES = 256 * 1024
-#: Longest share-link token accepted, in characters.
-MAX_SHARE_CHARS = 8 * 1024
 
 MAY_2019_NAME = "Position as at 31 May 2019"
 

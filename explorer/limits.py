@@ -1,0 +1,33 @@
+"""Every limit on what users may type, send or upload, defined once.
+
+The scenario parser, the planner's widgets, workshop rooms, the command line and the README
+all read these names, so whatever the parser accepts, the page can show (and the reverse).
+
+>>> MIN_TRAVEL_KM <= 40 <= MAX_TRAVEL_KM
+True
+"""
+
+from __future__ import annotations
+
+#: Longest scenario or hub name, in characters (after normalisation).
+MAX_NAME_CHARS = 120
+#: Most hubs in one scenario.
+MAX_HUBS = 50
+#: Largest scenario file or upload accepted, in bytes.
+MAX_SCENARIO_BYTES = 256 * 1024
+#: Longest share-link token accepted (and produced), in characters. Browsers and web servers
+#: carry URLs of about 8 KB reliably; a longer scenario is offered as a file instead.
+MAX_SHARE_CHARS = 6 * 1024
+#: Range of the travel-distance limit for regional hubs, in km (``None`` means no limit).
+MIN_TRAVEL_KM = 1.0
+MAX_TRAVEL_KM = 500.0
+#: Step of the travel-distance widget, in km.
+TRAVEL_STEP_KM = 5.0
+#: Best-sites search: how many hubs, and the distance range, in km.
+MAX_BEST_SITES = 6
+MIN_BEST_KM = 1.0
+MAX_BEST_KM = 300.0
+#: Scenarios kept side by side for comparison in one session.
+MAX_SAVED = 3
+#: Largest data file (CSV) the loader reads, in bytes.
+MAX_DATA_FILE_BYTES = 1_000_000
