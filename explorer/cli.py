@@ -6,6 +6,8 @@
     Who a scenario file's hubs would cover.
 ``python -m explorer best-sites --k K --max-km D [--objective population|authorities] [--json]``
     Where K regional hubs reaching D km would cover the most, keeping the 2019 MASHs.
+``python -m explorer rooms create|list|export|delete|purge ...``
+    Workshop rooms, for whoever runs the server (see :mod:`explorer.rooms_cli`).
 
 Errors exit with status 2 and print one line on stderr, never a traceback.
 """
@@ -17,6 +19,7 @@ import json
 import sys
 from collections.abc import Sequence
 
+from explorer import rooms_cli
 from explorer.best_sites import OBJECTIVES, best_sites, explain_uncovered
 from explorer.coverage import evaluate_scenario
 from explorer.data import DATA_DIR, DataError, load_dataset
@@ -153,12 +156,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--ignore-existing", action="store_true", help="do not count the 2019 MASHs as covered"
     )
     best.add_argument("--json", action="store_true", help="print JSON")
+    rooms_cli.add_parser(sub)
     return parser
 
 
 def run(argv: Sequence[str] | None, out=None) -> int:
     out = out or sys.stdout
     args = build_parser().parse_args(argv)
+    if args.command == "rooms":
+        return rooms_cli.run(args, args.data, out)
     ds = load_dataset(args.data)
     if args.command == "status":
         if args.json:
