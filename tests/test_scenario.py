@@ -281,7 +281,9 @@ def test_share_accepts_padding_and_surrounding_space(ds):
         ("_w", "share link: is not UTF-8 text"),
         (base64.urlsafe_b64encode(b"{'name': 1}").decode(), "share link: not valid JSON"),
         (base64.urlsafe_b64encode(b'{"name": ""}').decode(), "share link: name must not be empty"),
-        ("A" * (MAX_SHARE_CHARS + 1), f"share link: is {MAX_SHARE_CHARS + 1:,} characters long; the limit is {MAX_SHARE_CHARS:,}"),
+        ("A" * (MAX_SHARE_CHARS + 1),
+         f"share link: is {MAX_SHARE_CHARS + 1:,} characters long; "
+         f"the limit is {MAX_SHARE_CHARS:,}"),
     ],
 )
 def test_bad_share_tokens(ds, token, message):
