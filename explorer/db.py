@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -170,12 +171,18 @@ def upgrade(engine: Engine) -> None:
     The second process then finds the schema at head and does nothing.
     """
     from alembic import command
+    from alembic.util import CommandError
 
     try:
         with writer(engine).begin() as conn:
             if engine.dialect.name == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK_KEY})
             command.upgrade(alembic_config(conn), "head")
+    except CommandError as exc:
+        raise DatabaseError(
+            f"cannot prepare the rooms database at {shown_url(str(engine.url))}: its schema "
+            f"is not one this version of the app knows ({reason(exc)})"
+        ) from None
     except SQLAlchemyError as exc:
         raise DatabaseError(
             f"cannot prepare the rooms database at {shown_url(str(engine.url))}: {reason(exc)}"
@@ -191,20 +198,34 @@ def current_revision(engine: Engine) -> str | None:
 
 
 _ENGINES: dict[str, Engine] = {}
+_FAILURES: dict[str, tuple[float, str]] = {}
 _ENGINES_LOCK = threading.Lock()
+#: After a failure to reach or migrate the database, callers get the same one-line error
+#: for this many seconds instead of each waiting for a connection timeout again.
+RETRY_AFTER_S = 20.0
 
 
 def shared_engine(url: str | None = None) -> Engine:
     """One migrated engine per URL per process (the app's and the CLI's).
 
     Migrations run the first time a URL is asked for, so starting the app brings the
-    database up to date.
+    database up to date. Raises :class:`DatabaseError` (one line) when the database cannot
+    be used; a failure is remembered for :data:`RETRY_AFTER_S` seconds.
     """
     url = url or database_url()
     with _ENGINES_LOCK:
         engine = _ENGINES.get(url)
-        if engine is None:
+        if engine is not None:
+            return engine
+        failed = _FAILURES.get(url)
+        if failed is not None and time.monotonic() - failed[0] < RETRY_AFTER_S:
+            raise DatabaseError(failed[1])
+        try:
             engine = make_engine(url)
             upgrade(engine)
-            _ENGINES[url] = engine
+        except DatabaseError as exc:
+            _FAILURES[url] = (time.monotonic(), str(exc))
+            raise
+        _FAILURES.pop(url, None)
+        _ENGINES[url] = engine
         return engine

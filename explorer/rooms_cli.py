@@ -20,12 +20,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from urllib.parse import urlencode
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from explorer import db, rooms
 from explorer.limits import MAX_ROOM_EXPIRY_DAYS
+from explorer.room_links import links
 
 DEFAULT_BASE_URL = "http://localhost:8501"
 
@@ -47,21 +47,6 @@ def base_url(given: str | None) -> str:
             f"{url[:60]!r}"
         )
     return url
-
-
-def links(base: str, code: str, key: str | None = None) -> dict[str, str]:
-    """Join, board and (with the key) facilitator links of a room.
-
-    >>> links("http://localhost:8501", "ABC234", "k-1")["facilitator_link"]
-    'http://localhost:8501/workshop?room=ABC234&key=k-1'
-    """
-    out = {
-        "join_link": f"{base}/what-if?{urlencode({'room': code})}",
-        "board_link": f"{base}/workshop?{urlencode({'room': code})}",
-    }
-    if key is not None:
-        out["facilitator_link"] = f"{base}/workshop?{urlencode({'room': code, 'key': key})}"
-    return out
 
 
 def _days(text: str) -> int:

@@ -114,3 +114,37 @@ def test_unusable_database_settings_are_one_line(tmp_path):
     assert str(caught.value).startswith(f"cannot create the folder for the rooms database "
                                         f"{blocker}/sub (")
     assert str(caught.value).endswith("); set MASH_STATE_DIR to a writable folder")
+
+
+def test_a_database_from_a_newer_app_is_refused_in_one_line(tmp_path):
+    url = f"sqlite:///{tmp_path}/rooms.db"
+    engine = db.make_engine(url)
+    db.upgrade(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999_future'")
+    with pytest.raises(db.DatabaseError) as caught:
+        db.upgrade(engine)
+    engine.dispose()
+    assert str(caught.value) == (
+        f"cannot prepare the rooms database at {url}: its schema is not one this version of "
+        "the app knows (Can't locate revision identified by '9999_future')")
+
+
+def test_shared_engine_remembers_a_failure_for_a_while(monkeypatch):
+    calls = []
+
+    def unusable(url):
+        calls.append(url)
+        raise db.DatabaseError("cannot reach it")
+
+    monkeypatch.setattr(db, "make_engine", unusable)
+    url = "postgresql+psycopg://nobody@127.0.0.1:1/x"
+    for _ in range(3):
+        with pytest.raises(db.DatabaseError, match="^cannot reach it$"):
+            db.shared_engine(url)
+    assert calls == [url]  # asked once; the next callers got the remembered error
+    monkeypatch.setattr(db, "RETRY_AFTER_S", 0.0)
+    with pytest.raises(db.DatabaseError):
+        db.shared_engine(url)
+    assert calls == [url, url]
+    db._FAILURES.pop(url, None)
