@@ -330,7 +330,7 @@ PRESET_KEYS = [
 def test_presets_load_in_order_with_real_sections(ds):
     presets = load_presets(ds)
     assert [p.key for p in presets] == PRESET_KEYS
-    sections = ["intro", "dp-2", "dp-3", "gw-1", "sw-2", "nw-4", "sw-3"]
+    sections = ["sw-1", "dp-2", "dp-3", "gw-1", "sw-2", "nw-4", "sw-2"]
     assert [p.section_id for p in presets] == sections
     assert presets[0].scenario == may_2019_scenario(ds)
     for p in presets:
