@@ -1,4 +1,4 @@
-"""Links into a workshop room, and the join link as a QR code (inline SVG, no network).
+"""Links into a workshop room (the QR code of the join link comes from :mod:`explorer.qr`).
 
 >>> links("http://localhost:8501", "ABC234")["join_link"]
 'http://localhost:8501/what-if?room=ABC234'
@@ -8,10 +8,7 @@
 
 from __future__ import annotations
 
-import html
 from urllib.parse import urlencode
-
-import segno
 
 #: Pages (their URL paths) that room links open.
 JOIN_PAGE = "what-if"
@@ -54,20 +51,3 @@ def app_base(page_url: str | None, page_path: str, fallback: str = "http://local
     if page_path and url.endswith("/" + page_path):
         url = url[: -len(page_path) - 1]
     return url
-
-
-def qr_svg(text: str, *, label: str) -> str:
-    """The QR code of ``text`` as inline SVG that scales to its container (viewBox only).
-
-    ``label`` becomes the SVG's accessible name (escaped). Error correction M: readable
-    from a projector screen at the back of a room when drawn large.
-
-    >>> svg = qr_svg("http://localhost:8501/what-if?room=ABC234", label="Join <room>")
-    >>> svg.startswith("<svg") and 'role="img"' in svg and "Join &lt;room&gt;" in svg
-    True
-    """
-    qr = segno.make(text, error="m", micro=False)
-    svg = qr.svg_inline(scale=1, border=4, omitsize=True, dark="#000", light="#fff")
-    return svg.replace(
-        "<svg ", f'<svg role="img" aria-label="{html.escape(label)}" '
-                 'style="width:100%;height:auto;display:block" ', 1)

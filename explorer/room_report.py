@@ -103,8 +103,10 @@ def board_rows(
 ) -> list[dict[str, Any]]:
     """Rows for the board's table: the May 2019 reference row first, then each entry.
 
-    Numbers stay numbers (so the table sorts them); ``votes`` and ``hidden`` add those
-    columns (votes once revealed; hidden for the facilitator).
+    Columns: entry, author, scenario, (votes), (hidden), then the figures. Numbers stay
+    numbers (so the table sorts them). An entry is numbered like its author
+    ("Member 3" sends entry 3), which stays the same when others withdraw. ``votes`` and
+    ``hidden`` add those columns (votes once revealed; hidden for the facilitator).
     """
     def name(code: str) -> str:
         return ds.authority(code).name(lang)
@@ -113,23 +115,27 @@ def board_rows(
         "entry", "author", "scenario", "authorities", "people", "share", "hubs", "farthest",
         "gained", "people_gained", "votes", "hidden")}
     ref = reference_result(ds)
+    def start(entry, author, scenario, n_votes, is_hidden) -> dict[str, Any]:
+        row = {col["entry"]: entry, col["author"]: author, col["scenario"]: scenario}
+        if votes:
+            row[col["votes"]] = n_votes
+        if hidden:
+            row[col["hidden"]] = t("room.hidden_yes", lang) if is_hidden else ""
+        return row
+
     rows = [{
-        col["entry"]: None, col["author"]: t("room.reference", lang),
-        col["scenario"]: ref.scenario_name, col["authorities"]: ref.authorities_covered,
+        **start(None, t("room.reference", lang), ref.scenario_name, None, False),
+        col["authorities"]: ref.authorities_covered,
         col["people"]: ref.population_covered, col["share"]: round(100 * ref.population_share, 1),
         col["hubs"]: 0, col["farthest"]: None, col["gained"]: "", col["people_gained"]: 0,
     }]
-    if votes:
-        rows[0][col["votes"]] = None
-    if hidden:
-        rows[0][col["hidden"]] = ""
     for f in figures:
         r = f.result
+        scenario = f.scenario.name if f.scenario else t("room.unreadable", lang,
+                                                        problem=f.problem)
         row = {
-            col["entry"]: f.entry.id,
-            col["author"]: f.entry.author,
-            col["scenario"]: f.scenario.name if f.scenario else t(
-                "room.unreadable", lang, problem=f.problem),
+            **start(f.entry.member_number, f.entry.author, scenario, f.entry.votes,
+                    f.entry.hidden),
             col["authorities"]: r.authorities_covered if r else None,
             col["people"]: r.population_covered if r else None,
             col["share"]: round(100 * r.population_share, 1) if r else None,
@@ -138,10 +144,6 @@ def board_rows(
             col["gained"]: ", ".join(name(c) for c in f.gained),
             col["people_gained"]: f.population_gained if r else None,
         }
-        if votes:
-            row[col["votes"]] = f.entry.votes
-        if hidden:
-            row[col["hidden"]] = t("room.hidden_yes", lang) if f.entry.hidden else ""
         rows.append(row)
     return rows
 
@@ -220,7 +222,7 @@ def entries_csv(board: Board, ds: Dataset) -> str:
     for f in entry_figures(board, ds):
         r = f.result
         writer.writerow([
-            f.entry.id,
+            f.entry.member_number,
             formula_safe(f.entry.author),
             formula_safe(f.scenario.name if f.scenario else f.problem or ""),
             "yes" if f.entry.hidden else "no",

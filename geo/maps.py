@@ -417,7 +417,7 @@ def count_overlay(
     points: Mapping[str, tuple[float, float]],
 ) -> folium.FeatureGroup:
     """The workshop board's map layer: each authority shaded by how many of ``total``
-    entries cover it, with that number on it. One feature group for
+    entries cover it, with that number on it (none: no fill, no number). One feature group for
     ``st_folium(feature_group_to_add=...)`` over :func:`planner_base_map`, so a new entry
     redraws only this layer."""
     group = folium.FeatureGroup(name="entry counts", control=False)
@@ -436,7 +436,7 @@ def count_overlay(
             interactive=False,
         ).add_to(group)
     for code in sorted(points):
-        if code in counts:
+        if counts.get(code, 0) > 0:
             lat, lon = points[code]
             folium.Marker(
                 [lat, lon],

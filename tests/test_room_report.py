@@ -88,6 +88,7 @@ def test_an_entry_that_no_longer_fits_the_data_is_named_not_trusted(ds):
 def test_board_rows(ds):
     figures = entry_figures(board(entry(1, "Alice", GWENT, votes=2)), ds)
     ref, row = board_rows(figures, ds, votes=True, hidden=True)
+    assert list(row)[:5] == ["Entry", "Author", "Scenario", "Votes", "Hidden"]
     assert ref == {
         "Entry": None, "Author": "May 2019 (reference)", "Scenario": "Position as at 31 May 2019",
         "Authorities covered": 5, "People covered": 963_896, "Share of people (%)": 31.0,
