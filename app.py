@@ -39,8 +39,12 @@ with st.sidebar:
         st.caption(t("sidebar.draft_welsh", lang))
     st.caption(t("sidebar.as_at", lang))
 
-# Captions at full opacity in a dark grey: WCAG AA contrast (about 7:1 on white).
-STYLE = "[data-testid='stCaptionContainer']{opacity:1;color:#545250}"
+# Captions at full opacity in a dark grey: WCAG AA contrast (about 7:1 on white). Section
+# headings are h2 (no skipped level after the page's h1) at a subheading's size.
+STYLE = ("[data-testid='stCaptionContainer']{opacity:1;color:#545250}"
+         "[data-testid='stMain'] h2{font-size:1.6rem}"
+         # Keyboard focus always visible, whatever the widget's own styling.
+         ":focus-visible{outline:3px solid #0072B2 !important;outline-offset:2px}")
 if settings["workshop"]:
     # Projector mode: larger text everywhere.
     STYLE += "html{font-size:22px}[data-testid='stMetricValue']{font-size:3rem}"

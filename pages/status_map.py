@@ -36,7 +36,8 @@ figures = [
      t("headline.population_help", lang, people=head.population)),
 ]
 legend = "".join(
-    f'<span class="legend-item"><span class="swatch" style="background:{maps.STATUS_COLOURS[s]}">'
+    f'<span class="legend-item" role="listitem"><span class="swatch" aria-hidden="true" '
+    f'style="background:{maps.STATUS_COLOURS[s]}">'
     f"</span>{html.escape(label)} ({n})</span>"
     for s, label, n in views.legend_rows(ds, lang)
 )
@@ -100,7 +101,7 @@ with detail_col:
     else:
         d = views.authority_details(ds, code, lang)
         with st.container(border=True):
-            st.subheader(f"{d['name']} ({d['other_name']})")
+            st.header(f"{d['name']} ({d['other_name']})")
             st.markdown(f"**{t('details.status', lang)}:** {d['status_label']}")
             st.write(d["summary"])
             st.caption(t("details.source", lang, source=d["summary_source"]))

@@ -37,7 +37,7 @@ def plain(markdown: str) -> str:
 
 
 def headline(at: AppTest) -> str:
-    return next(s.value for s in at.subheader if "authorities covered" in s.value)
+    return next(s.value for s in at.header if "authorities covered" in s.value)
 
 
 def widget(elements, prefix: str):
@@ -138,4 +138,4 @@ def test_welsh_interface():
     at.radio(key="_w_lang_en").set_value("cy").run()  # the shared sidebar, on the default page
     at.switch_page("pages/what-if.py").run()
     assert not at.exception
-    assert any("o 22 awdurdod wedi'u cwmpasu" in s.value for s in at.subheader)
+    assert any("o 22 awdurdod wedi'u cwmpasu" in s.value for s in at.header)

@@ -195,7 +195,7 @@ def hub_editor(ds: Dataset, lang: str, presets: dict) -> dict:
     new = {"name": name, "include_existing": existing, "max_travel_km": limit,
            "population": basis, "hubs": []}
 
-    st.subheader(t("whatif.hubs", lang))
+    st.header(t("whatif.hubs", lang))
     options = views.authority_options(ds, lang)
     for i, (hub, hid) in enumerate(zip(draft["hubs"], state["wi_hub_ids"], strict=True)):
         with st.container(border=True):
@@ -243,7 +243,7 @@ def click_target(lang: str, draft: dict) -> None:
 def summary(head: dict, lang: str) -> None:
     """The headline, kept in view while editing (sticky on small screens)."""
     with st.container(key="wi_summary"):
-        st.subheader(head["authorities"])
+        st.header(head["authorities"])
         st.caption(t("whatif_ui.summary_line", lang, people=head["population"],
                      share=head["population_share"], hubs=head["hubs"]))
 
