@@ -220,7 +220,7 @@ def fold(s: str) -> str:
     >>> fold("Pen-y-bont  ar\u00a0Ogwr")
     'pen y bont ar ogwr'
     """
-    decomposed = unicodedata.normalize("NFKD", s.casefold())
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", s).casefold())
     kept = "".join(ch for ch in decomposed
                    if unicodedata.category(ch) not in _FOLD_DROPPED).casefold()
     return " ".join(_NON_WORD.split(kept)).strip()
