@@ -34,6 +34,7 @@ from typing import Any
 
 from explorer.data import DATA_DIR, DataError, authority_keys, read_csv_rows
 from explorer.limits import (
+    MAX_DATA_TEXT_CHARS,
     MAX_HUBS,
     MAX_NAME_CHARS,
     MAX_NUMBER_CHARS,
@@ -631,10 +632,14 @@ def load_presets(ds: Dataset, data_dir: str | Path = DATA_DIR) -> list[Preset]:
             raise DataError(
                 csv_name, f"has {len(fields)} fields, expected {len(_PRESET_COLUMNS)}", line=line
             )
-        values = [f.strip() for f in fields]
-        for column, value in zip(_PRESET_COLUMNS, values, strict=True):
-            if not value:
-                raise DataError(csv_name, "must not be empty", line=line, column=column)
+        values = []
+        for column, raw in zip(_PRESET_COLUMNS, fields, strict=True):
+            try:  # text as data: NFC, one line, no control or bidirectional characters
+                values.append(clean_text(raw, column, MAX_DATA_TEXT_CHARS))
+            except TextError as exc:
+                problem = str(exc).removeprefix(f"{column} ")
+                raise DataError(csv_name, problem, line=line, column=column,
+                                value=None if not raw.strip() else raw) from None
         file, title, description, section_id = values
         if "/" in file or "\\" in file or not file.endswith(".json"):
             raise DataError(

@@ -35,7 +35,7 @@ the length limit counts characters (code points) after normalisation.
 Traceback (most recent call last):
 ...
 explorer.text.TextError: hub 1: name contains a control character (U+001B ESC) at character 6; \
-a name must be one line of plain text
+text here must be one line of plain text
 >>> md_escape("[click](https://example.org) *now*")
 '\\\\[click\\\\]\\\\(https\\u2060\\\\:\\\\/\\\\/example\\\\.org\\\\) \\\\*now\\\\*'
 >>> terminal_safe("two\\nlines\\x1b[2J")
@@ -177,7 +177,7 @@ def clean_text(value: Any, what: str, limit: int) -> str:
             )
             raise TextError(
                 f"{what} contains {kind} ({describe_char(ch)}) at character {position}; "
-                "a name must be one line of plain text"
+                "text here must be one line of plain text"
             )
     if not text:
         raise TextError(f"{what} must not be empty")

@@ -104,7 +104,7 @@ def test_clean_text_keeps_every_safe_name(value):
         ("a\x85b", "(U+0085 NEXT LINE)"),
         ("a\u2028b", "contains a line separator (U+2028 LINE SEPARATOR)"),
         ("abc\u202edef", "contains a bidirectional control (U+202E RIGHT-TO-LEFT OVERRIDE) at "
-                         "character 4; a name must be one line of plain text"),
+                         "character 4; text here must be one line of plain text"),
         ("x\u2066y", "bidirectional control (U+2066 LEFT-TO-RIGHT ISOLATE)"),
         ("x\ud800", "room name contains an unpaired surrogate (U+D800) at character 2"),
         (" \t ", "room name must not be empty"),
