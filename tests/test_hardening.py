@@ -523,3 +523,16 @@ def test_the_files_the_cli_reads_are_the_scenario_files(tmp_path):
     s = parse_scenario({"name": "x"}, DS)
     path.write_text(dumps_scenario(s))
     assert load_scenario_file(path, DS) == s
+
+
+def test_preset_text_is_data_too(data_copy):
+    from explorer.scenario import load_presets
+
+    path = data_copy / "scenarios" / "presets.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("Gwent", "Gw\u202eent", 1),
+                    encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_presets(load_dataset(data_copy), data_copy)
+    assert str(info.value).startswith("scenarios/presets.csv, line ")
+    assert "bidirectional control (U+202E RIGHT-TO-LEFT OVERRIDE)" in str(info.value)
+    assert "\u202e" not in str(info.value)
