@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import copy
 import html
+import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from explorer.coverage import CoverageResult, compare, evaluate_scenario
 from explorer.i18n import number, percent, t
-from explorer.limits import MAX_SAVED  # noqa: F401  (re-exported for the page)
+from explorer.limits import MAX_HUBS, MAX_SAVED  # noqa: F401  (MAX_SAVED: for the page)
 from explorer.model import Dataset
 from explorer.scenario import (
     HOSTED_MODELS,
@@ -35,6 +37,7 @@ from explorer.scenario import (
     parse_scenario,
     scenario_to_dict,
 )
+from explorer.text import quote
 
 
 def blank_draft(name: str) -> dict[str, Any]:
@@ -61,11 +64,19 @@ def unique_hub_name(draft: dict[str, Any], base: str) -> str:
     return f"{base} {n}"
 
 
+def can_add_hub(draft: dict[str, Any]) -> bool:
+    """False once the draft has ``MAX_HUBS`` hubs (the page disables its add button)."""
+    return len(draft.get("hubs", [])) < MAX_HUBS
+
+
 def add_hub(draft: dict[str, Any], name: str, model: str = "regional") -> dict[str, Any]:
-    """A new draft with an empty hub appended (members are picked afterwards)."""
+    """A new draft with an empty hub appended (members are picked afterwards); at
+    ``MAX_HUBS`` hubs the draft is returned unchanged (see :func:`can_add_hub`)."""
     if model not in MODELS:
         raise ValueError(f"unknown model {model!r}")
     out = _copy(draft)
+    if not can_add_hub(out):
+        return out
     out["hubs"].append(
         {"name": unique_hub_name(out, name), "model": model, "authorities": [], "host": None}
     )
@@ -108,12 +119,24 @@ class Checked:
     problems: tuple[str, ...]  # one line per hub left out (or a scenario-level problem)
 
 
+_DEFAULTS = {"name": "Untitled scenario", "include_existing": True, "max_travel_km": None,
+             "population": "census2021"}
+
+
 def check_draft(draft: dict[str, Any], ds: Dataset) -> Checked:
-    """Validate the draft; hubs with a problem are left out and their problem reported."""
+    """Validate the draft; hubs with a problem are left out and their problem reported.
+
+    A bad scenario-level value (an empty name, a distance outside the allowed range) is
+    reported and replaced by its default, so the rest of the draft is still evaluated.
+    Hubs past ``MAX_HUBS`` are left out and reported.
+    """
     problems: list[str] = []
     hubs: list[dict[str, Any]] = []
     names: set[str] = set()
     for number_, hub in enumerate(draft.get("hubs", []), start=1):
+        if number_ > MAX_HUBS:
+            problems.append(f"hub {number_}: over the limit of {MAX_HUBS} hubs, left out")
+            continue
         if isinstance(hub, dict) and not hub.get("authorities"):
             continue  # a hub still being set up: not counted, and not a problem yet
         try:
@@ -122,21 +145,32 @@ def check_draft(draft: dict[str, Any], ds: Dataset) -> Checked:
             problems.append(str(exc))
             continue
         if spec.name.casefold() in names:
-            problems.append(f"hub {number_} {spec.name!r}: another hub already has this name")
+            problems.append(f"hub {number_} {quote(spec.name)}: another hub already has "
+                            "this name")
             continue
         names.add(spec.name.casefold())
         hubs.append(hub)
-    top = {k: v for k, v in draft.items() if k != "hubs"}
+    top: dict[str, Any] = {}
+    top_problems: list[str] = []
+    for key, value in draft.items():
+        if key == "hubs":
+            continue
+        probe = {"name": _DEFAULTS["name"], key: value}
+        try:
+            parse_scenario(probe, ds)
+        except ScenarioError as exc:
+            top_problems.append(str(exc))
+            if key in _DEFAULTS:
+                top[key] = _DEFAULTS[key]
+            continue
+        top[key] = value
+    top.setdefault("name", _DEFAULTS["name"])
+    problems = top_problems + problems
     try:
         scenario = parse_scenario({**top, "hubs": hubs}, ds)
-    except ScenarioError as exc:
-        # A scenario-level problem (an empty name, say): report it, evaluate under a
-        # placeholder name, and fall back to the May 2019 position if that fails too.
+    except ScenarioError as exc:  # not expected: every part was checked on its own
         problems.insert(0, str(exc))
-        try:
-            scenario = parse_scenario({**top, "name": "Untitled scenario", "hubs": hubs}, ds)
-        except ScenarioError:
-            scenario = may_2019_scenario(ds)
+        scenario = may_2019_scenario(ds)
     return Checked(scenario, tuple(problems))
 
 
@@ -263,18 +297,57 @@ def against_may_2019(result: CoverageResult, ds: Dataset, lang: str = "en") -> d
     }
 
 
+def _label_key(label: str) -> str:
+    """Labels that would look alike share a key: compatibility form, case, invisible format
+    characters and runs of spaces ignored."""
+    text = unicodedata.normalize("NFKC", label).casefold()
+    return " ".join("".join(ch for ch in text if unicodedata.category(ch) != "Cf").split())
+
+
+def column_labels(
+    names: Sequence[str],
+    reserved: Iterable[str] = (),
+    current_index: int | None = None,
+    lang: str = "en",
+) -> list[str]:
+    """One visible, distinct column label per name, none like a ``reserved`` label.
+
+    A repeated name gets `` (2)``, `` (3)``, ...: the first number whose label is still
+    free, so "A", "A", "A (2)" become "A", "A (2)", "A (2) (2)"; the name at
+    ``current_index`` is marked as the current, unsaved scenario.
+
+    >>> column_labels(["A", "A", "A (2)"])
+    ['A', 'A (2)', 'A (2) (2)']
+    >>> column_labels(["Measure / authority", "P"], reserved=["Measure / authority"],
+    ...               current_index=1)
+    ['Measure / authority (2)', 'P (current)']
+    """
+    taken = {_label_key(r) for r in reserved}
+    labels: list[str] = []
+    for i, name in enumerate(names):
+        base = t("whatif.current_label", lang, name=name) if i == current_index else name
+        label, n = base, 2
+        while _label_key(label) in taken or not label.strip():
+            label, n = f"{base} ({n})", n + 1
+        taken.add(_label_key(label))
+        labels.append(label)
+    return labels
+
+
 def side_by_side_rows(
-    results: list[CoverageResult], ds: Dataset, lang: str = "en"
+    results: list[CoverageResult],
+    ds: Dataset,
+    lang: str = "en",
+    current_index: int | None = None,
 ) -> list[dict[str, Any]]:
-    """A comparison table: one row per measure, then per authority; one column per result."""
-    cols = [r.scenario_name for r in results]
-    # Columns must be unique for a table: suffix repeated names.
-    seen: dict[str, int] = {}
-    for i, c in enumerate(cols):
-        seen[c] = seen.get(c, 0) + 1
-        if seen[c] > 1:
-            cols[i] = f"{c} ({seen[c]})"
+    """A comparison table: one row per measure, then per authority; one column per result.
+
+    Every result gets its own column, labelled by :func:`column_labels` (never the same as
+    the label column or another column, so nothing is dropped or overwritten);
+    ``current_index`` marks the result that is the current, unsaved scenario.
+    """
     label = t("whatif.col_measure", lang)
+    cols = column_labels([r.scenario_name for r in results], [label], current_index, lang)
     pairs = list(zip(cols, results, strict=True))
     measures = [
         ("whatif.row_authorities", lambda r: str(r.authorities_covered)),
@@ -283,6 +356,8 @@ def side_by_side_rows(
         ("whatif.row_hubs", lambda r: str(len(r.hubs))),
     ]
     rows = [{label: t(key, lang), **{c: value(r) for c, r in pairs}} for key, value in measures]
+    if not results:
+        return rows
     yes, no = t("whatif.yes", lang), "–"
     for i, row in enumerate(results[0].per_authority):
         rows.append({label: ds.authority(row.code).name(lang),

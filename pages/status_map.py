@@ -22,7 +22,6 @@ def _on_map_click() -> None:
     code = (clicked.get("properties") or {}).get("code")
     if code in ds.codes():
         st.session_state["authority"] = code
-        st.session_state[f"_w_authority_{lang}"] = code  # the list shows the map's choice
 
 
 st.title(t("status.title", lang))

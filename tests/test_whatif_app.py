@@ -116,7 +116,8 @@ def test_save_and_compare_side_by_side():
     at.button(key="wi_save").click().run()
     at.selectbox(key="_w_wi_preset_en").select("every_authority").run()
     table = at.dataframe[-1].value
-    assert list(table.columns)[1:] == ["Position as at 31 May 2019", "A MASH in every authority"]
+    assert list(table.columns)[1:] == ["Position as at 31 May 2019",
+                                      "A MASH in every authority (current)"]
     assert table.iloc[0].tolist()[1:] == ["5", "22"]
 
 

@@ -28,6 +28,7 @@ from explorer.i18n import number, percent, t
 from explorer.limits import (
     MAX_BEST_KM,
     MAX_BEST_SITES,
+    MAX_HUBS,
     MAX_NAME_CHARS,
     MAX_SAVED,
     MAX_SCENARIO_BYTES,
@@ -45,9 +46,9 @@ from explorer.scenario import (
     ScenarioError,
     decode_share,
     dumps_scenario,
-    encode_share,
     loads_scenario,
     may_2019_scenario,
+    share_token_or_none,
 )
 from explorer.text import md_escape
 from geo import cached, maps
@@ -219,7 +220,10 @@ def hub_editor(ds: Dataset, lang: str, presets: dict) -> dict:
             new["hubs"].append({"name": h_name, "model": model, "authorities": members,
                                 "host": host})
     st.button(t("whatif.add_hub", lang), key=_key("add"), icon=":material/add:",
-              on_click=add_hub, args=(t("whatif.new_hub_name", lang),))
+              on_click=add_hub, args=(t("whatif.new_hub_name", lang),),
+              disabled=not planner.can_add_hub(draft))
+    if not planner.can_add_hub(draft):
+        st.caption(t("whatif.too_many_hubs", lang, limit=MAX_HUBS))
     for i, hub in enumerate(new["hubs"]):  # keep host consistent with model and members
         new = planner.update_hub(new, i, **hub)
     state["wi_draft"] = new
@@ -306,8 +310,8 @@ def result_panel(ds: Dataset, lang: str, result: CoverageResult, checked, worksh
 def _saved_to_url(ds: Dataset) -> None:
     tokens = []
     for text in state["wi_saved"]:
-        token = encode_share(loads_scenario(text, ds, "saved"))
-        if len(token) <= MAX_SHARE_CHARS:
+        token = share_token_or_none(loads_scenario(text, ds, "saved"))
+        if token is not None:
             tokens.append(token)
     if tokens and sum(map(len, tokens)) <= MAX_SHARE_CHARS:
         st.query_params[SAVED_PARAM] = ".".join(tokens)
@@ -336,7 +340,8 @@ def compare_tab(ds: Dataset, lang: str, checked, result: CoverageResult) -> None
         _saved_to_url(ds)
     results = [evaluate_scenario(loads_scenario(text, ds, "saved"), ds) for text in saved]
     if results:
-        st.dataframe(planner.side_by_side_rows([*results, result], ds, lang),
+        st.dataframe(planner.side_by_side_rows([*results, result], ds, lang,
+                                               current_index=len(results)),
                      hide_index=True, width="stretch")
     else:
         st.caption(t("whatif.saved_hint", lang))
@@ -357,8 +362,8 @@ def share_link(token: str, extra: dict[str, str] | None = None) -> str:
 
 
 def share_tab(ds: Dataset, lang: str, checked, result: CoverageResult, drawn: dict) -> None:
-    token = encode_share(checked.scenario)
-    if len(token) <= MAX_SHARE_CHARS:
+    token = share_token_or_none(checked.scenario)
+    if token is not None:
         link = share_link(token)
         if _secure_context(st.context.url or ""):
             st.code(link, language=None, wrap_lines=True)
@@ -369,7 +374,9 @@ def share_tab(ds: Dataset, lang: str, checked, result: CoverageResult, drawn: di
         st.html(qr_svg(link))
         st.caption(t("whatif_ui.share_qr", lang))
     else:
-        st.warning(t("whatif_ui.share_too_long", lang, limit=f"{MAX_SHARE_CHARS:,}"))
+        raw = len(dumps_scenario(checked.scenario).encode("utf-8"))
+        st.warning(t("whatif.share_too_long", lang, limit=f"{MAX_SHARE_CHARS:,}",
+                     chars=f"{4 * raw // 3 + (raw % 3 > 0):,}"))
     fill = maps.coverage_fills(drawn["classes"])
     bset = drawn["bset"]
     c1, c2, c3 = st.columns(3)
@@ -448,9 +455,7 @@ def tabs(ds: Dataset, lang: str, checked, result: CoverageResult, drawn: dict,
 
 def sync_link(checked) -> None:
     """The URL always carries the scenario being edited (when it fits in a link)."""
-    token = encode_share(checked.scenario)
-    if len(token) > MAX_SHARE_CHARS:
-        token = None
+    token = share_token_or_none(checked.scenario)
     if st.query_params.get("scenario") != token:
         if token is None:
             del st.query_params["scenario"]

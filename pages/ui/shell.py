@@ -140,11 +140,13 @@ def bound(widget: Callable[..., Any], state_key: str, lang: str,
             after()
 
     value = st.session_state.get(state_key)
-    if "options" in kwargs:
-        options = list(kwargs["options"])
-        kwargs["index"] = options.index(value) if value in options else None
-    else:
-        kwargs["value"] = value
+    if "options" in kwargs and value not in list(kwargs["options"]):
+        value = None
+    if "options" in kwargs and value is None:
+        kwargs["index"] = None  # nothing chosen yet
+    # The widget always starts this run from the plain value (even if Streamlit still holds
+    # an older choice for this key from an earlier visit to this language).
+    st.session_state[widget_key] = value
     return widget(key=widget_key, on_change=copy, **kwargs)
 
 
