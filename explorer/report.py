@@ -3,11 +3,16 @@ script, no network.
 
 A typical scenario fits one A4 page; a longer one breaks between table rows, never inside
 one, and repeats the table's header row on every page. Every page after printing carries
-the scenario name, the date prepared and "Page X of Y" in its bottom margin (CSS page
-margin boxes, which Chrome and Edge print from version 131; browsers without them print
-the body alone, which starts with the same name and date). The paper says how to open
-the same scenario again: the share link, or for a scenario too long for a link
-(:data:`~explorer.limits.MAX_SHARE_CHARS`) the scenario file printed at the end.
+the scenario name, the date prepared and "Page X of Y" in its bottom margin. These are CSS
+page margin boxes (``@page { @bottom-right { content: counter(page) ... } }``): print CSS,
+so they work when a reader prints the downloaded file from the browser, not only in a PDF
+made by a program. Recent Chromium-based browsers (Chrome, Edge) print them; this was
+checked with Debian's Chromium 156 (``tests/browser/test_briefing_pdf.py``). A browser
+without margin boxes prints the body alone, which starts with the same name and date.
+
+The paper says how to open the same scenario again: the share link, or for a scenario too
+long for a link (:data:`~explorer.limits.MAX_SHARE_CHARS`) the scenario file printed at the
+end.
 
 All text from the scenario (its name, hub names), the link and the attribution is escaped,
 so a hub called ``<img src=x onerror=alert(1)>`` prints as those characters.
@@ -115,6 +120,29 @@ def share_link(scenario: Scenario, app_url: str | None) -> str | None:
     return f"{app_url.split('?')[0].split('#')[0]}?scenario={token}"
 
 
+def scenario_text(scenario: Scenario) -> str:
+    """The scenario file as printed: valid JSON, one line per setting and per hub.
+
+    >>> print(scenario_text(Scenario("x", ())))
+    {
+      "name": "x",
+      "include_existing": true,
+      "max_travel_km": null,
+      "population": "census2021",
+      "hubs": []
+    }
+    """
+    data = scenario_to_dict(scenario)
+
+    def dump(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+    lines = [f"  {dump(k)}: {dump(v)}" for k, v in data.items() if k != "hubs"]
+    hubs = ",\n".join(f"    {dump(h)}" for h in data["hubs"])
+    lines.append('  "hubs": [\n' + hubs + "\n  ]" if hubs else '  "hubs": []')
+    return "{\n" + ",\n".join(lines) + "\n}"
+
+
 def _cell(value: object) -> str:
     return html.escape("" if value is None else str(value))
 
@@ -178,7 +206,7 @@ def briefing_html(
         appendix = ""
     else:
         reproduce = f"<p>{e(t('briefing.reproduce_file', lang))}</p>"
-        text = json.dumps(scenario_to_dict(scenario), indent=2, ensure_ascii=False)
+        text = scenario_text(scenario)
         appendix = (f'<section class="file"><h2>{e(t("briefing.scenario_file", lang))}: '
                     f"{e(scenario.name)}</h2><pre>{e(text)}</pre></section>")
     name = scenario.name if len(scenario.name) <= FOOTER_NAME_CHARS else (
@@ -189,6 +217,11 @@ def briefing_html(
 
     def listing(names: list[str]) -> str:
         return e(", ".join(names) or "–")
+
+    left_out = e(t("whatif.left_out", lang))
+    excluded = (f'<p>{left_out}:</p><ul class="small">'
+                + "".join(f"<li>{e(line)}</li>" for line in head["excluded"]) + "</ul>"
+                if head["excluded"] else f"<p>{left_out}: –</p>")
 
     return f"""<!doctype html>
 <html lang="{e(lang)}"><head><meta charset="utf-8">
@@ -205,7 +238,7 @@ def briefing_html(
 <p>{e(t('whatif.newly_covered', lang))}: {listing(head['newly_covered'])}</p>
 <p>{e(t('whatif.vs_may_2019', lang))}: {e(t('whatif.gained', lang))} {listing(diff['gained'])};
 {e(t('whatif.lost', lang))} {listing(diff['lost'])}</p>
-<p>{e(t('whatif.left_out', lang))}: {listing(head['excluded'])}</p>
+{excluded}
 <h2>{e(t('whatif.assumptions', lang))}</h2>
 <ul class="small"><li>{e(existing)}</li><li>{e(limit)}</li>
 <li>{e(t('whatif.assume_once', lang))}</li><li>{e(t('whatif.mashes_help', lang))}</li>
