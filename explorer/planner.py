@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from explorer.coverage import CoverageResult, compare, evaluate_scenario
-from explorer.i18n import number, percent, t
+from explorer.i18n import collation_key, decimal, distance, number, percent, t
 from explorer.limits import MAX_HUBS, MAX_SAVED  # noqa: F401  (MAX_SAVED: for the page)
 from explorer.model import Dataset
 from explorer.scenario import (
@@ -183,8 +183,36 @@ def coverage_classes(result: CoverageResult) -> dict[str, str]:
     return out
 
 
+def _names(ds: Dataset, codes, lang: str) -> list[str]:
+    """Display names of ``codes`` in ``lang``, in alphabetical order for that language."""
+    names = [ds.authority(c).name(lang) for c in codes]
+    return sorted(names, key=lambda n: collation_key(n, lang))
+
+
+def mash_count(result: CoverageResult) -> int:
+    """How many MASHs the proposed hubs amount to: a per-authority hub is one MASH in each
+    authority it lists; a regional or virtual hub is one MASH. The headline, the per-hub
+    table (one row per MASH) and the briefing all count this way.
+
+    >>> from explorer.data import load_dataset
+    >>> from explorer.scenario import parse_scenario
+    >>> ds = load_dataset()
+    >>> s = parse_scenario({"name": "x", "hubs": [
+    ...     {"name": "Each", "model": "per_authority", "authorities": ["Powys", "Conwy"]},
+    ...     {"name": "Gwent", "model": "regional", "authorities": ["Newport", "Torfaen"],
+    ...      "host": "Newport"}]}, ds)
+    >>> mash_count(evaluate_scenario(s, ds))
+    3
+    """
+    return sum(len(h.authorities) if h.model == "per_authority" else 1 for h in result.hubs)
+
+
 def headline(result: CoverageResult, ds: Dataset, lang: str = "en") -> dict[str, Any]:
-    """The planner's headline: authorities, population, hubs, newly covered, left out."""
+    """The planner's headline: authorities, population, MASHs, newly covered, left out.
+
+    ``hubs`` counts MASHs (:func:`mash_count`); ``newly_covered`` is in alphabetical order
+    of the names shown.
+    """
     def name(code: str) -> str:
         return ds.authority(code).name(lang)
 
@@ -194,33 +222,60 @@ def headline(result: CoverageResult, ds: Dataset, lang: str = "en") -> dict[str,
         "population": number(result.population_covered, lang),
         "population_share": percent(result.population_share, lang),
         "population_basis": t(f"whatif.basis_{result.population_basis}", lang),
-        "hubs": number(len(result.hubs), lang),
-        "newly_covered": [name(c) for c in result.newly_covered_codes],
+        "hubs": number(mash_count(result), lang),
+        "newly_covered": _names(ds, result.newly_covered_codes, lang),
         "excluded": [
             t("whatif.excluded_line", lang, name=name(x.code), hub=x.hub,
-              km=f"{x.distance_km:.1f}", limit=f"{x.max_travel_km:g}")
+              km=decimal(x.distance_km, lang), limit=decimal(x.max_travel_km, lang))
             for x in result.excluded
         ],
     }
 
 
 def hub_rows(result: CoverageResult, ds: Dataset, lang: str = "en") -> list[dict[str, Any]]:
-    """One row per proposed hub for the per-hub table."""
+    """One row per MASH for the per-hub table, every value text as shown.
+
+    A per-authority hub gives one row for each authority it lists (in alphabetical order),
+    so there are :func:`mash_count` rows. Populations have thousands separators and
+    distances a unit (``76.8 km``). Rows need not add up to the headline: an authority in
+    two hubs appears in both, and authorities covered by a May 2019 MASH outside every
+    proposed hub are in the headline only (``whatif.per_hub_note`` says so).
+    """
+    by_code = {r.code: r for r in result.per_authority}
+    col = {k: t(f"whatif.{k}", lang) for k in (
+        "col_hub", "col_model", "col_host", "col_members", "col_covered", "col_population",
+        "col_farthest", "col_forces", "col_health_boards", "col_boards")}
+
+    def row(h, host: str, members: list[str], covered: int, population: int,
+            farthest: str, forces, health, boards) -> dict[str, Any]:
+        return {
+            col["col_hub"]: h.name,
+            col["col_model"]: t(f"whatif.model_{h.model}", lang),
+            col["col_host"]: host,
+            col["col_members"]: ", ".join(members),
+            col["col_covered"]: number(covered, lang),
+            col["col_population"]: number(population, lang),
+            col["col_farthest"]: farthest,
+            col["col_forces"]: ", ".join(forces),
+            col["col_health_boards"]: ", ".join(health),
+            col["col_boards"]: ", ".join(boards),
+        }
+
     rows = []
     for h in result.hubs:
-        rows.append({
-            t("whatif.col_hub", lang): h.name,
-            t("whatif.col_model", lang): t(f"whatif.model_{h.model}", lang),
-            t("whatif.col_host", lang): ds.authority(h.host).name(lang) if h.host else "",
-            t("whatif.col_members", lang): ", ".join(ds.authority(c).name(lang)
-                                                      for c in h.authorities),
-            t("whatif.col_covered", lang): len(h.covered_codes),
-            t("whatif.col_population", lang): h.population,
-            t("whatif.col_max_km", lang): h.max_distance_km,
-            t("whatif.col_forces", lang): ", ".join(h.police_forces),
-            t("whatif.col_health_boards", lang): ", ".join(h.health_boards),
-            t("whatif.col_boards", lang): ", ".join(h.safeguarding_boards),
-        })
+        if h.model == "per_authority":
+            for code in sorted(h.authorities,
+                               key=lambda c: collation_key(ds.authority(c).name(lang), lang)):
+                a = ds.authority(code)
+                rows.append(row(h, a.name(lang), [a.name(lang)], 1, by_code[code].population,
+                                "", [ds.force(a.force_id).name_en], [a.health_board],
+                                [a.safeguarding_board]))
+            continue
+        host = ds.authority(h.host).name(lang) if h.host else ""
+        rows.append(row(h, host, _names(ds, h.authorities, lang), len(h.covered_codes),
+                        h.population,
+                        "" if h.max_distance_km is None else distance(h.max_distance_km, lang),
+                        h.police_forces, h.health_boards, h.safeguarding_boards))
     return rows
 
 
@@ -279,13 +334,14 @@ def hub_table_html(result: CoverageResult, ds: Dataset, lang: str = "en") -> str
 
 
 def against_may_2019(result: CoverageResult, ds: Dataset, lang: str = "en") -> dict[str, Any]:
-    """Per-authority gained / lost / unchanged lists, this scenario against May 2019."""
+    """Per-authority gained / lost / unchanged lists (alphabetical in ``lang``), this
+    scenario against May 2019."""
     base = may_2019_scenario(ds)
     base = Scenario(base.name, base.hubs, True, None, result.population_basis)
     diff = compare(evaluate_scenario(base, ds), result)
 
     def names(codes: list[str]) -> list[str]:
-        return [ds.authority(c).name(lang) for c in codes]
+        return _names(ds, codes, lang)
 
     return {
         "gained": names(diff["gained"]),
@@ -353,7 +409,7 @@ def side_by_side_rows(
         ("whatif.row_authorities", lambda r: str(r.authorities_covered)),
         ("whatif.row_population", lambda r: number(r.population_covered, lang)),
         ("whatif.row_share", lambda r: percent(r.population_share, lang)),
-        ("whatif.row_hubs", lambda r: str(len(r.hubs))),
+        ("whatif.mashes_proposed", lambda r: str(mash_count(r))),
     ]
     rows = [{label: t(key, lang), **{c: value(r) for c, r in pairs}} for key, value in measures]
     if not results:

@@ -52,7 +52,7 @@ from explorer.scenario import (
 )
 from explorer.text import md_escape
 from geo import cached, maps
-from geo.svg import coverage_svg
+from geo.svg import briefing_svg
 from pages.ui import shell
 
 state = st.session_state
@@ -260,7 +260,7 @@ def result_panel(ds: Dataset, lang: str, result: CoverageResult, checked, worksh
     m1.metric(t("whatif.population_covered", lang), head["population"],
               help=head["population_basis"])
     m2.metric(t("whatif.row_share", lang), head["population_share"])
-    m3.metric(t("whatif.hubs_proposed", lang), head["hubs"])
+    m3.metric(t("whatif.mashes_proposed", lang), head["hubs"], help=t("whatif.mashes_help", lang))
     st.markdown(f"**{md_escape(t('whatif.newly_covered', lang))}:** "
                 + md_escape(", ".join(head["newly_covered"]) or t("whatif.none", lang)))
     if head["excluded"]:
@@ -300,7 +300,7 @@ def result_panel(ds: Dataset, lang: str, result: CoverageResult, checked, worksh
     if result.hubs:
         st.markdown(f"**{md_escape(t('whatif.per_hub', lang))}**")
         st.html(planner.hub_table_html(result, ds, lang))
-        st.caption(t("whatif_ui.per_hub_note", lang))
+        st.caption(t("whatif.per_hub_note", lang))
     return {"bset": bset, "links": links, "points": points, "classes": classes}
 
 
@@ -377,7 +377,6 @@ def share_tab(ds: Dataset, lang: str, checked, result: CoverageResult, drawn: di
         raw = len(dumps_scenario(checked.scenario).encode("utf-8"))
         st.warning(t("whatif.share_too_long", lang, limit=f"{MAX_SHARE_CHARS:,}",
                      chars=f"{4 * raw // 3 + (raw % 3 > 0):,}"))
-    fill = maps.coverage_fills(drawn["classes"])
     bset = drawn["bset"]
     c1, c2, c3 = st.columns(3)
     # Files are generated only when their button is pressed (deferred data), and a download
@@ -392,9 +391,10 @@ def share_tab(ds: Dataset, lang: str, checked, result: CoverageResult, drawn: di
         t("whatif.download_briefing", lang),
         lambda: briefing_html(
             checked.scenario, result, ds,
-            coverage_svg(bset.geojson, fill, drawn["links"], drawn["points"],
+            briefing_svg(bset.geojson, result, ds, drawn["points"], lang,
                          title=checked.scenario.name),
-            attribution=bset.attribution, colours=maps.COVERAGE_COLOURS, lang=lang),
+            attribution=bset.attribution, lang=lang,
+            app_url=(st.context.url or "").split("?")[0]),
         file_name="scenario-briefing.html", mime="text/html", key="wi_dl_html", on_click="ignore")
     upload = st.file_uploader(t("whatif.upload", lang, limit=f"{MAX_SCENARIO_BYTES // 1024}"),
                               type=["json"], key=_key("upload"), max_upload_size=1)
