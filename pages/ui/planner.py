@@ -252,11 +252,11 @@ def summary(head: dict, lang: str) -> None:
                      share=head["population_share"], hubs=head["hubs"]))
 
 
-def result_panel(ds: Dataset, lang: str, result: CoverageResult, checked, workshop: bool) -> dict:
-    """Figures, map, legend and per-hub table for a scenario; returns what the map used."""
+def figures(ds: Dataset, lang: str, result: CoverageResult, checked) -> None:
+    """The headline, figures, newly covered, left out and problems, as text."""
     head = planner.headline(result, ds, lang)
     summary(head, lang)
-    m1, m2, m3 = st.columns(3)
+    m1, m2, m3 = st.container(key="wi_metrics").columns(3)
     m1.metric(t("whatif.population_covered", lang), head["population"],
               help=head["population_basis"])
     m2.metric(t("whatif.row_share", lang), head["population_share"])
@@ -276,32 +276,43 @@ def result_panel(ds: Dataset, lang: str, result: CoverageResult, checked, worksh
     if "wi_toast" in state:
         st.toast(md_escape(state.pop("wi_toast")))
 
+
+def map_panel(ds: Dataset, lang: str, result: CoverageResult, draft: dict,
+              workshop: bool) -> dict:
+    """The planner map (clicks edit the chosen hub), its key and caption; returns what it drew."""
     bset, tile_points, view = cached.map_geometry(state.get("map_style", "geographic"))
     points = maps.anchor_points(ds.authorities, tile_points)
     links = maps.hub_links(result)
     classes = planner.coverage_classes(result)
-    height = 620 if workshop else 520
+    label_points = tile_points or (cached.label_points(bset.geojson)
+                                   if state.get("names") else None)
+    height = 700 if workshop else 520
     st_folium(
         maps.planner_base_map(bset.geojson, {a.code: a.name(lang) for a in ds.authorities},
-                              labels=(tile_points, views.tile_labels(ds, lang))
-                              if tile_points else None,
+                              labels=(label_points, views.tile_labels(ds, lang))
+                              if label_points else None, large_labels=workshop,
                               bounds=view, height_px=height, attribution=bset.attribution,
                               scale_bar=not bset.is_tiles),
         key="whatif_map", height=height, use_container_width=True,
         returned_objects=["last_active_drawing"], on_change=partial(toggle_from_map, ds, lang),
         feature_group_to_add=maps.coverage_overlay(bset.geojson, classes, links, points),
     )
-    st.caption(t("whatif.map_caption", lang, attribution=bset.attribution))
+    click_target(lang, draft)
     st.html("".join(
         f'<span style="display:inline-flex;align-items:center;gap:.35em;margin-right:1.2em">'
-        f'<span style="width:1em;height:1em;border:1px solid #4D4D4D;'
+        f'<span aria-hidden="true" style="width:1em;height:1em;'
+        f'border:{"2px dashed" if k == "newly_covered" else "1px solid"} #4D4D4D;'
         f'background:{maps.COVERAGE_COLOURS[k]}"></span>{t(f"whatif.class_{k}", lang)}</span>'
         for k in ("covered", "newly_covered", "not_covered")))
+    st.caption(t("whatif.map_caption", lang, attribution=bset.attribution))
+    return {"bset": bset, "links": links, "points": points, "classes": classes}
+
+
+def hub_table(ds: Dataset, lang: str, result: CoverageResult) -> None:
     if result.hubs:
         st.markdown(f"**{md_escape(t('whatif.per_hub', lang))}**")
         st.html(planner.hub_table_html(result, ds, lang))
         st.caption(t("whatif.per_hub_note", lang))
-    return {"bset": bset, "links": links, "points": points, "classes": classes}
 
 
 # ---- Compare, share, best sites ----------------------------------------------------------------
@@ -468,6 +479,8 @@ STYLE = (
     "<style>"
     # The headline stays in view while the editor scrolls (phones stack the columns).
     ".st-key-wi_summary{position:sticky;top:0;z-index:5;background:#fff;padding:.2rem 0}"
+    # A phone shows the summary line instead of the three big figures: the map stays near.
+    "@media (max-width:640px){.st-key-wi_metrics{display:none}}"
     # The uploader's own size note would contradict our limit, which the label states.
     "[data-testid='stFileUploaderDropzoneInstructions'] small{display:none}"
     "</style>"

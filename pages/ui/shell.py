@@ -33,11 +33,13 @@ SETTINGS: dict[str, tuple[str, Any, tuple, Callable[[Any], str]]] = {
     "lang": ("lang", "en", LANGS, str),
     "workshop": ("workshop", False, (False, True), lambda on: "1" if on else "0"),
     "map_style": ("map", "geographic", MAP_STYLES, str),
+    "names": ("names", False, (False, True), lambda on: "1" if on else "0"),
 }
 _URL_VALUES = {
     "lang": {code: code for code in LANGS},
     "workshop": {"1": True, "0": False, "true": True, "false": False},
     "map_style": {style: style for style in MAP_STYLES},
+    "names": {"1": True, "0": False, "true": True, "false": False},
 }
 
 #: (key, file, url path, icon, section) for every page, in navigation order.
