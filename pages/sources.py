@@ -31,3 +31,6 @@ st.write(bset.attribution)
 if bset.notice:
     st.info(bset.notice)
 st.markdown(t("sources.boundaries_how", lang))
+
+st.header(t("sources.a11y_heading", lang))
+st.markdown(t("sources.a11y", lang))

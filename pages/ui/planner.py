@@ -89,8 +89,11 @@ def focus_if_asked() -> None:
     """Move keyboard focus where the user is working after a rerun (add or remove a hub)."""
     selector = state.pop("wi_focus", None)
     if selector:
+        # A new number each time: the same script twice in a row would not run again.
+        state["wi_focus_n"] = state.get("wi_focus_n", 0) + 1
         st.html(
-            "<script>(() => { let n = 0; const go = () => { const el = document.querySelector("
+            f"<script>/* {state['wi_focus_n']} */"
+            "(() => { let n = 0; const go = () => { const el = document.querySelector("
             + json.dumps(selector)
             + "); if (el) { el.focus(); el.scrollIntoView({block: 'center'}); }"
             " else if (n++ < 40) setTimeout(go, 50); }; go(); })();</script>",
