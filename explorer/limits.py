@@ -5,6 +5,12 @@ all read these names, so whatever the parser accepts, the page can show (and the
 
 >>> MIN_TRAVEL_KM <= 40 <= MAX_TRAVEL_KM
 True
+
+A best-sites answer becomes a scenario with the same reach, so its range sits inside the
+travel-limit range:
+
+>>> MIN_TRAVEL_KM <= MIN_BEST_KM <= MAX_BEST_KM <= MAX_TRAVEL_KM
+True
 """
 
 from __future__ import annotations
@@ -31,6 +37,13 @@ MAX_BEST_KM = 300.0
 MAX_SAVED = 3
 #: Largest data file (CSV) the loader reads, in bytes.
 MAX_DATA_FILE_BYTES = 1_000_000
+#: Longest text cell in a data file, in characters (the longest real summary is about 600).
+MAX_DATA_TEXT_CHARS = 2_000
+#: Longest number literal in a scenario file, in characters (a 5,001-digit number is refused
+#: with a clear message instead of Python's integer-conversion limit).
+MAX_NUMBER_CHARS = 30
+#: Longest file name or path quoted in a message, in characters (shortened in the middle).
+MAX_SOURCE_CHARS = 200
 
 # Workshop rooms (explorer/rooms.py, the workshop page and ``python -m explorer rooms``) ----
 #: Longest room name and member display name, in characters (after normalisation).

@@ -31,7 +31,6 @@ import hashlib
 import hmac
 import os
 import secrets
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -56,6 +55,7 @@ from explorer.limits import (
 )
 from explorer.room_schema import entries, members, rooms, votes
 from explorer.scenario import Scenario, dumps_scenario
+from explorer.text import TextError, clean_text
 
 #: Bytes of randomness in a facilitator key and a member token (URL-safe base64 text).
 KEY_BYTES = 24
@@ -213,37 +213,27 @@ def normalise_code(text: Any) -> str | None:
     return code
 
 
-_REMOVED_FORMAT = dict.fromkeys(
-    map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"), None
-)
+def clean_name(value: Any, what: str, max_chars: int, *, optional: bool = False) -> str:
+    """User text for a name, by the one rule for names (:func:`explorer.text.clean_text`):
+    NFC, one line, no control characters, unpaired surrogates or bidi overrides, at most
+    ``max_chars`` characters. ``optional``: nothing typed (None or blanks) gives ``""``.
 
-
-def clean_name(value: Any, what: str, max_chars: int) -> str:
-    """User text for a name: NFC, control characters and bidi overrides removed, runs of
-    white space made one space, trimmed, at most ``max_chars`` characters.
-
-    TODO(issue 7): use ``explorer.text.clean_text`` once it lands on main; this is the
-    rooms' own minimal version of the same rule.
-
-    >>> clean_name("Ynys Mo\\u0302n\\x1b[31m\\n board", "room name", 80)
-    'Ynys Môn [31m board'
-    >>> clean_name("\\ud800", "room name", 80)
+    >>> clean_name("  Ynys Mo\u0302n ", "room name", 80)
+    'Ynys Môn'
+    >>> clean_name("Board\x1b[31m", "room name", 80)
     Traceback (most recent call last):
     ...
-    explorer.rooms.BadText: room name contains an unpaired surrogate (not a character); retype it
+    explorer.rooms.BadText: room name contains a control character (U+001B ESC) at character 6; \
+text here must be one line of plain text
+    >>> clean_name(" ", "display name", 40, optional=True)
+    ''
     """
-    if not isinstance(value, str):
-        raise BadText(f"{what} must be text")
-    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
-        raise BadText(f"{what} contains an unpaired surrogate (not a character); retype it")
-    value = unicodedata.normalize("NFC", value).translate(_REMOVED_FORMAT)
-    value = "".join(
-        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in value
-    )
-    value = " ".join(value.split())
-    if len(value) > max_chars:
-        raise BadText(f"{what} is {len(value)} characters long; the limit is {max_chars}")
-    return value
+    if optional and (value is None or (isinstance(value, str) and not value.strip())):
+        return ""
+    try:
+        return clean_text(value, what, max_chars)
+    except TextError as exc:
+        raise BadText(str(exc)) from None
 
 
 def expiry_days(env: Mapping[str, str] | None = None) -> int:
@@ -381,8 +371,6 @@ def create_room(engine: Engine, name: Any, *, now: datetime | None = None) -> Cr
     another creator at the same moment is retried with a new code).
     """
     clean = clean_name(name, "room name", MAX_ROOM_NAME_CHARS)
-    if not clean:
-        raise BadText("room name must not be empty")
     now = now or _utcnow()
     purge(engine, expiry_days(), now=now)
     key = secrets.token_urlsafe(KEY_BYTES)
@@ -457,7 +445,7 @@ def join_room(engine: Engine, code: Any, display_name: Any = None) -> Joined:
 
     An empty display name becomes "Member N" (N counts members in the order they joined).
     """
-    name = clean_name(display_name or "", "display name", MAX_DISPLAY_NAME_CHARS)
+    name = clean_name(display_name, "display name", MAX_DISPLAY_NAME_CHARS, optional=True)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     with writer(engine).begin() as conn:
         room = _find_room(conn, code, lock=True)
@@ -504,7 +492,7 @@ def member_view(engine: Engine, code: Any, token: Any) -> MemberView:
 
 def set_display_name(engine: Engine, code: Any, token: Any, display_name: Any) -> Member:
     """Rename a member; an empty name goes back to "Member N"."""
-    name = clean_name(display_name or "", "display name", MAX_DISPLAY_NAME_CHARS)
+    name = clean_name(display_name, "display name", MAX_DISPLAY_NAME_CHARS, optional=True)
     with writer(engine).begin() as conn:
         room = _find_room(conn, code, lock=True)
         member = _find_member(conn, room, token)
@@ -529,7 +517,7 @@ def send_entry(
     text = _scenario_text(scenario)
     name = None
     if display_name is not None:
-        name = clean_name(display_name, "display name", MAX_DISPLAY_NAME_CHARS)
+        name = clean_name(display_name, "display name", MAX_DISPLAY_NAME_CHARS, optional=True)
     with writer(engine).begin() as conn:
         room = _find_room(conn, code, lock=True)
         member = _find_member(conn, room, token)

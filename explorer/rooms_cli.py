@@ -26,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from explorer import db, rooms
 from explorer.limits import MAX_ROOM_EXPIRY_DAYS
 from explorer.room_links import links
+from explorer.text import terminal_safe
 
 DEFAULT_BASE_URL = "http://localhost:8501"
 
@@ -85,7 +86,7 @@ def _when(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M")
 
 
-def run(args: argparse.Namespace, data_dir: str, out) -> int:
+def run(args: argparse.Namespace, data_dir: str | None, out) -> int:
     """Carry out one ``rooms`` command; refusals raise :class:`RoomsCliError`."""
     try:
         return _run(args, data_dir, out)
@@ -95,7 +96,7 @@ def run(args: argparse.Namespace, data_dir: str, out) -> int:
         raise RoomsCliError(f"the rooms database failed: {db.reason(exc)}") from None
 
 
-def _run(args: argparse.Namespace, data_dir: str, out) -> int:
+def _run(args: argparse.Namespace, data_dir: str | None, out) -> int:
     command = args.rooms_command
     base = base_url(getattr(args, "base_url", None)) if command == "create" else None
     engine = db.shared_engine()
@@ -108,7 +109,7 @@ def _run(args: argparse.Namespace, data_dir: str, out) -> int:
         if args.json:
             out.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
         else:
-            print(f"Room {room.code} opened: {room.name}", file=out)
+            print(f"Room {room.code} opened: {terminal_safe(room.name)}", file=out)
             print(f"  Join code:        {room.code}", file=out)
             print(f"  Join link:        {record['join_link']}", file=out)
             print(f"  Board:            {record['board_link']}", file=out)
@@ -135,13 +136,14 @@ def _run(args: argparse.Namespace, data_dir: str, out) -> int:
             for s in summaries:
                 print(f"{s.room.code:<6}  {s.entries:>7}  {s.members:>7}  "
                       f"{_when(s.room.last_activity):<19}  "
-                      f"{'yes' if s.room.locked else 'no':<6}  {s.room.name}", file=out)
+                      f"{'yes' if s.room.locked else 'no':<6}  {terminal_safe(s.room.name)}",
+                      file=out)
     elif command == "export":
-        from explorer.data import load_dataset
+        from explorer.data import load_dataset, resolve_data_dir
         from explorer.room_report import entries_csv, export_dict
 
         board = rooms.export_as_operator(engine, args.code)
-        ds = load_dataset(data_dir)
+        ds = load_dataset(resolve_data_dir(data_dir))
         if args.json:
             out.write(json.dumps(export_dict(board, ds), ensure_ascii=False, indent=2) + "\n")
         else:

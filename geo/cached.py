@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from explorer.data import DATA_DIR, load_dataset
+from explorer.data import load_dataset, resolve_data_dir
 from explorer.model import Dataset
 
 
@@ -29,8 +29,9 @@ def _dataset(data_dir: str) -> Dataset:
 
 
 def _data_dir() -> str:
-    """The dataset folder: ``MASH_DATA_DIR`` (e.g. for tests) or the committed ``data/``."""
-    return os.environ.get("MASH_DATA_DIR") or str(DATA_DIR)
+    """The dataset folder: ``MASH_DATA_DIR`` (e.g. for tests) or the committed ``data/``,
+    by the resolver the command line uses too."""
+    return str(resolve_data_dir())
 
 
 def dataset() -> Dataset:

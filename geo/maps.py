@@ -127,7 +127,8 @@ def base_map(
             ".leaflet-control-attribution{font-size:11px}"
             ".tile-label{font:600 11px/1.15 sans-serif;color:#111;text-align:center;"
             "white-space:normal;background:rgba(255,255,255,.88);border-radius:3px;"
-            "padding:1px 2px;display:inline-block;max-width:84px}"
+            "padding:1px 2px;display:inline-block;max-width:84px;hyphens:manual}"
+            ".tile-label.big{font-size:16px;max-width:128px}"
             ".tile-label-icon{display:flex;align-items:center;justify-content:center}</style>"
         )
     )
@@ -203,10 +204,15 @@ def add_outline(m: folium.Map, outline: Outline) -> folium.GeoJson:
 
 
 def add_labels(
-    m: folium.Map, points: Mapping[str, tuple[float, float]], text_by_code: Mapping[str, str]
+    m: folium.Map,
+    points: Mapping[str, tuple[float, float]],
+    text_by_code: Mapping[str, str],
+    large: bool = False,
 ) -> folium.FeatureGroup:
-    """Short text labels (escaped) at the given points: used on the tile map."""
+    """Text labels (escaped) at the given points: authority names on the tile map, and on the
+    geographic map when names are switched on; ``large`` for a projector."""
     group = folium.FeatureGroup(name="labels", control=False)
+    box = (136, 46) if large else (90, 30)
     for code in sorted(points):
         if code not in text_by_code:
             continue
@@ -214,9 +220,10 @@ def add_labels(
         folium.Marker(
             [lat, lon],
             icon=folium.DivIcon(
-                html=f'<div class="tile-label">{html.escape(text_by_code[code])}</div>',
-                icon_size=(90, 30),
-                icon_anchor=(45, 15),
+                html=f'<div class="tile-label{" big" if large else ""}">'
+                f"{html.escape(text_by_code[code])}</div>",
+                icon_size=box,
+                icon_anchor=(box[0] // 2, box[1] // 2),
                 class_name="tile-label-icon",
             ),
             interactive=False,
@@ -248,6 +255,7 @@ def status_map(
     *,
     outlines: Sequence[Outline] = (),
     labels: tuple[Mapping[str, tuple[float, float]], Mapping[str, str]] | None = None,
+    large_labels: bool = False,
     bounds: tuple[tuple[float, float], tuple[float, float]] = WALES_BOUNDS,
     height_px: int = 640,
     attribution: str = "",
@@ -265,7 +273,7 @@ def status_map(
     for outline in outlines:
         add_outline(m, outline)
     if labels is not None:
-        add_labels(m, *labels)
+        add_labels(m, *labels, large=large_labels)
     return m
 
 
@@ -322,6 +330,7 @@ def planner_base_map(
     tooltip_by_code: Mapping[str, str],
     *,
     labels: tuple[Mapping[str, tuple[float, float]], Mapping[str, str]] | None = None,
+    large_labels: bool = False,
     bounds: tuple[tuple[float, float], tuple[float, float]] = WALES_BOUNDS,
     height_px: int = 600,
     attribution: str = "",
@@ -335,7 +344,7 @@ def planner_base_map(
     m = base_map(bounds, height_px=height_px, attribution=attribution, scale_bar=scale_bar)
     add_areas(m, geojson, dict.fromkeys(tooltip_by_code, "#FFFFFF"), tooltip_by_code)
     if labels is not None:
-        add_labels(m, *labels)
+        add_labels(m, *labels, large=large_labels)
     return m
 
 
@@ -355,11 +364,14 @@ def coverage_overlay(
     if shaded:
         folium.GeoJson(
             {"type": "FeatureCollection", "features": shaded},
+            # Newly covered areas also get a dashed edge: not told apart by colour alone.
             style_function=lambda f: {
                 "fillColor": COVERAGE_COLOURS[classes[f["properties"]["code"]]],
                 "fillOpacity": 0.8,
                 "color": AREA_EDGE,
-                "weight": 1,
+                "weight": 2 if classes[f["properties"]["code"]] == "newly_covered" else 1,
+                "dashArray": "5 3" if classes[f["properties"]["code"]] == "newly_covered"
+                else None,
             },
             interactive=False,
         ).add_to(group)

@@ -22,11 +22,14 @@ def _on_map_click() -> None:
     code = (clicked.get("properties") or {}).get("code")
     if code in ds.codes():
         st.session_state["authority"] = code
-        st.session_state[f"_w_authority_{lang}"] = code  # the list shows the map's choice
 
 
 st.title(t("status.title", lang))
-st.caption(t("status.subtitle", lang))
+if not workshop:
+    st.caption(t("status.subtitle", lang))
+top = st.container()
+# On a projector the map takes the left of the screen from the top, the figures the right.
+map_col, detail_col = st.columns([3, 2])
 
 head = views.headline_view(ds, lang)
 figures = [
@@ -36,12 +39,13 @@ figures = [
      t("headline.population_help", lang, people=head.population)),
 ]
 legend = "".join(
-    f'<span class="legend-item"><span class="swatch" style="background:{maps.STATUS_COLOURS[s]}">'
+    f'<span class="legend-item" role="listitem"><span class="swatch" aria-hidden="true" '
+    f'style="background:{maps.STATUS_COLOURS[s]}">'
     f"</span>{html.escape(label)} ({n})</span>"
     for s, label, n in views.legend_rows(ds, lang)
 )
 # One element for the headline figures and the legend: fewer elements, faster first view.
-st.html(
+(detail_col if workshop else top).html(
     "<style>dl.figs{display:flex;flex-wrap:wrap;gap:1rem 3rem;margin:.3rem 0 .8rem;"
     "padding:0 !important}"
     ".fig dt{font-size:.875rem;color:#2f2d2b}.fig dd{margin:0;font-size:2.25rem;line-height:1.2}"
@@ -57,26 +61,27 @@ st.html(
 )
 
 OPTIONAL_LAYERS = ("health_board", "safeguarding_board")
-layer_cols = st.columns(len(OPTIONAL_LAYERS) + 1)
-layers = [layer for col, layer in zip(layer_cols, OPTIONAL_LAYERS, strict=False)
-          if col.toggle(t(f"layer.{layer}_toggle", lang), key=f"status_layer_{layer}")]
+# The outline toggles sit under the map; their values are read first to draw it.
+layers = [layer for layer in OPTIONAL_LAYERS if st.session_state.get(f"status_layer_{layer}")]
 bset, points, view = cached.map_geometry(st.session_state.get("map_style", "geographic"))
 if bset.notice:
     st.info(bset.notice, icon=":material/wifi_off:")
 
-map_height = 760 if workshop else 640
+map_height = 700 if workshop else 640
+if not points and st.session_state.get("names"):
+    points = cached.label_points(bset.geojson)
 fmap = maps.status_map(
     bset.geojson,
     views.status_by_code(ds),
     views.tooltips(ds, lang),
     outlines=cached.outlines(ds, bset, ["forces", *layers]),
     labels=(points, views.tile_labels(ds, lang)) if points else None,
+    large_labels=workshop,
     bounds=view,
     height_px=map_height,
     attribution=bset.attribution,
     scale_bar=not bset.is_tiles,
 )
-map_col, detail_col = (st.container(), st.container()) if workshop else st.columns([3, 2])
 with map_col:
     st_folium(
         fmap,
@@ -88,6 +93,8 @@ with map_col:
         on_change=_on_map_click,
     )
     st.caption(t("status.map_caption", lang, attribution=bset.attribution))
+    for col, layer in zip(st.columns(len(OPTIONAL_LAYERS) + 1), OPTIONAL_LAYERS, strict=False):
+        col.toggle(t(f"layer.{layer}_toggle", lang), key=f"status_layer_{layer}")
 
 with detail_col:
     # A radio list, not a drop-down: every authority visible and one click away, and far
@@ -100,7 +107,7 @@ with detail_col:
     else:
         d = views.authority_details(ds, code, lang)
         with st.container(border=True):
-            st.subheader(f"{d['name']} ({d['other_name']})")
+            st.header(f"{d['name']} ({d['other_name']})")
             st.markdown(f"**{t('details.status', lang)}:** {d['status_label']}")
             st.write(d["summary"])
             st.caption(t("details.source", lang, source=d["summary_source"]))

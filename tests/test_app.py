@@ -93,7 +93,7 @@ def test_status_page_headline_metrics(app: AppTest):
 def test_choosing_newport_shows_its_details(app: AppTest):
     app.radio(key=bound("authority")).set_value(NEWPORT).run()
     assert not app.exception
-    assert texts(app.subheader) == ["Newport (Casnewydd)"]
+    assert texts(app.header) == ["Newport (Casnewydd)"]
     body = "\n".join(texts(app.markdown))
     assert "**Status:** MASH pilot" in body
     assert "**Hub:** Newport MASH (pilot)" in body
@@ -106,7 +106,7 @@ def test_welsh_names_labels_and_one_draft_caption(app: AppTest):
     app.radio(key=bound("authority", "cy")).set_value(NEWPORT).run()
     assert not app.exception
     assert texts(app.title) == ["Hybiau diogelu amlasiantaethol yng Nghymru"]
-    assert texts(app.subheader) == ["Casnewydd (Newport)"]
+    assert texts(app.header) == ["Casnewydd (Newport)"]
     assert app.radio(key=bound("authority", "cy")).label == "Dewiswch awdurdod"
     assert figures(app)[0][1] == "5 o 22"
     assert "**Statws:** MASH peilot" in texts(app.markdown)
@@ -114,7 +114,7 @@ def test_welsh_names_labels_and_one_draft_caption(app: AppTest):
     assert len(drafts) == 1
     # Back to English: the draft caption goes.
     app.radio(key=bound("lang", "cy")).set_value("en").run()
-    assert texts(app.subheader) == ["Newport (Casnewydd)"]
+    assert texts(app.header) == ["Newport (Casnewydd)"]
     assert not [c for c in texts(app.caption) if c.startswith("Cyfieithiadau drafft")]
 
 
@@ -149,7 +149,7 @@ def test_boundaries_unavailable_show_a_notice(
     assert [v for _, v in figures(at)] == ["5 of 22", "4", "31.0%"]
     assert "Tile map drawn for this project" in " ".join(texts(at.caption))
     at.radio(key=bound("authority")).set_value(NEWPORT).run()
-    assert texts(at.subheader) == ["Newport (Casnewydd)"]
+    assert texts(at.header) == ["Newport (Casnewydd)"]
 
 
 # --------------------------------------------------------------------------------------------

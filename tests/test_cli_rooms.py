@@ -28,7 +28,7 @@ def cli_db(db_url, monkeypatch):
 
 
 def test_create_list_export_delete(cli_db):
-    proc = run("rooms", "create", "--name", "Mid and West\tWales", "--json",
+    proc = run("rooms", "create", "--name", "  Mid and West Wales", "--json",
                "--base-url", "https://mash.example.org/")
     assert proc.returncode == 0, proc.stderr
     made = json.loads(proc.stdout)
@@ -101,6 +101,9 @@ def test_purge(cli_db):
          "error: base URL must start with http:// or https:// and hold no spaces, ? or #: "
          "'ftp://x'"),
         (("rooms", "create", "--name", " \n "), "error: room name must not be empty"),
+        (("rooms", "create", "--name", "Board\x1b[2J"),
+         "error: room name contains a control character (U+001B ESC) at character 6; text "
+         "here must be one line of plain text"),
         (("rooms", "create", "--name", "x" * 81),
          "error: room name is 81 characters long; the limit is 80"),
     ],

@@ -38,9 +38,9 @@ def _room_with_members(engine, n: int):
 
 # Rooms ---------------------------------------------------------------------------------------
 def test_create_room_gives_a_code_a_key_and_a_clean_name(engine):
-    created = rooms.create_room(engine, "  Mid and West Wales board,\nMarch\x1b ")
+    created = rooms.create_room(engine, "  Mid and West Wales board, Mo\u0302n ")
     room = created.room
-    assert room.name == "Mid and West Wales board, March"
+    assert room.name == "Mid and West Wales board, Môn"
     assert len(room.code) == 6 and set(room.code) <= set("ABCDEFGHJKMNPQRSTUVWXYZ23456789")
     assert (room.locked, room.votes_revealed, room.version) == (False, False, 1)
     assert room.created_at.tzinfo is UTC
@@ -79,8 +79,13 @@ def test_a_taken_code_is_not_handed_out_again(engine, monkeypatch):
         ("", "room name must not be empty"),
         (" \n\t ", "room name must not be empty"),
         ("x" * 81, "room name is 81 characters long; the limit is 80"),
-        ("Board \ud800", "room name contains an unpaired surrogate (not a character); retype it"),
-        (None, "room name must be text"),
+        ("Board \ud800", "room name contains an unpaired surrogate (U+D800) at character 7, "
+                         "which is not a character; check the file's encoding"),
+        ("Two\nlines", "room name contains a control character (U+000A LINE FEED) at "
+                       "character 4; text here must be one line of plain text"),
+        ("abc\u202eevil", "room name contains a bidirectional control (U+202E RIGHT-TO-LEFT "
+                          "OVERRIDE) at character 4; text here must be one line of plain text"),
+        (None, "room name must be text, not null"),
     ],
 )
 def test_bad_room_names_are_refused_with_one_line(engine, name, problem):
@@ -104,7 +109,7 @@ def test_unknown_and_malformed_codes(engine):
 def test_members_are_numbered_and_named(engine):
     created = rooms.create_room(engine, "Board")
     a = rooms.join_room(engine, created.room.code)
-    b = rooms.join_room(engine, created.room.code, "  Dr\u0065\u0301 Jones\x00 ")
+    b = rooms.join_room(engine, created.room.code, "  Dr\u0065\u0301 Jones ")
     c = rooms.join_room(engine, created.room.code, "")
     assert [a.member, b.member, c.member] == [
         rooms.Member(1, "Member 1"), rooms.Member(2, "Dré Jones"), rooms.Member(3, "Member 3")]
@@ -113,6 +118,9 @@ def test_members_are_numbered_and_named(engine):
     assert renamed == rooms.Member(1, "Social services")
     assert rooms.set_display_name(engine, created.room.code, a.token, " ").display_name == (
         "Member 1")
+    with pytest.raises(rooms.BadText, match=r"^display name contains a control character "
+                                            r"\(U\+0000 NUL\) at character 4"):
+        rooms.join_room(engine, created.room.code, "Eve\x00")
 
 
 def test_send_replace_and_withdraw(engine):

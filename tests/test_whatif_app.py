@@ -37,7 +37,7 @@ def plain(markdown: str) -> str:
 
 
 def headline(at: AppTest) -> str:
-    return next(s.value for s in at.subheader if "authorities covered" in s.value)
+    return next(s.value for s in at.header if "authorities covered" in s.value)
 
 
 def widget(elements, prefix: str):
@@ -116,7 +116,8 @@ def test_save_and_compare_side_by_side():
     at.button(key="wi_save").click().run()
     at.selectbox(key="_w_wi_preset_en").select("every_authority").run()
     table = at.dataframe[-1].value
-    assert list(table.columns)[1:] == ["Position as at 31 May 2019", "A MASH in every authority"]
+    assert list(table.columns)[1:] == ["Position as at 31 May 2019",
+                                      "A MASH in every authority (current)"]
     assert table.iloc[0].tolist()[1:] == ["5", "22"]
 
 
@@ -138,4 +139,4 @@ def test_welsh_interface():
     at.radio(key="_w_lang_en").set_value("cy").run()  # the shared sidebar, on the default page
     at.switch_page("pages/what-if.py").run()
     assert not at.exception
-    assert any("o 22 awdurdod wedi'u cwmpasu" in s.value for s in at.subheader)
+    assert any("o 22 awdurdod wedi'u cwmpasu" in s.value for s in at.header)

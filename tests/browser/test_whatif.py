@@ -30,17 +30,19 @@ def open_planner(page, server, token: str | None = None):
 
 
 def headline(page) -> str:
-    return page.locator("h3").filter(has_text="authorities covered").first.inner_text()
+    return page.locator("h2").filter(has_text="authorities covered").first.inner_text()
 
 
 def click_authority(page, frame, code: str) -> None:
-    """A real mouse click inside the authority's shape (found through Leaflet's layer)."""
+    """A real mouse click inside the authority's shape (found through Leaflet's layer): at
+    the polygon's centroid, which for these shapes lies inside them (a bounding box's centre
+    can fall in the sea, e.g. for Ceredigion)."""
     point = frame.evaluate(
         """(code) => {
             let out = null;
             window.map.eachLayer(l => {
                 if (!out && l.feature && l.feature.properties.code === code && l.getBounds) {
-                    const p = window.map.latLngToContainerPoint(l.getBounds().getCenter());
+                    const p = window.map.latLngToContainerPoint(l.getCenter());
                     const r = document.getElementById('map_div').getBoundingClientRect();
                     out = [p.x + r.left, p.y + r.top];
                 }
