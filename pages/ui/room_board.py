@@ -21,6 +21,7 @@ from explorer.limits import MAX_ROOM_NAME_CHARS, MAX_VOTES_PER_MEMBER
 from explorer.model import Dataset
 from explorer.qr import qr_img
 from explorer.room_links import links
+from explorer.scenario import encode_share, may_2019_scenario
 from explorer.text import md_escape
 from geo import cached, maps
 from geo.svg import coverage_svg
@@ -124,9 +125,10 @@ def board(ds: Dataset, board: rooms.Board, base: str, lang: str, token: str | No
     votes = board.room.votes_revealed or facilitator
     rows = room_report.board_rows(figures, ds, lang, votes=votes, hidden=facilitator)
     opener = t("workshop.col_open", lang)
+    may_2019 = encode_share(may_2019_scenario(ds))
     for row, f in zip(rows, (None, *figures), strict=True):
         row[opener] = _open_link(base, board.room.code, token,
-                                 room_report.share_token(f) if f else None)
+                                 room_report.share_token(f) if f else may_2019)
     if not figures:
         st.caption(t("room.no_entries", lang))
     order = list(rows[0])
@@ -245,6 +247,7 @@ def controls(eng: Engine, ds: Dataset, board: rooms.Board, key: str, lang: str,
 
     def summary() -> str:
         svg = coverage_svg(bset.geojson, maps.count_fills(counts, len(shown)), (), points,
+                           names={c: str(n) for c, n in counts.items() if n},
                            title=room.name)
         return room_report.summary_html(rooms.export_data(eng, code, key), ds, lang=lang,
                                         map_svg=svg, attribution=bset.attribution)
@@ -260,6 +263,7 @@ def controls(eng: Engine, ds: Dataset, board: rooms.Board, key: str, lang: str,
     d3.download_button(t("workshop.download_html", lang), summary,
                        file_name=f"room-{code}-summary.html", mime="text/html",
                        key="room_dl_html", on_click="ignore")
+    st.caption(t("workshop.export_help", lang))
     sure = st.checkbox(t("workshop.delete_confirm", lang), key=f"room_delete_sure_{code}")
     if st.button(t("workshop.delete", lang), disabled=not sure, icon=":material/delete:",
                  key=f"room_delete_{code}"):

@@ -30,8 +30,9 @@ def _send(eng, code: str, scenario: Scenario, name: str, lang: str) -> None:
         rooms.send_entry(eng, code, token, scenario, display_name=name)
     except rooms.RoomError as exc:
         st.error(md_escape(t("workshop.refused", lang, problem=str(exc))))
-    else:
-        st.success(t("room_ui.sent", lang), icon=":material/send:")
+    else:  # redraw the panel from the stored state (button label, "on the board" line)
+        ui.say("success", t("room_ui.sent", lang))
+        st.rerun()
 
 
 def _withdraw(eng, code: str, lang: str) -> None:
@@ -40,7 +41,8 @@ def _withdraw(eng, code: str, lang: str) -> None:
     except rooms.RoomError as exc:
         st.error(md_escape(t("workshop.refused", lang, problem=str(exc))))
     else:
-        st.success(t("room_ui.withdrawn", lang), icon=":material/undo:")
+        ui.say("success", t("room_ui.withdrawn", lang))
+        st.rerun()
 
 
 def panel(lang: str, checked) -> None:
@@ -71,8 +73,7 @@ def panel(lang: str, checked) -> None:
             _send(eng, code, checked.scenario, name, lang)
         elif withdraw:
             _withdraw(eng, code, lang)
-        if send or withdraw:
-            view = ui.member_view(eng, code, lang)
+        ui.flash()
         token = ui.member_token(code)
         base = app_base(st.context.url, "what-if")
         c3.link_button(t("room_ui.open_board", lang),
