@@ -167,8 +167,9 @@ def votes(eng: Engine, board: rooms.Board, drawn: dict, lang: str,
     code = board.room.code
     if view is None:
         st.caption(t("workshop.votes_how", lang))
-        if st.button(t("workshop.votes_join", lang), icon=":material/how_to_vote:",
-                     disabled=board.room.locked):
+        # No disabled controls (they cannot meet text contrast): a locked room offers none.
+        if not board.room.locked and st.button(t("workshop.votes_join", lang),
+                                               icon=":material/how_to_vote:"):
             try:
                 joined = rooms.join_room(eng, code)
             except rooms.RoomError as exc:
@@ -190,12 +191,16 @@ def votes(eng: Engine, board: rooms.Board, drawn: dict, lang: str,
         else:
             ui.say("success", t("workshop.votes_saved", lang))
 
-    st.multiselect(
-        t("workshop.votes_label", lang, n=MAX_VOTES_PER_MEMBER), list(visible),
-        default=[i for i in view.voted_for if i in visible], key=widget, on_change=save,
-        max_selections=MAX_VOTES_PER_MEMBER, disabled=board.room.locked,
-        format_func=lambda i: _option(visible[i], lang),
-        placeholder=t("workshop.votes_placeholder", lang))
+    mine = [i for i in view.voted_for if i in visible]
+    if board.room.locked:  # the votes as they stand, as text
+        st.text(t("workshop.votes_final", lang, entries="; ".join(
+            _option(visible[i], lang) for i in mine) or "–"))
+    else:
+        st.multiselect(
+            t("workshop.votes_label", lang, n=MAX_VOTES_PER_MEMBER), list(visible),
+            default=mine, key=widget, on_change=save, max_selections=MAX_VOTES_PER_MEMBER,
+            format_func=lambda i: _option(visible[i], lang),
+            placeholder=t("workshop.votes_placeholder", lang))
     if not board.room.votes_revealed:
         st.caption(t("workshop.votes_hidden", lang))
 
@@ -265,8 +270,11 @@ def controls(eng: Engine, ds: Dataset, board: rooms.Board, key: str, lang: str,
                        key="room_dl_html", on_click="ignore")
     st.caption(t("workshop.export_help", lang))
     sure = st.checkbox(t("workshop.delete_confirm", lang), key=f"room_delete_sure_{code}")
-    if st.button(t("workshop.delete", lang), disabled=not sure, icon=":material/delete:",
+    if st.button(t("workshop.delete", lang), icon=":material/delete:",
                  key=f"room_delete_{code}"):
+        if not sure:
+            st.warning(t("workshop.delete_first", lang))
+            return
         try:
             rooms.delete_room(eng, code, key)
         except rooms.RoomError as exc:

@@ -64,9 +64,10 @@ def panel(lang: str, checked) -> None:
                              placeholder=t("room_ui.display_placeholder", lang))
         c1, c2, c3 = st.columns(3)
         has_entry = view is not None and view.entry is not None
-        send = c1.button(t("room_ui.replace" if has_entry else "room_ui.send", lang),
-                         type="primary", icon=":material/send:", key="room_send",
-                         disabled=room.locked)
+        # A locked room shows no Send button (a disabled one cannot meet text contrast).
+        send = not room.locked and c1.button(
+            t("room_ui.replace" if has_entry else "room_ui.send", lang), type="primary",
+            icon=":material/send:", key="room_send")
         withdraw = has_entry and c2.button(t("room_ui.withdraw", lang), icon=":material/undo:",
                                            key="room_withdraw")
         if send:
