@@ -93,8 +93,8 @@ with map_col:
         on_change=_on_map_click,
     )
     st.caption(t("status.map_caption", lang, attribution=bset.attribution))
-    for col, layer in zip(st.columns(len(OPTIONAL_LAYERS) + 1), OPTIONAL_LAYERS, strict=False):
-        col.toggle(t(f"layer.{layer}_toggle", lang), key=f"status_layer_{layer}")
+    for layer in OPTIONAL_LAYERS:
+        st.toggle(t(f"layer.{layer}_toggle", lang), key=f"status_layer_{layer}")
 
 with detail_col:
     # A radio list, not a drop-down: every authority visible and one click away, and far

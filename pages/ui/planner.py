@@ -203,10 +203,11 @@ def hub_editor(ds: Dataset, lang: str, presets: dict) -> dict:
     options = views.authority_options(ds, lang)
     for i, (hub, hid) in enumerate(zip(draft["hubs"], state["wi_hub_ids"], strict=True)):
         with st.container(border=True):
-            c1, c2 = st.columns([3, 2])
-            h_name = c1.text_input(t("whatif.hub_name", lang), hub["name"],
+            # Name and model one above the other: a model's full label fits ("Regional (one
+            # co-located hub)"), at 1440 px as on a phone.
+            h_name = st.text_input(t("whatif.hub_name", lang), hub["name"],
                                    key=_key("name", hid), max_chars=MAX_NAME_CHARS)
-            model = c2.selectbox(t("whatif.model", lang), MODELS,
+            model = st.selectbox(t("whatif.model", lang), MODELS,
                                  index=MODELS.index(hub["model"]), key=_key("model", hid),
                                  format_func=lambda m: t(f"whatif.model_{m}", lang))
             members = st.multiselect(t("whatif.members", lang), options, hub["authorities"],
@@ -239,8 +240,9 @@ def click_target(lang: str, draft: dict) -> None:
         return
     count = len(draft["hubs"])
     st.radio(t("whatif.click_target", lang), [None, *range(count)],
+             # Radio labels are markdown: a hub name is user text, so it is escaped.
              format_func=lambda i: t("whatif.click_none", lang) if i is None
-             else draft["hubs"][i]["name"] or f"#{i + 1}",
+             else md_escape(draft["hubs"][i]["name"]) or f"#{i + 1}",
              index=count, key=_key("target"), horizontal=True)
 
 
@@ -392,6 +394,8 @@ def share_tab(ds: Dataset, lang: str, checked, result: CoverageResult, drawn: di
         st.warning(t("whatif.share_too_long", lang, limit=f"{MAX_SHARE_CHARS:,}",
                      chars=f"{4 * raw // 3 + (raw % 3 > 0):,}"))
     bset = drawn["bset"]
+    # Read now: the deferred download below runs outside this script run.
+    page_url = (st.context.url or "").split("?")[0]
     c1, c2, c3 = st.columns(3)
     # Files are generated only when their button is pressed (deferred data), and a download
     # never reruns the page (on_click="ignore").
@@ -408,7 +412,7 @@ def share_tab(ds: Dataset, lang: str, checked, result: CoverageResult, drawn: di
             briefing_svg(bset.geojson, result, ds, drawn["points"], lang,
                          title=checked.scenario.name),
             attribution=bset.attribution, lang=lang,
-            app_url=(st.context.url or "").split("?")[0]),
+            app_url=page_url),
         file_name="scenario-briefing.html", mime="text/html", key="wi_dl_html", on_click="ignore")
     upload = st.file_uploader(t("whatif.upload", lang, limit=f"{MAX_SCENARIO_BYTES // 1024}"),
                               type=["json"], key=_key("upload"), max_upload_size=1)
@@ -482,8 +486,15 @@ STYLE = (
     "<style>"
     # The headline stays in view while the editor scrolls (phones stack the columns).
     ".st-key-wi_summary{position:sticky;top:0;z-index:5;background:#fff;padding:.2rem 0}"
-    # A phone shows the summary line instead of the three big figures: the map stays near.
-    "@media (max-width:640px){.st-key-wi_metrics{display:none}}"
+    # Metric labels wrap rather than being cut off (long Welsh labels).
+    "[data-testid='stMetricLabel'] *{white-space:normal !important;overflow:visible !important}"
+    # A phone shows the summary line instead of the three big figures (the map stays near),
+    # as a bar fixed to the bottom of the screen, so the count stays in view while editing.
+    "@media (max-width:640px){.st-key-wi_metrics{display:none}"
+    ".st-key-wi_summary{position:fixed;top:auto;bottom:0;left:0;right:0;z-index:999;"
+    "padding:.3rem 1rem;border-top:1px solid #8a8a8a;box-shadow:0 -2px 6px rgba(0,0,0,.15)}"
+    ".st-key-wi_summary h2{font-size:1.2rem;padding:0}"
+    "[data-testid='stMainBlockContainer']{padding-bottom:6rem}}"
     # The uploader's own size note would contradict our limit, which the label states.
     "[data-testid='stFileUploaderDropzoneInstructions'] small{display:none}"
     "</style>"

@@ -158,3 +158,6 @@ def test_downloads_from_the_server(page, app_server):
     briefing = fetch("Printable briefing (HTML)")
     assert "9 of 22 authorities covered" in briefing and "<svg" in briefing
     assert "<script" not in briefing
+    # The paper carries the link that reopens the scenario (the page's address is read during
+    # the page run: the deferred download runs outside it).
+    assert f"{app_server.url}/what-if?scenario={encode_share(s)}" in briefing
