@@ -31,3 +31,11 @@ MAX_BEST_KM = 300.0
 MAX_SAVED = 3
 #: Largest data file (CSV) the loader reads, in bytes.
 MAX_DATA_FILE_BYTES = 1_000_000
+#: Largest boundary file read (``MASH_BOUNDARIES`` or ``boundaries refresh``), in bytes, also
+#: once decompressed.
+MAX_BOUNDARY_BYTES = 30 * 1024 * 1024
+#: Most features (or layers, or archive members) in a boundary file. Wales has 22 local
+#: authorities and the whole UK about 360, so a file with more is not one of them.
+MAX_BOUNDARY_FEATURES = 5_000
+#: Longest boundary attribution text (``MASH_BOUNDARIES_ATTRIBUTION``), in characters.
+MAX_ATTRIBUTION_CHARS = 400

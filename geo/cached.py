@@ -50,33 +50,20 @@ def presets():
     return _presets(_data_dir())
 
 
-def _boundary_settings() -> tuple[str, str]:
-    return os.environ.get("MASH_BOUNDARIES", ""), os.environ.get("MASH_CACHE_DIR", "")
-
-
-@st.cache_data(show_spinner=False)
-def _boundaries(settings: tuple[str, str]):
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _boundaries(stamp: tuple[str, str, int]):
     from geo.boundaries import obtain_boundaries
 
-    # The bar is made only when a download reports progress: Streamlit replays elements a
-    # cached function made, so an unconditional bar would be replayed on every page view.
-    bars = []
-
-    def progress(message: str, fraction: float) -> None:
-        if not bars:
-            bars.append(st.progress(0.0))
-        bars[0].progress(min(max(fraction, 0.0), 1.0), text=message)
-
-    try:
-        return obtain_boundaries(progress=progress)
-    finally:
-        for bar in bars:
-            bar.empty()
+    return obtain_boundaries()
 
 
 def boundaries():
-    """Boundaries from MASH_BOUNDARIES, the disk cache, a download, or the tile map."""
-    return _boundaries(_boundary_settings())
+    """Boundaries from MASH_BOUNDARIES, the refreshed cache or the bundled file: read once
+    per process (and again after ``python -m explorer boundaries refresh``); never a
+    download."""
+    from geo.boundaries import cache_stamp
+
+    return _boundaries(cache_stamp())
 
 
 @st.cache_data(show_spinner=False)

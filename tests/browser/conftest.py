@@ -91,11 +91,10 @@ def start_server(
 ) -> Server:
     """``streamlit run script`` on a free 127.0.0.1 port; returns once /_stcore/health is ok.
 
-    ``env`` is added to this process's environment; it must hold ``MASH_BOUNDARIES`` so the
-    app never tries a download. ``cwd`` is where ``.streamlit/config.toml`` is read from.
+    ``env`` is added to this process's environment (any ``MASH_*`` variable of this process
+    is dropped first: without ``MASH_BOUNDARIES`` the app uses its bundled boundaries, as a
+    fresh install does). ``cwd`` is where ``.streamlit/config.toml`` is read from.
     """
-    if not env.get("MASH_BOUNDARIES"):
-        raise ValueError("set MASH_BOUNDARIES: the app must never download boundaries here")
     port = free_port()
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("MASH_")}
     full_env.update(env)
