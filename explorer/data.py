@@ -21,6 +21,7 @@ from typing import Any
 
 from explorer.limits import MAX_DATA_FILE_BYTES
 from explorer.model import (
+    SECTION_SEPARATOR,
     STATUSES,
     WALES_SCOPE,
     WELSH_CODES,
@@ -33,6 +34,7 @@ from explorer.model import (
     Item,
     Position,
     Section,
+    section_ids,
 )
 
 #: The folder holding the committed dataset.
@@ -181,6 +183,18 @@ def _ident(raw: str) -> str:
     return value
 
 
+def _section_refs(raw: str) -> str:
+    """One section id, or several joined by ``;`` (a summary drawing on several places)."""
+    ids = section_ids(raw)
+    if not ids:
+        raise ValueError("must not be empty")
+    for section_id in ids:
+        _ident(section_id)
+    if len(set(ids)) != len(ids):
+        raise ValueError("lists a section twice")
+    return SECTION_SEPARATOR.join(ids)
+
+
 _year = _optional(_int_range(2000, 2030))
 _lat = _float_range(51.0, 54.0)
 _lon = _float_range(-5.8, -2.5)
@@ -215,7 +229,7 @@ TABLES: dict[str, _Table] = {
             "short_name": _text,
             "code": _pattern(r"W150000\d\d", "must be a police force area code W150000nn"),
             "position_summary": _text,
-            "section_id": _ident,
+            "section_id": _section_refs,
         },
         Force,
     ),
@@ -250,7 +264,7 @@ TABLES: dict[str, _Table] = {
             "start_year": _year,
             "end_year": _year,
             "dates_note": _optional_text,
-            "section_id": _ident,
+            "section_id": _section_refs,
         },
         Hub,
     ),
@@ -262,7 +276,7 @@ TABLES: dict[str, _Table] = {
             "hub_id": _optional(_ident),
             "stance": _optional_text,
             "summary": _text,
-            "section_id": _ident,
+            "section_id": _section_refs,
         },
         Position,
     ),
@@ -284,7 +298,7 @@ TABLES: dict[str, _Table] = {
             "force_id": _ident,
             "member_codes": _nonempty_codes,
             "summary": _text,
-            "section_id": _ident,
+            "section_id": _section_refs,
         },
         Arrangement,
     ),
@@ -299,7 +313,7 @@ TABLES: dict[str, _Table] = {
             "scope": _ident,
             "member_codes": _codes,
             "summary": _text,
-            "section_id": _ident,
+            "section_id": _section_refs,
         },
         Event,
     ),
@@ -310,7 +324,7 @@ TABLES: dict[str, _Table] = {
             "scope": _ident,
             "kind": _choice(("context", "stance", "challenge", "plan", "guidance", "review")),
             "summary": _text,
-            "section_id": _ident,
+            "section_id": _section_refs,
         },
         Item,
     ),
@@ -407,7 +421,7 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
     ):
         _unique(TABLES[key].file, parsed[key], attr)
 
-    section_ids = {r.section_id for _, r in parsed["sections"]}
+    known_sections = {r.section_id for _, r in parsed["sections"]}
     force_ids = {r.force_id for _, r in parsed["forces"]}
     scopes = force_ids | {WALES_SCOPE}
     hubs = {r.hub_id: r for _, r in parsed["hubs"]}
@@ -422,7 +436,13 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
 
     for key in TABLES:
         if key != "sections" and "section_id" in TABLES[key].columns:
-            check(key, "section_id", section_ids, "briefing section in sections.csv")
+            for line, rec in parsed[key]:
+                for section_id in section_ids(rec.section_id):
+                    if section_id not in known_sections:
+                        raise DataError(
+                            TABLES[key].file, "no such briefing section in sections.csv",
+                            line=line, column="section_id", value=section_id,
+                        )
     check("authorities", "force_id", force_ids, "police force in forces.csv")
     check("arrangements", "force_id", force_ids, "police force in forces.csv")
     check("events", "scope", scopes, "scope (a force_id in forces.csv, or 'wales')")

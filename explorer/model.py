@@ -1,7 +1,8 @@
 """The 2019 MASH dataset as immutable records.
 
 Every record is a frozen dataclass holding plain values, so records can be cached,
-compared and passed between layers without fear of mutation.
+compared and passed between layers without fear of mutation. A record's ``section_id``
+cites one place in the briefing, or several joined by ``;`` (see :func:`section_ids`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,18 @@ WALES_SCOPE = "wales"
 
 AS_AT = "2019-05-31"
 
+#: Separates section ids where a row cites several places in the briefing (``nw-2;nw-4``).
+SECTION_SEPARATOR = ";"
+
+
+def section_ids(ref: str) -> tuple[str, ...]:
+    """The section ids a citation cell names, in order: one id, or several joined by ``;``.
+
+    >>> section_ids("nw-2;nw-4")
+    ('nw-2', 'nw-4')
+    """
+    return tuple(part.strip() for part in ref.split(SECTION_SEPARATOR) if part.strip())
+
 
 @dataclass(frozen=True)
 class Section:
@@ -35,13 +48,37 @@ class Section:
     subheading: str
     paragraphs: str
 
+    def heading(self) -> str:
+        """Force heading and sub-heading, e.g. ``South Wales Police › Current Landscape``."""
+        if self.subheading:
+            return f"{self.force_heading} › {self.subheading}"
+        return self.force_heading
+
     def citation(self) -> str:
         """Human-readable citation, e.g. ``South Wales Police › Current Landscape, para 1``."""
-        head = self.force_heading
-        if self.subheading:
-            head += f" › {self.subheading}"
-        label = "paras" if "-" in self.paragraphs else "para"
-        return f"{head}, {label} {self.paragraphs.replace('-', '–')}"
+        return f"{self.heading()}, {_paragraph_label([self.paragraphs])}"
+
+
+def _paragraph_label(paragraphs: list[str]) -> str:
+    """Paragraphs cited under one heading, in order, runs joined into ranges.
+
+    >>> _paragraph_label(["1"]), _paragraph_label(["8-9"]), _paragraph_label(["4", "2"])
+    ('para 1', 'paras 8–9', 'paras 2, 4')
+    >>> _paragraph_label(["1", "2-6", "8-9"])
+    'paras 1–6, 8–9'
+    """
+    numbers: set[int] = set()
+    for spec in paragraphs:
+        first, _, last = spec.partition("-")
+        numbers.update(range(int(first), int(last or first) + 1))
+    runs: list[list[int]] = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    text = ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
+    return ("para " if len(numbers) == 1 else "paras ") + text
 
 
 class _Bilingual:
@@ -186,8 +223,22 @@ class Dataset:
     def section(self, section_id: str) -> Section:
         return self._index["section"][section_id]  # type: ignore[return-value]
 
-    def citation(self, section_id: str) -> str:
-        return self.section(section_id).citation()
+    def citation(self, ref: str) -> str:
+        """Citation text for a section id, or several joined by ``;``: paragraphs under the
+        same heading are listed together, headings joined by ``; ``.
+
+        >>> from explorer.data import load_dataset
+        >>> ds = load_dataset()
+        >>> ds.citation("nw-2;nw-4")
+        'North Wales Police, paras 2, 4'
+        >>> ds.citation("dp-3;gw-1;gw-4")
+        'Dyfed Powys Police, para 3; Gwent Police, paras 1, 8–9'
+        """
+        by_heading: dict[str, list[str]] = {}
+        for section_id in section_ids(ref):
+            section = self.section(section_id)
+            by_heading.setdefault(section.heading(), []).append(section.paragraphs)
+        return "; ".join(f"{head}, {_paragraph_label(paras)}" for head, paras in by_heading.items())
 
     def codes(self) -> tuple[str, ...]:
         return tuple(a.code for a in self.authorities)

@@ -17,6 +17,7 @@ rest of the scenario is still evaluated.
 from __future__ import annotations
 
 import copy
+import html
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,6 +114,8 @@ def check_draft(draft: dict[str, Any], ds: Dataset) -> Checked:
     hubs: list[dict[str, Any]] = []
     names: set[str] = set()
     for number_, hub in enumerate(draft.get("hubs", []), start=1):
+        if isinstance(hub, dict) and not hub.get("authorities"):
+            continue  # a hub still being set up: not counted, and not a problem yet
         try:
             spec = parse_hub(number_, hub, ds)
         except ScenarioError as exc:
@@ -185,6 +188,60 @@ def hub_rows(result: CoverageResult, ds: Dataset, lang: str = "en") -> list[dict
             t("whatif.col_boards", lang): ", ".join(h.safeguarding_boards),
         })
     return rows
+
+
+def shared_members(s: Scenario) -> list[str]:
+    """Codes listed by more than one hub (counted once), in first-seen order.
+
+    >>> from explorer.scenario import HubSpec
+    >>> hubs = (HubSpec("A", "virtual", ("W1", "W2"), "W1"), HubSpec("B", "virtual", ("W2",), "W2"))
+    >>> shared_members(Scenario("s", hubs, True, None, "census2021"))
+    ['W2']
+    """
+    seen: dict[str, int] = {}
+    for hub in s.hubs:
+        for code in hub.authorities:
+            seen[code] = seen.get(code, 0) + 1
+    return [code for code, n in seen.items() if n > 1]
+
+
+def hub_table_html(result: CoverageResult, ds: Dataset, lang: str = "en") -> str:
+    """The per-hub table as escaped HTML that reflows into one card per hub on a phone.
+
+    Every cell is text (``html.escape``); numbers get thousands separators.
+    """
+    rows = hub_rows(result, ds, lang)
+    if not rows:
+        return ""
+    heads = list(rows[0])
+
+    def cell(value: Any) -> str:
+        if isinstance(value, bool):
+            return str(value)
+        if isinstance(value, int):
+            return number(value, lang)
+        if isinstance(value, float):
+            return f"{value:g}"
+        return str(value)
+
+    body = "".join(
+        "<tr>" + "".join(
+            f'<td data-label="{html.escape(h)}">{html.escape(cell(row[h]))}</td>' for h in heads
+        ) + "</tr>"
+        for row in rows
+    )
+    return (
+        "<style>.hub-table{border-collapse:collapse;width:100%;font-size:.9rem}"
+        ".hub-table th,.hub-table td{border-bottom:1px solid #d0d0d0;padding:.3rem .5rem;"
+        "text-align:left;vertical-align:top}"
+        "@media (max-width:640px){.hub-table thead{position:absolute;left:-9999px}"
+        ".hub-table tr{display:block;border:1px solid #d0d0d0;margin-bottom:.6rem}"
+        ".hub-table td{display:block;border:0}"
+        ".hub-table td::before{content:attr(data-label) ': ';font-weight:600}}</style>"
+        '<table class="hub-table"><thead><tr>'
+        + "".join(f'<th scope="col">{html.escape(h)}</th>' for h in heads)
+        + f"</tr></thead><tbody>{body}</tbody></table>"
+    )
 
 
 def against_may_2019(result: CoverageResult, ds: Dataset, lang: str = "en") -> dict[str, Any]:

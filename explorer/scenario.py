@@ -35,6 +35,7 @@ from typing import Any
 from explorer.data import DATA_DIR, DataError, read_csv_rows
 from explorer.limits import MAX_HUBS, MAX_NAME_CHARS, MAX_SCENARIO_BYTES, MAX_SHARE_CHARS
 from explorer.model import Dataset
+from explorer.model import section_ids as split_section_ids
 from explorer.summary import POPULATION_FIELDS
 
 #: Hub models: one co-located hub for several authorities, one hub in each authority,
@@ -513,10 +514,11 @@ def load_presets(ds: Dataset, data_dir: str | Path = DATA_DIR) -> list[Preset]:
             )
         if file in listed:
             raise DataError(csv_name, "file listed twice", line=line, column="file", value=file)
-        if section_id not in section_ids:
+        unknown = [ref for ref in split_section_ids(section_id) if ref not in section_ids]
+        if unknown or not split_section_ids(section_id):
             raise DataError(
                 csv_name, "no such briefing section in sections.csv",
-                line=line, column="section_id", value=section_id,
+                line=line, column="section_id", value=unknown[0] if unknown else section_id,
             )
         listed.add(file)
         scenario = load_scenario_file(folder / file, ds, source=f"{SCENARIO_DIR_NAME}/{file}")

@@ -186,7 +186,7 @@ def force_view(ds: Dataset, force_id: str, lang: str = "en") -> dict[str, object
 
 
 def wales_items(ds: Dataset) -> list[dict[str, str]]:
-    """Wales-wide items: national guidance and the planned independent review."""
+    """Wales-wide items: national guidance and the scoping of an independent review."""
     return [
         {"kind": i.kind, "summary": i.summary, "source": ds.citation(i.section_id)}
         for i in ds.items_for(WALES_SCOPE)

@@ -5,6 +5,9 @@ import streamlit as st
 from explorer import views
 from explorer.i18n import t
 from geo import cached
+from pages.ui import shell
+
+shell.require_app()
 
 lang = st.session_state.get("lang", "en")
 ds = cached.dataset()

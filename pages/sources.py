@@ -6,6 +6,9 @@ from explorer import views
 from explorer.i18n import t
 from explorer.model import STATUSES
 from geo import cached
+from pages.ui import shell
+
+shell.require_app()
 
 lang = st.session_state.get("lang", "en")
 ds = cached.dataset()

@@ -8,6 +8,9 @@ from streamlit_folium import st_folium
 from explorer import views
 from explorer.i18n import t
 from geo import cached, maps
+from pages.ui import shell
+
+shell.require_app()
 
 lang = st.session_state.get("lang", "en")
 workshop = st.session_state.get("workshop", False)
@@ -19,6 +22,7 @@ def _on_map_click() -> None:
     code = (clicked.get("properties") or {}).get("code")
     if code in ds.codes():
         st.session_state["authority"] = code
+        st.session_state[f"_w_authority_{lang}"] = code  # the list shows the map's choice
 
 
 st.title(t("status.title", lang))
@@ -124,11 +128,10 @@ with detail_col:
                 f"**{t('details.population', lang)}:** {d['population']} "
                 f"({t('details.population_note', lang, mid2018=d['population_mid2018'])})"
             )
-    st.radio(
-        t("status.pick_authority", lang),
-        views.authority_options(ds, lang),
-        index=None,
-        key="authority",
+    shell.bound(
+        st.radio, "authority", lang,
+        label=t("status.pick_authority", lang),
+        options=views.authority_options(ds, lang),
         format_func=lambda c: views.authority_name(ds, c, lang),
         horizontal=True,
     )

@@ -37,6 +37,11 @@ def boundaries_env(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> str:
     return str(cache_dir)
 
 
+def bound(state_key: str, lang: str = "en") -> str:
+    """The key of the widget mirroring a plain setting (see ``pages/ui/shell.bound``)."""
+    return f"_w_{state_key}_{lang}"
+
+
 def run_app(page: str | None = None) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     if page is not None:
@@ -78,13 +83,13 @@ def test_status_page_headline_metrics(app: AppTest):
         ("Population living in them", "31.0%"),
     ]
     assert texts(app.title) == ["Multi-agency safeguarding hubs in Wales"]
-    assert app.radio(key="authority").value is None
+    assert app.radio(key=bound("authority")).value is None
     assert "Click an authority on the map" in " ".join(texts(app.markdown))
     assert not app.error
 
 
 def test_choosing_newport_shows_its_details(app: AppTest):
-    app.radio(key="authority").set_value(NEWPORT).run()
+    app.radio(key=bound("authority")).set_value(NEWPORT).run()
     assert not app.exception
     assert texts(app.subheader) == ["Newport (Casnewydd)"]
     body = "\n".join(texts(app.markdown))
@@ -95,33 +100,33 @@ def test_choosing_newport_shows_its_details(app: AppTest):
 
 
 def test_welsh_names_labels_and_one_draft_caption(app: AppTest):
-    app.radio(key="lang").set_value("cy").run()
-    app.radio(key="authority").set_value(NEWPORT).run()
+    app.radio(key=bound("lang")).set_value("cy").run()
+    app.radio(key=bound("authority", "cy")).set_value(NEWPORT).run()
     assert not app.exception
     assert texts(app.title) == ["Hybiau diogelu amlasiantaethol yng Nghymru"]
     assert texts(app.subheader) == ["Casnewydd (Newport)"]
-    assert app.radio(key="authority").label == "Dewiswch awdurdod"
+    assert app.radio(key=bound("authority", "cy")).label == "Dewiswch awdurdod"
     assert figures(app)[0][1] == "5 o 22"
     assert "**Statws:** MASH peilot" in texts(app.markdown)
     drafts = [c for c in texts(app.caption) if c.startswith("Cyfieithiadau drafft")]
     assert len(drafts) == 1
     # Back to English: the draft caption goes.
-    app.radio(key="lang").set_value("en").run()
+    app.radio(key=bound("lang", "cy")).set_value("en").run()
     assert texts(app.subheader) == ["Newport (Casnewydd)"]
     assert not [c for c in texts(app.caption) if c.startswith("Cyfieithiadau drafft")]
 
 
 def test_workshop_toggle(app: AppTest):
-    app.toggle(key="workshop").set_value(True).run()
+    app.toggle(key=bound("workshop")).set_value(True).run()
     assert not app.exception
     assert app.session_state["workshop"] is True
     assert [v for _, v in figures(app)] == ["5 of 22", "4", "31.0%"]
-    app.toggle(key="workshop").set_value(False).run()
+    app.toggle(key=bound("workshop")).set_value(False).run()
     assert not app.exception
 
 
 def test_equal_tiles_map_style(app: AppTest):
-    app.radio(key="map_style").set_value("tiles").run()
+    app.radio(key=bound("map_style")).set_value("tiles").run()
     assert not app.exception
     assert [v for _, v in figures(app)] == ["5 of 22", "4", "31.0%"]
     # Tiles by choice are not a fallback: no notice.
@@ -141,7 +146,7 @@ def test_boundaries_unavailable_show_a_notice(
     assert [v for _, v in figures(at)] == ["5 of 22", "4", "31.0%"]
     assert "Martin Chorley" in " ".join(texts(at.caption))
     assert NO_BOUNDARIES not in " ".join(texts(at.caption))
-    at.radio(key="authority").set_value(NEWPORT).run()
+    at.radio(key=bound("authority")).set_value(NEWPORT).run()
     assert texts(at.subheader) == ["Newport (Casnewydd)"]
 
 
@@ -198,15 +203,15 @@ def test_sources_page_states_the_date_and_licence(boundaries_env: str):
 
 
 def test_every_page_file_is_named_like_its_url():
-    # Before app.py first runs, Streamlit names pages after their files; a mismatch shows
-    # the first visitor of a deep link a "Page not found" dialog (streamlit/streamlit#9992).
-    import re
+    # On a fresh server a deep link first runs the page file on its own (Streamlit names it
+    # after the file); pages/ui/shell.require_app then reruns the same URL through app.py,
+    # which finds the page only if its URL path is its file name.
+    from pages.ui.shell import PAGE_SPECS
 
-    pages = re.findall(r'st\.Page\("pages/([\w-]+)\.py".*?url_path="([\w-]*)"',
-                       (REPO / "app.py").read_text(), flags=re.S)
-    assert len(pages) == 6
-    for stem, url in pages:
-        assert url in ("", stem), (stem, url)
+    assert len(PAGE_SPECS) == 6
+    for _key, path, url, _icon, _section in PAGE_SPECS:
+        assert (REPO / path).is_file()
+        assert url in ("", Path(path).stem), (path, url)
 
 
 # --------------------------------------------------------------------------------------------

@@ -80,6 +80,40 @@ def test_every_citation_resolves_to_a_briefing_heading():
     assert ds.citation("gw-2") == "Gwent Police, paras 2–6"
 
 
+def test_a_row_may_cite_several_sections():
+    ds = load_dataset()
+    assert ds.citation("nw-2;nw-4") == "North Wales Police, paras 2, 4"
+    assert ds.citation("nw-4;nw-2") == "North Wales Police, paras 2, 4"
+    assert ds.citation("gw-1;gw-2;gw-4") == "Gwent Police, paras 1–6, 8–9"
+    assert ds.citation("sw-2;sw-3;gw-5") == (
+        "South Wales Police › Current Landscape, para 2; "
+        "South Wales Police › Development of MASH's, para 1; Gwent Police, para 10"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "shown", "expected"),
+    [
+        ("nw-2;nw-9", "nw-9", "no such briefing section in sections.csv"),
+        ("nw-2;nw-2", "nw-2;nw-2", "lists a section twice"),
+        ("nw-2;NW 4", "nw-2;NW 4", "must be an identifier of lower-case letters, digits, _ or -"),
+        (" ; ", " ; ", "must not be empty"),
+    ],
+)
+def test_a_bad_section_list_names_the_cell(data_copy, value, shown, expected):
+    line = edit_cell(data_copy / "positions.csv", "W06000001", "section_id", value)
+    with pytest.raises(DataError) as info:
+        load_dataset(data_copy)
+    assert str(info.value) == (
+        f"positions.csv, line {line}, column 'section_id': value {shown!r}: {expected}"
+    )
+
+
+def test_a_section_list_is_tidied_when_loaded(data_copy):
+    edit_cell(data_copy / "positions.csv", "W06000001", "section_id", " nw-2 ; nw-4 ;")
+    assert load_dataset(data_copy).position("W06000001").section_id == "nw-2;nw-4"
+
+
 def test_no_personal_names_from_the_briefing():
     text = " ".join(p.read_text(encoding="utf-8") for p in DATA_DIR.glob("*.csv"))
     for name in ("O’Driscoll", "O'Driscoll", "Supt Thomas", "Jonathan Drake"):

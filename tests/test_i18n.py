@@ -42,3 +42,18 @@ def test_status_labels():
         "No MASH",
     ]
     assert t("status.no_mash", "cy") == "Dim MASH"
+
+
+def test_welsh_strings_flagged_in_review_are_fixed_and_still_draft():
+    assert t("glance.ceased", "cy", n=2) == "; 2 wedi'u treialu a'u dirwyn i ben"
+    assert t("nav.section_plan", "cy") == "Cynllun"
+    assert t("status.pick_hint", "cy").startswith("Cliciwch ar awdurdod ar y map")
+    assert t("whatif.click_target", "cy").endswith("awdurdodau o")
+    for key in ("glance.ceased", "nav.section_plan", "status.pick_hint", "whatif.click_target"):
+        assert catalogue()[key]["draft"] is True
+
+
+def test_headings_claim_no_more_than_the_briefing():
+    # Next steps in the briefing include hopes, opportunities and ideas under consideration.
+    assert t("forces.plans", "en") == "What may come next"
+    assert t("timeline.planned", "en") == "still to come"

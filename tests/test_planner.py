@@ -40,13 +40,22 @@ def test_update_hub_keeps_host_consistent_with_model_and_members():
     assert moved["hubs"][0]["host"] == POWYS
 
 
-def test_incomplete_hubs_are_left_out_and_named():
+def test_a_hub_being_set_up_is_left_out_quietly():
+    # A freshly added hub (no authorities yet) is not counted and is not reported as a problem.
     draft = planner.add_hub(planner.blank_draft("x"), "Empty")
     draft = planner.add_hub(draft, "Powys")
     draft = planner.toggle_member(draft, 1, POWYS)
     checked = planner.check_draft(draft, DS)
     assert [h.name for h in checked.scenario.hubs] == ["Powys"]
-    assert checked.problems == ("hub 1 'Empty': lists no authorities; a hub needs at least one",)
+    assert checked.problems == ()
+
+
+def test_incomplete_hubs_are_left_out_and_named():
+    draft = planner.add_hub(planner.blank_draft("x"), "Virtual")
+    draft["hubs"][0].update(model="virtual", authorities=[POWYS], host=PEMBS)
+    checked = planner.check_draft(draft, DS)
+    assert checked.scenario.hubs == ()
+    assert len(checked.problems) == 1 and checked.problems[0].startswith("hub 1 'Virtual': ")
 
 
 def test_duplicate_hub_names_leave_the_second_out():

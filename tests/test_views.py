@@ -38,7 +38,7 @@ def test_details_of_newport_name_hub_arrangements_and_sources():
         "Early Action Together pathfinder",
         "Early intervention projects (PCC-funded)",
     }
-    assert d["summary_source"] == "Gwent Police, para 1"
+    assert d["summary_source"] == "Gwent Police, paras 1–6"  # gw-1;gw-2 (paras 2–6)
     assert d["health_board"] == "Aneurin Bevan University Health Board"
 
 
@@ -86,3 +86,21 @@ def test_force_glance_answers_which_force_has_none():
         ("North Wales Police", "0 of 6 authorities with a MASH or pilot; 1 tried and ended"),
         ("South Wales Police", "4 of 7 authorities with a MASH or pilot"),
     ]
+
+
+def test_sources_list_every_cited_paragraph():
+    assert views.authority_details(DS, "W06000001", "en")["summary_source"] == (
+        "North Wales Police, paras 2, 4"
+    )
+    assert views.force_view(DS, "north_wales", "en")["position_source"] == (
+        "North Wales Police, paras 1–4"
+    )
+    assert views.force_view(DS, "south_wales", "en")["position_source"] == (
+        "South Wales Police › Current Landscape, paras 1–2; "
+        "South Wales Police › Development of MASH's, para 1"
+    )
+    blaenau = views.authority_details(DS, "W06000019", "en")
+    assert [a["source"] for a in blaenau["arrangements"]] == [
+        "Gwent Police, paras 2–6", "Gwent Police, paras 7–9"]
+    anglesey = next(r for r in views.table_rows(DS, "en") if r["Code"] == "W06000001")
+    assert anglesey["Briefing section"] == "North Wales Police, paras 2, 4"

@@ -1,5 +1,6 @@
 """The what-if page through app.py with AppTest, driven by widget keys."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,12 @@ def open_page(token: str | None = None) -> AppTest:
     return at
 
 
+def plain(markdown: str) -> str:
+    """Markdown source as the reader sees it: user and data text is escaped character by
+    character (``explorer.text.md_escape``)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def headline(at: AppTest) -> str:
     return next(s.value for s in at.subheader if "authorities covered" in s.value)
 
@@ -46,12 +53,12 @@ def test_opens_on_the_may_2019_position():
 
 def test_preset_then_distance_limit():
     at = open_page()
-    at.selectbox(key="wi_preset").select("mid_west_wales_regional").run()
+    at.selectbox(key="_w_wi_preset_en").select("mid_west_wales_regional").run()
     assert headline(at) == "9 of 22 authorities covered"
     assert at.metric[0].value == "1,479,801"
     widget(at.number_input, "wi_limit_").set_value(60.0).run()
     assert headline(at) == "8 of 22 authorities covered"
-    left_out = " ".join(m.value for m in at.markdown)
+    left_out = " ".join(plain(m.value) for m in at.markdown)
     assert "Powys (hub Mid and West Wales MASH): 76.8 km from the host, over the 60 km limit" \
         in left_out
 
@@ -59,7 +66,7 @@ def test_preset_then_distance_limit():
 def test_add_a_hub_pick_members_and_toggle_existing():
     at = open_page()
     widget(at.button, "wi_add_").click().run()
-    assert any("lists no authorities" in w.value for w in at.warning)
+    assert not at.warning  # a hub being set up is not counted, and not a problem yet
     widget(at.selectbox, "wi_h0_model_").select("per_authority").run()
     widget(at.multiselect, "wi_h0_members_").select("W06000011").select("W06000012").run()
     # 5 in May 2019 + Swansea + Neath Port Talbot.
@@ -72,7 +79,7 @@ def test_add_a_hub_pick_members_and_toggle_existing():
 
 def test_remove_a_hub():
     at = open_page()
-    at.selectbox(key="wi_preset").select("gwent_regional").run()
+    at.selectbox(key="_w_wi_preset_en").select("gwent_regional").run()
     assert headline(at) == "9 of 22 authorities covered"
     widget(at.button, "wi_h0_remove_").click().run()
     assert headline(at) == "5 of 22 authorities covered"
@@ -107,7 +114,7 @@ def test_hostile_hub_name_is_text():
 def test_save_and_compare_side_by_side():
     at = open_page()
     at.button(key="wi_save").click().run()
-    at.selectbox(key="wi_preset").select("every_authority").run()
+    at.selectbox(key="_w_wi_preset_en").select("every_authority").run()
     table = at.dataframe[-1].value
     assert list(table.columns)[1:] == ["Position as at 31 May 2019", "A MASH in every authority"]
     assert table.iloc[0].tolist()[1:] == ["5", "22"]
@@ -117,7 +124,7 @@ def test_best_sites_can_be_adopted():
     at = open_page()
     at.number_input(key="wi_best_k").set_value(1).run()
     at.number_input(key="wi_best_km").set_value(40.0).run()
-    found = at.success[0].value
+    found = plain(at.success[0].value)
     assert found.startswith("Hosts: ")
     covered = int(found.split(". ")[1].split(" of ")[0])
     at.button(key="wi_best_adopt").click().run()
@@ -128,7 +135,7 @@ def test_best_sites_can_be_adopted():
 def test_welsh_interface():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
-    at.radio(key="lang").set_value("cy").run()  # the shared sidebar, on the default page
+    at.radio(key="_w_lang_en").set_value("cy").run()  # the shared sidebar, on the default page
     at.switch_page("pages/what-if.py").run()
     assert not at.exception
     assert any("o 22 awdurdod wedi'u cwmpasu" in s.value for s in at.subheader)

@@ -199,7 +199,7 @@ def test_welsh_switch_changes_names_labels_and_tooltips(page, app_server):
     page.get_by_role("heading", name="Hybiau diogelu amlasiantaethol yng Nghymru").wait_for()
     wait_idle(page)
     assert page.get_by_role("radiogroup", name="Dewiswch awdurdod").count() == 1
-    assert page.get_by_text("Cliciwch awdurdod ar y map, neu dewiswch un isod").count() == 1
+    assert page.get_by_text("Cliciwch ar awdurdod ar y map, neu dewiswch un isod").count() == 1
     assert page.get_by_text("Cyfieithiadau drafft").count() == 1
     frame = map_frame(page)
     frame.wait_for_function(f"({TIPS_JS})()['{NEWPORT}'] === 'Casnewydd: MASH peilot'")

@@ -1,0 +1,157 @@
+"""The app shell: shared settings, navigation and sidebar, for ``app.py`` and every page.
+
+Settings (language, workshop mode, map style) live in session state as plain values and in the
+URL (``?lang=cy&workshop=1&map=tiles``), so a link keeps its sender's language and a projector
+keeps its mode across a reload. The URL wins when it names a valid value; otherwise the session's
+value is written back to it.
+
+Cold start (issue 11): while no script in this process has called ``st.navigation``, Streamlit
+treats an app with a ``pages/`` folder as an old-style multipage app and runs a deep link's page
+file on its own, without ``app.py`` (``PagesManager.uses_pages_directory``, Streamlit 1.67). Every
+page therefore starts with :func:`require_app`: when the page runs without the shell, it declares
+the app's own navigation (any ``st.navigation`` call ends the old mode for the whole process) and
+reruns, so the visitor gets the whole app on the same URL. ``tests/browser/test_cold_start.py``
+starts a fresh server per deep link and fails if Streamlit changes underneath this.
+"""
+
+from __future__ import annotations
+
+import runpy
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from explorer.i18n import LANGS, t
+
+ROOT = Path(__file__).resolve().parents[2]
+MAP_STYLES = ("geographic", "tiles")
+#: session key -> (URL parameter, default, allowed values, URL spelling of a value)
+SETTINGS: dict[str, tuple[str, Any, tuple, Callable[[Any], str]]] = {
+    "lang": ("lang", "en", LANGS, str),
+    "workshop": ("workshop", False, (False, True), lambda on: "1" if on else "0"),
+    "map_style": ("map", "geographic", MAP_STYLES, str),
+}
+_URL_VALUES = {
+    "lang": {code: code for code in LANGS},
+    "workshop": {"1": True, "0": False, "true": True, "false": False},
+    "map_style": {style: style for style in MAP_STYLES},
+}
+
+#: (key, file, url path, icon, section) for every page, in navigation order.
+PAGE_SPECS = (
+    ("status", "pages/status_map.py", "", ":material/map:", "nav.section_2019"),
+    ("forces", "pages/forces.py", "forces", ":material/local_police:", "nav.section_2019"),
+    ("timeline", "pages/timeline.py", "timeline", ":material/timeline:", "nav.section_2019"),
+    ("table", "pages/table.py", "table", ":material/table:", "nav.section_2019"),
+    ("what_if", "pages/what-if.py", "what-if", ":material/tune:", "nav.section_plan"),
+    ("sources", "pages/sources.py", "sources", ":material/menu_book:", "nav.section_about"),
+)
+
+_run = threading.local()
+
+
+def require_app() -> None:
+    """First line of every page: make sure the page runs inside the app shell (see above)."""
+    if getattr(_run, "in_app", False):
+        return
+    # Run app.py here and now: it declares the app's navigation (which also ends Streamlit's
+    # old multipage mode for the whole process), draws the shared sidebar and runs this same
+    # page inside it; then this outer run of the page stops. No extra round trip, and widget
+    # events of this run (a button press) reach the page.
+    runpy.run_path(str(ROOT / "app.py"), run_name="__main__")
+    st.stop()
+
+
+def sync_settings() -> dict[str, Any]:
+    """Settings from the URL (when valid) or the session; the URL is kept in step."""
+    for key, (param, default, _allowed, spell) in SETTINGS.items():
+        raw = st.query_params.get(param)
+        value = _URL_VALUES[key].get(str(raw).strip().lower()) if raw is not None else None
+        if value is not None:
+            st.session_state[key] = value
+        st.session_state.setdefault(key, default)
+        current = st.session_state[key]
+        wanted = None if current == default else spell(current)
+        if raw != wanted:
+            if wanted is None:
+                del st.query_params[param]
+            else:
+                st.query_params[param] = wanted
+    return {key: st.session_state[key] for key in SETTINGS}
+
+
+def settings_params() -> dict[str, str]:
+    """The URL parameters that carry this session's settings (for links between pages)."""
+    out = {}
+    for key, (param, default, _allowed, spell) in SETTINGS.items():
+        value = st.session_state.get(key, default)
+        if value != default:
+            out[param] = spell(value)
+    return out
+
+
+def _pages(lang: str) -> dict[str, Any]:
+    return {
+        key: st.Page(str(ROOT / path), title=t(f"nav.{key}", lang), icon=icon,
+                     url_path=url, default=(url == ""))
+        for key, path, url, icon, _section in PAGE_SPECS
+    }
+
+
+def navigation(lang: str):
+    """Declare the app's pages (hidden: the sidebar draws its own accessible links)."""
+    return st.navigation(list(_pages(lang).values()), position="hidden")
+
+
+def sidebar_links(lang: str) -> None:
+    """The app's navigation as plain links, grouped by section, carrying the settings."""
+    pages = _pages(lang)
+    params = settings_params()
+    section = None
+    for key, _path, _url, _icon, sec in PAGE_SPECS:
+        if sec != section:
+            section = sec
+            st.caption(t(sec, lang))
+        st.page_link(pages[key], query_params=params or None)
+
+
+def bound(widget: Callable[..., Any], state_key: str, lang: str,
+          after: Callable[[], None] | None = None, **kwargs: Any) -> Any:
+    """A widget mirroring the plain session value ``state_key``.
+
+    The widget's own key includes the language: Streamlit keeps a widget's choice as its
+    displayed label, so a label that changes with the language would silently lose the choice.
+    The plain value is the truth; each language gets a fresh widget started from it.
+    """
+    widget_key = f"_w_{state_key}_{lang}"
+
+    def copy() -> None:
+        st.session_state[state_key] = st.session_state[widget_key]
+        if state_key in SETTINGS:  # the URL follows the choice (it wins at the next run)
+            param, default, _allowed, spell = SETTINGS[state_key]
+            if st.session_state[state_key] == default:
+                del st.query_params[param]
+            else:
+                st.query_params[param] = spell(st.session_state[state_key])
+        if after is not None:
+            after()
+
+    value = st.session_state.get(state_key)
+    if "options" in kwargs:
+        options = list(kwargs["options"])
+        kwargs["index"] = options.index(value) if value in options else None
+    else:
+        kwargs["value"] = value
+    return widget(key=widget_key, on_change=copy, **kwargs)
+
+
+def in_app(run: Callable[[], None]) -> None:
+    """Run the chosen page, marked as running inside the shell (see :func:`require_app`)."""
+    _run.in_app = True
+    try:
+        run()
+    finally:
+        _run.in_app = False
