@@ -15,7 +15,7 @@ from pages.ui import shell
 
 st.set_page_config(
     page_title="MASH Wales explorer",
-    page_icon=str(shell.ROOT / "static" / "favicon.png"),
+    page_icon="/app/static/favicon.png",  # a URL: no file read on every run
     layout="wide",
     initial_sidebar_state="auto",
 )

@@ -144,6 +144,11 @@ def test_boundaries_unavailable_show_a_notice(
                               "the map shows the boundaries bundled with the app."]
     # The rest of the page still renders, with the bundled boundaries and their attribution.
     assert [v for _, v in figures(at)] == ["5 of 22", "4", "31.0%"]
+    assert [e.label for e in at.expander] == ["Details"]
+    assert [x.value for x in at.expander[0].text] == [
+        "MASH_BOUNDARIES names nonexistent.geojson, which does not exist. A GeoJSON "
+        "FeatureCollection of the 22 Welsh local authorities (or a gzipped GeoJSON, a zipped "
+        "shapefile or a GeoPackage) is needed."]
     assert "Martin Chorley" in " ".join(texts(at.caption))
     assert NO_BOUNDARIES not in " ".join(texts(at.caption))
     at.radio(key=bound("authority")).set_value(NEWPORT).run()
@@ -200,6 +205,29 @@ def test_sources_page_states_the_date_and_licence(boundaries_env: str):
     body = " ".join(texts(at.markdown)) + " ".join(texts(at.warning))
     assert "31 May 2019" in body
     assert "Open Government Licence" in body
+    # The boundaries' name and full attribution, as plain text, never a path.
+    from geo.boundaries import BUNDLED_ATTRIBUTION, BUNDLED_NAME
+
+    assert texts(at.text) == [f"In use: {BUNDLED_NAME}. {BUNDLED_ATTRIBUTION}"]
+
+
+def test_sources_page_names_both_a_supplied_file_and_the_bundled_one(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    from geo.boundaries import BUNDLED_ATTRIBUTION, BUNDLED_NAME, BUNDLED_PATH
+
+    mine = tmp_path / "lad 2024.geojson"
+    mine.write_bytes(BUNDLED_PATH.read_bytes())
+    monkeypatch.setenv("MASH_BOUNDARIES", str(mine))
+    monkeypatch.setenv("MASH_BOUNDARIES_ATTRIBUTION", "Mine, OGL v3.0")
+    monkeypatch.setenv("MASH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("MASH_DATA_DIR", raising=False)
+    at = run_app("pages/sources.py")
+    assert texts(at.text) == [
+        "In use: Boundaries from the file lad 2024.geojson. Mine, OGL v3.0",
+        f"Bundled with the app: {BUNDLED_NAME}. {BUNDLED_ATTRIBUTION}",
+    ]
+    assert str(tmp_path) not in " ".join(texts(at.text) + texts(at.markdown))
 
 
 def test_every_page_file_is_named_like_its_url():
