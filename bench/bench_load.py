@@ -11,7 +11,8 @@ session is a websocket on ``/_stcore/stream`` that sends one ``BackMsg`` ``rerun
 covered"). Reported per target: median, p95 and max time from opening the websocket to the
 finished page, the bytes received, the server's RSS (current and peak), and the server's CPU
 while the N sessions sit idle on the page for ``--idle-s`` seconds. Also, one session alone:
-the median of ``--single`` sequential first views on a warm server.
+the median of ``--single`` sequential first views on a warm server, and the server's CPU time
+per view over them.
 
 Targets: the app's pages at most 1.5x the bare ``st_folium`` page (medians, same run), one
 session's first view at most 100 ms, server memory under 1 GB. Writes
@@ -224,10 +225,24 @@ async def room(base: str, pid: int, target: Target, n: int, spread_s: float, idl
     }
 
 
-async def singles(base: str, target: Target, runs: int, timeout_s: float) -> list[float]:
-    """``runs`` first views one after the other, each a new session."""
+async def singles(base: str, target: Target, runs: int, timeout_s: float,
+                  pid: int | None = None, cpu: dict | None = None) -> list[float]:
+    """``runs`` first views one after the other, each a new session. With ``pid``, the
+    server's CPU time per view (ms) is stored in ``cpu[target.name]``.
+
+    One more session stays connected meanwhile, as on any server in use: Streamlit empties its
+    compiled-script cache whenever the last session leaves, which would make every view here
+    compile the scripts again."""
     ws_url = base.replace("http://", "ws://") + "/_stcore/stream"
     out_ms = []
+    keeper = Outcome()
+    url = f"{base}/{target.page_name}"
+    keeper_task = asyncio.create_task(one_session(
+        ws_url, back_msg(target.queries[0], target.page_name, url), target.expects[0], keeper,
+        timeout_s))
+    while keeper.ms != keeper.ms and not keeper.problem:
+        await asyncio.sleep(0.01)
+    cpu0 = cpu_seconds(pid) if pid else 0.0
     for i in range(runs):
         query = target.queries[i % len(target.queries)]
         out = Outcome()
@@ -238,6 +253,10 @@ async def singles(base: str, target: Target, runs: int, timeout_s: float) -> lis
         if not out.ok:
             raise RuntimeError(f"{target.name}: {out.problem}")
         out_ms.append(out.ms)
+    if pid and cpu is not None:
+        cpu[target.name] = (cpu_seconds(pid) - cpu0) * 1000 / runs
+    keeper.release.set()
+    await keeper_task
     return out_ms
 
 
@@ -272,6 +291,7 @@ def main() -> int:
     servers = {}
     results: list[dict] = []
     single: dict[str, list[float]] = {}
+    single_cpu: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         root = Path(tmp)
         env = {"MASH_CACHE_DIR": str(root / "cache")}
@@ -294,8 +314,10 @@ def main() -> int:
                 for target in chosen:  # warm up: each page once, not counted
                     await singles(servers[target.server].url, target, 1, args.timeout_s)
                 for target in chosen:
-                    single[target.name] = await singles(servers[target.server].url, target,
-                                                        args.single, args.timeout_s)
+                    server = servers[target.server]
+                    single[target.name] = await singles(server.url, target, args.single,
+                                                        args.timeout_s, server.process.pid,
+                                                        single_cpu)
                 for r in range(args.rounds):
                     order = chosen if r % 2 == 0 else chosen[::-1]
                     for target in order:
@@ -328,6 +350,7 @@ def main() -> int:
                                                   "idle_cpu_share")} for name in names}
     for name in names:
         rows[name]["single_median_ms"] = statistics.median(single[name])
+        rows[name]["server_cpu_ms_per_view"] = single_cpu[name]
     failures = [r for r in results if r["ok"] < r["sessions"]]
     checks = {}
     if "bare_map" in rows:
@@ -348,12 +371,13 @@ def main() -> int:
           f"({os.cpu_count()} cores); {args.sessions} sessions x {args.rounds} rounds, "
           f"opening within {args.spread_s:g} s")
     print(f"{'target':<10}{'median':>8}{'p95':>8}{'max':>8}{'ratio':>7}{'alone':>7}"
-          f"{'KB':>7}{'RSS MB':>8}{'peak':>7}{'idle CPU':>9}")
+          f"{'CPU/view':>9}{'KB':>7}{'RSS MB':>8}{'peak':>7}{'idle CPU':>9}")
     for name in names:
         row = rows[name]
         print(f"{name:<10}{row['median_ms']:>8.0f}{row['p95_ms']:>8.0f}{row['max_ms']:>8.0f}"
               f"{row.get('ratio_to_bare_map', float('nan')):>7.2f}"
-              f"{row['single_median_ms']:>7.0f}{row['median_bytes'] / 1024:>7.0f}"
+              f"{row['single_median_ms']:>7.0f}{row['server_cpu_ms_per_view']:>9.1f}"
+              f"{row['median_bytes'] / 1024:>7.0f}"
               f"{row['rss_mb']:>8.0f}{row['rss_peak_mb']:>7.0f}{row['idle_cpu_share']:>9.1%}")
     for check, ok in checks.items():
         print(f"{'PASS' if ok else 'FAIL'}  {check}")
@@ -371,6 +395,7 @@ def main() -> int:
         "checks": checks,
         "rooms": results,
         "single_ms": single,
+        "single_server_cpu_ms_per_view": single_cpu,
     }, indent=2) + "\n", encoding="utf-8")
     print(f"written: {args.out}")
     if failures:
