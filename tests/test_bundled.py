@@ -110,3 +110,11 @@ def test_attribution_uses_the_sources_wording() -> None:
     assert ("Contains Ordnance Survey, Office for National Statistics, National Records "
             "Scotland and LPS Intellectual Property data © Crown copyright and database right "
             "2016.") in bd.BUNDLED_ATTRIBUTION
+
+
+def test_readme_carries_the_attribution() -> None:
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    assert ("GeoJSON and TopoJSON UK Boundary Data by Martin Chorley, licensed under Creative "
+            "Commons Attribution 4.0 International.") in readme
+    assert "© Crown copyright and database right 2016" in readme
+    assert "python -m geo.make_bundled" in readme
