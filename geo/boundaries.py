@@ -1115,7 +1115,7 @@ def _from_env(chosen: str, env: Mapping[str, str], cache_dir: Path) -> Boundarie
     if "://" in chosen and not chosen.lower().startswith("file://"):
         raise BoundaryError(
             chosen,
-            "is a web address, and the app never downloads while a page loads; run "
+            "cannot be used: the app never downloads while a page loads; run "
             f"`python -m explorer boundaries refresh --source {_printable(chosen, 80)}` once "
             f"and unset {ENV_BOUNDARIES}",
         )
@@ -1187,13 +1187,15 @@ def obtain_boundaries(
             return _from_env(chosen, env, cache_dir)
         except BoundaryError as exc:
             logger.warning("%s is unusable: %s", ENV_BOUNDARIES, exc)
-            shown = Path(exc.origin).name if "://" not in chosen else "a web address"
+            is_url = "://" in chosen and not chosen.lower().startswith("file://")
+            shown = "a web address" if is_url else (Path(exc.origin).name or exc.origin)
+            needed = "" if is_url else (
+                " A GeoJSON FeatureCollection of the 22 Welsh local authorities (or a gzipped "
+                "GeoJSON, a zipped shapefile or a GeoPackage) is needed.")
             notice = (
                 "The boundary file chosen for this server could not be used, so the map shows "
                 "{fallback}.",
-                f"{ENV_BOUNDARIES} names {shown or exc.origin}, which {exc.problem}. A GeoJSON "
-                "FeatureCollection of the 22 Welsh local authorities (or a gzipped GeoJSON, a "
-                "zipped shapefile or a GeoPackage) is needed.",
+                f"{ENV_BOUNDARIES} names {shown}, which {exc.problem}.{needed}",
             )
 
     if (cache_dir / CACHE_GEOJSON).exists() or (cache_dir / CACHE_META).exists():

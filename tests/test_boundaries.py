@@ -660,10 +660,11 @@ def test_env_shared_path(tmp_path: Path, shared_bytes: bytes) -> None:
         ("{tmp}/english.geojson", "MASH_BOUNDARIES names english.geojson, which has none of "
                                   "the 22 Welsh authority codes"),
         ("{tmp}/page.html", "MASH_BOUNDARIES names page.html, which is a web page"),
-        ("https://example.org/lad.json", "MASH_BOUNDARIES names a web address, which is a web "
-                                         "address, and the app never downloads while a page "
-                                         "loads; run `python -m explorer boundaries refresh "
-                                         "--source https://example.org/lad.json` once"),
+        ("https://example.org/lad.json", "MASH_BOUNDARIES names a web address, which cannot be "
+                                         "used: the app never downloads while a page loads; run "
+                                         "`python -m explorer boundaries refresh --source "
+                                         "https://example.org/lad.json` once and unset "
+                                         "MASH_BOUNDARIES."),
     ],
     ids=["missing", "folder", "english", "html", "url"],
 )
