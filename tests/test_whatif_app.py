@@ -135,6 +135,11 @@ def test_save_and_compare_side_by_side():
 
 def test_best_sites_can_be_adopted():
     at = open_page()
+    # Lazy tabs: only the open one runs, so the search and the QR code wait until asked for.
+    assert [w.key for w in at.number_input if w.key == "wi_best_k"] == []
+    assert not [h for h in at.get("html") if "<svg" in h.proto.body]
+    at.session_state["wi_tabs_en"] = "Best sites"
+    at.run()
     at.number_input(key="wi_best_k").set_value(1).run()
     at.number_input(key="wi_best_km").set_value(40.0).run()
     found = plain(at.success[0].value)

@@ -19,7 +19,6 @@ from functools import partial
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from explorer import planner, views
 from explorer.best_sites import BestSitesError, best_sites, explain_uncovered, to_scenario
@@ -282,26 +281,22 @@ def figures(ds: Dataset, lang: str, result: CoverageResult, checked) -> None:
         st.toast(md_escape(state.pop("wi_toast")))
 
 
+
 def map_panel(ds: Dataset, lang: str, result: CoverageResult, draft: dict,
               workshop: bool) -> dict:
-    """The planner map (clicks edit the chosen hub), its key and caption; returns what it drew."""
-    bset, tile_points, view = cached.map_geometry(state.get("map_style", "geographic"))
-    points = maps.anchor_points(ds.authorities, tile_points)
+    """The planner map (clicks edit the chosen hub), its key and caption; returns what it drew.
+
+    The base map is rendered once per process (geo/cached.py); the coverage, hubs and lines
+    are a small overlay that the map draws without remounting."""
+    height = 700 if workshop else 520
+    bset, payload, points = cached.planner_map(state.get("map_style", "geographic"), lang,
+                                               height, key="whatif_map",
+                                               names=bool(state.get("names")), large=workshop)
     links = maps.hub_links(result)
     classes = planner.coverage_classes(result)
-    label_points = tile_points or (cached.label_points(bset.geojson)
-                                   if state.get("names") else None)
-    height = 700 if workshop else 520
-    st_folium(
-        maps.planner_base_map(bset.geojson, {a.code: a.name(lang) for a in ds.authorities},
-                              labels=(label_points, views.tile_labels(ds, lang))
-                              if label_points else None, large_labels=workshop,
-                              bounds=view, height_px=height, attribution=bset.attribution,
-                              scale_bar=not bset.is_tiles),
-        key="whatif_map", height=height, use_container_width=True,
-        returned_objects=["last_active_drawing"], on_change=partial(toggle_from_map, ds, lang),
-        feature_group_to_add=maps.coverage_overlay(bset.geojson, classes, links, points),
-    )
+    cached.show_map(payload, key="whatif_map", height=height,
+                    overlay=maps.coverage_js(classes, links, points),
+                    on_change=partial(toggle_from_map, ds, lang))
     click_target(lang, draft)
     st.html("".join(
         f'<span style="display:inline-flex;align-items:center;gap:.35em;margin-right:1.2em">'
@@ -459,16 +454,17 @@ def best_tab(ds: Dataset, lang: str, checked) -> None:
 def tabs(ds: Dataset, lang: str, checked, result: CoverageResult, drawn: dict,
          extra: tuple[tuple[str, Callable[[], None]], ...] = ()) -> None:
     names = [t("whatif.compare", lang), t("whatif.share", lang), t("whatif.best", lang)]
-    panes = st.tabs(names + [label for label, _ in extra])
-    with panes[0]:
-        compare_tab(ds, lang, checked, result)
-    with panes[1]:
-        share_tab(ds, lang, checked, result, drawn)
-    with panes[2]:
-        best_tab(ds, lang, checked)
-    for pane, (_label, body) in zip(panes[3:], extra, strict=True):
-        with pane:
-            body()
+    bodies = [partial(compare_tab, ds, lang, checked, result),
+              partial(share_tab, ds, lang, checked, result, drawn),
+              partial(best_tab, ds, lang, checked), *(body for _label, body in extra)]
+    # Lazy tabs: only the open one runs. The share tab's QR code and the best-sites search
+    # were most of a what-if run's time (py-spy, bench/bench_load.py), on every run.
+    panes = st.tabs(names + [label for label, _ in extra], key=f"wi_tabs_{lang}",
+                    on_change="rerun")
+    for pane, body in zip(panes, bodies, strict=True):
+        if pane.open:
+            with pane:
+                body()
 
 
 def sync_link(checked) -> None:
