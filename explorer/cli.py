@@ -8,6 +8,8 @@
     Where K regional hubs reaching D km would cover the most, keeping the 2019 MASHs.
 ``python -m explorer boundaries {show,refresh,clear}``
     Which boundaries the app draws; fetch current ONS boundaries into the cache; remove them.
+``python -m explorer rooms create|list|export|delete|purge ...``
+    Workshop rooms, for whoever runs the server (see :mod:`explorer.rooms_cli`).
 
 The dataset is read from ``--data`` if given, else ``MASH_DATA_DIR`` if set, else the
 committed ``data/`` (:func:`explorer.data.resolve_data_dir`, shared with the app).
@@ -30,6 +32,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from explorer import rooms_cli
 from explorer.best_sites import OBJECTIVES, best_sites, explain_uncovered
 from explorer.coverage import evaluate_scenario
 from explorer.data import DATA_DIR_ENV, DataError, load_dataset, resolve_data_dir
@@ -202,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     best.add_argument("--json", action="store_true", help="print JSON")
     _add_boundaries_command(sub)
+    rooms_cli.add_parser(sub)
     return parser
 
 
@@ -281,6 +285,10 @@ def run(argv: Sequence[str] | None, out=None) -> int:
         code = _run_boundaries(args, out)
         _write(target, out.getvalue())
         return code
+    if args.command == "rooms":
+        status = rooms_cli.run(args, args.data, out)
+        _write(target, out.getvalue())
+        return status
     ds = _load(args.data)
     if args.command == "status":
         if args.json:

@@ -52,3 +52,26 @@ MAX_BOUNDARY_BYTES = 30 * 1024 * 1024
 MAX_BOUNDARY_FEATURES = 5_000
 #: Longest boundary attribution text (``MASH_BOUNDARIES_ATTRIBUTION``), in characters.
 MAX_ATTRIBUTION_CHARS = 400
+
+# Workshop rooms (explorer/rooms.py, the workshop page and ``python -m explorer rooms``) ----
+#: Longest room name and member display name, in characters (after normalisation).
+MAX_ROOM_NAME_CHARS = 80
+MAX_DISPLAY_NAME_CHARS = 40
+#: Most entries (one per member) in one room, and most members who may join it.
+MAX_ROOM_ENTRIES = 200
+MAX_ROOM_MEMBERS = 400
+#: Votes each member may give (at most one per entry), changeable until the room is locked.
+MAX_VOTES_PER_MEMBER = 3
+#: Rooms open at once on one server (a soft cap against runaway creation).
+MAX_OPEN_ROOMS = 1000
+#: Join codes: this many characters from an alphabet without look-alikes (no 0/O, 1/I/L).
+ROOM_CODE_LENGTH = 6
+ROOM_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+#: Rooms are deleted this many days after their last activity (``MASH_ROOM_EXPIRY_DAYS``).
+ROOM_EXPIRY_DAYS = 30
+MAX_ROOM_EXPIRY_DAYS = 3650
+#: Wrong join codes or keys from one session: this many are free, then each further one
+#: doubles the wait, from CODE_DELAY_BASE_S up to CODE_DELAY_MAX_S seconds.
+CODE_FREE_FAILURES = 3
+CODE_DELAY_BASE_S = 2.0
+CODE_DELAY_MAX_S = 60.0

@@ -444,3 +444,69 @@ def coverage_js(
     fills = {code: {"fillColor": COVERAGE_COLOURS[k], "dashArray": "5 3", "weight": 2}
              if k == "newly_covered" else COVERAGE_COLOURS[k] for code, k in classes.items()}
     return overlay_js(fills, shapes)
+
+
+#: Fills for "how many workshop entries cover this authority", none to most (light to
+#: dark blue). The number is also drawn on each authority: never meaning by colour alone.
+COUNT_COLOURS: tuple[str, ...] = ("#F2F2F2", "#C6DBEF", "#6BAED6", "#2171B5", "#08306B")
+
+
+_COUNT_LABEL_STYLE = ("font:700 13px/18px sans-serif;color:#111;background:#fff;"
+                      "border:1px solid #333;border-radius:3px;text-align:center;width:24px")
+
+
+def count_class(n: int, total: int) -> int:
+    """Index into :data:`COUNT_COLOURS`: 0 for none, then quarters of ``total`` entries.
+
+    >>> [count_class(n, 8) for n in (0, 1, 2, 3, 4, 6, 8)]
+    [0, 1, 1, 2, 2, 3, 4]
+    """
+    if n <= 0 or total <= 0:
+        return 0
+    return min(4, max(1, math.ceil(4 * n / total)))
+
+
+def count_fills(counts: Mapping[str, int], total: int) -> dict[str, str]:
+    """Fill colour per authority from how many of ``total`` entries cover it."""
+    return {code: COUNT_COLOURS[count_class(n, total)] for code, n in counts.items()}
+
+
+def count_overlay(
+    geojson: str,
+    counts: Mapping[str, int],
+    total: int,
+    points: Mapping[str, tuple[float, float]],
+) -> folium.FeatureGroup:
+    """The workshop board's map layer: each authority shaded by how many of ``total``
+    entries cover it, with that number on it (none: no fill, no number). One feature group for
+    ``st_folium(feature_group_to_add=...)`` over :func:`planner_base_map`, so a new entry
+    redraws only this layer."""
+    group = folium.FeatureGroup(name="entry counts", control=False)
+    fc = json.loads(geojson)
+    shaded = [f for f in fc["features"] if counts.get(f["properties"]["code"], 0) > 0]
+    if shaded:
+        fills = count_fills(counts, total)
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": shaded},
+            style_function=lambda f: {
+                "fillColor": fills[f["properties"]["code"]],
+                "fillOpacity": 0.85,
+                "color": AREA_EDGE,
+                "weight": 1,
+            },
+            interactive=False,
+        ).add_to(group)
+    for code in sorted(points):
+        if counts.get(code, 0) > 0:
+            lat, lon = points[code]
+            folium.Marker(
+                [lat, lon],
+                icon=folium.DivIcon(
+                    html=f'<div style="{_COUNT_LABEL_STYLE}">{int(counts[code])}</div>',
+                    icon_size=(26, 20),
+                    icon_anchor=(13, 10),
+                    class_name="count-label",
+                ),
+                interactive=False,
+            ).add_to(group)
+    return group

@@ -12,7 +12,7 @@ from explorer.i18n import t
 from explorer.scenario import ScenarioError
 from explorer.text import md_escape
 from geo import cached
-from pages.ui import planner, shell
+from pages.ui import planner, room_member, shell
 
 shell.require_app()
 
@@ -30,6 +30,7 @@ planner.styles()
 st.title(t("whatif.title", lang))
 st.caption(t("whatif.intro", lang))
 planner.problem_from_link(lang)
+room_slot = st.container()  # the workshop room panel, when opened with ?room=CODE
 
 # The result and map come first: on a phone (stacked columns) and on a projector they are what
 # people look at, and added chips in the editor never push the map away from a finger. On a
@@ -41,6 +42,8 @@ with edit_col:
 checked = plan.check_draft(draft, ds)
 result = evaluate_scenario(checked.scenario, ds)
 planner.sync_link(checked)
+with room_slot:
+    room_member.panel(lang, checked)
 with figures_box or view_col:
     planner.figures(ds, lang, result, checked)
 with view_col:

@@ -49,6 +49,7 @@ PAGE_SPECS = (
     ("timeline", "pages/timeline.py", "timeline", ":material/timeline:", "nav.section_2019"),
     ("table", "pages/table.py", "table", ":material/table:", "nav.section_2019"),
     ("what_if", "pages/what-if.py", "what-if", ":material/tune:", "nav.section_plan"),
+    ("workshop", "pages/workshop.py", "workshop", ":material/groups:", "nav.section_plan"),
     ("sources", "pages/sources.py", "sources", ":material/menu_book:", "nav.section_about"),
 )
 
