@@ -16,7 +16,7 @@ from pages.ui import shell
 settings = shell.sync_settings()
 st.set_page_config(
     page_title="MASH Wales explorer",
-    page_icon=str(shell.ROOT / "static" / "favicon.png"),
+    page_icon="/app/static/favicon.png",  # a URL: no file read on every run
     layout="wide",
     # Projector: the sidebar gets out of the way. Elsewhere: open on a laptop, closed on a phone.
     initial_sidebar_state="collapsed" if settings["workshop"] else "auto",

@@ -6,6 +6,8 @@
     Who a scenario file's hubs would cover.
 ``python -m explorer best-sites --k K --max-km D [--objective population|authorities] [--json]``
     Where K regional hubs reaching D km would cover the most, keeping the 2019 MASHs.
+``python -m explorer boundaries {show,refresh,clear}``
+    Which boundaries the app draws; fetch current ONS boundaries into the cache; remove them.
 ``python -m explorer rooms create|list|export|delete|purge ...``
     Workshop rooms, for whoever runs the server (see :mod:`explorer.rooms_cli`).
 
@@ -202,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--ignore-existing", action="store_true", help="do not count the 2019 MASHs as covered"
     )
     best.add_argument("--json", action="store_true", help="print JSON")
+    _add_boundaries_command(sub)
     rooms_cli.add_parser(sub)
     return parser
 
@@ -217,12 +220,71 @@ def _load(data: str | None):
         raise CliError(f"{where}: {exc}") from None
 
 
+def _add_boundaries_command(sub) -> None:
+    """``boundaries show|refresh|clear``: the only commands that touch the network (refresh)."""
+    cmd = sub.add_parser("boundaries", help="boundaries the app draws: show, refresh, clear")
+    action = cmd.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    action.add_parser("show", help="which boundaries the app would draw, and why")
+    refresh = action.add_parser(
+        "refresh", help="fetch current ONS boundaries (or --source) into the cache")
+    refresh.add_argument("--source", metavar="URL_OR_FILE",
+                         help="an http(s) URL or a local file instead of the ONS portal")
+    refresh.add_argument("--attribution", metavar="TEXT",
+                         help="attribution required by --source's licence")
+    refresh.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS",
+                         help="time allowed per source (default 20)")
+    action.add_parser("clear", help="remove refreshed boundaries: the app draws the bundled ones")
+
+
+def _run_boundaries(args, out) -> int:
+    import logging
+
+    from geo import boundaries as bd
+
+    logging.getLogger(bd.__name__).setLevel(logging.ERROR)  # notices are printed below
+
+    def one_line(text: str) -> str:
+        return " ".join(str(text).split())
+
+    folder = bd.default_cache_dir()
+    if args.action == "show":
+        b = bd.obtain_boundaries()
+        print(f"{b.name} ({b.source}, {b.simplified_bytes:,} bytes): {one_line(b.origin)}",
+              file=out)
+        print(f"Attribution: {b.attribution}", file=out)
+        if b.notice:
+            print(f"Notice: {b.notice} {one_line(b.details or '')}", file=out)
+    elif args.action == "refresh":
+        if not args.timeout > 0:
+            raise CliError("python -m explorer boundaries refresh: --timeout must be above 0")
+
+        def progress(message: str, fraction: float) -> None:
+            if fraction in (0.0, 1.0):
+                print(message, file=sys.stderr)
+
+        b = bd.refresh_cache(source=args.source, attribution=args.attribution,
+                             timeout_s=args.timeout, progress=progress)
+        print(f"Cached {b.name} ({b.simplified_bytes:,} bytes, from {b.raw_bytes:,}) in "
+              f"{one_line(folder)}; the app draws them from its next page view.", file=out)
+        if bd.ENV_BOUNDARIES in os.environ:
+            print(f"Note: {bd.ENV_BOUNDARIES} is set and comes first.", file=out)
+    else:
+        removed = bd.clear_cache(folder)
+        print(f"Removed {len(removed)} file(s) from {one_line(folder)}; the app draws the "
+              "bundled boundaries unless MASH_BOUNDARIES is set.", file=out)
+    return 0
+
+
 def run(argv: Sequence[str] | None, out=None) -> int:
     """Run one command; everything it prints is written to ``out`` in one piece at the end."""
     target = out or sys.stdout
     out = io.StringIO()
     ascii_only = not _can_encode(target, "\u0175\U0001f4cd")  # JSON: \\uXXXX escapes then
     args = build_parser().parse_args(argv)
+    if args.command == "boundaries":
+        code = _run_boundaries(args, out)
+        _write(target, out.getvalue())
+        return code
     if args.command == "rooms":
         status = rooms_cli.run(args, args.data, out)
         _write(target, out.getvalue())

@@ -44,6 +44,14 @@ MAX_DATA_TEXT_CHARS = 2_000
 MAX_NUMBER_CHARS = 30
 #: Longest file name or path quoted in a message, in characters (shortened in the middle).
 MAX_SOURCE_CHARS = 200
+#: Largest boundary file read (``MASH_BOUNDARIES`` or ``boundaries refresh``), in bytes, also
+#: once decompressed.
+MAX_BOUNDARY_BYTES = 30 * 1024 * 1024
+#: Most features (or layers, or archive members) in a boundary file. Wales has 22 local
+#: authorities and the whole UK about 360, so a file with more is not one of them.
+MAX_BOUNDARY_FEATURES = 5_000
+#: Longest boundary attribution text (``MASH_BOUNDARIES_ATTRIBUTION``), in characters.
+MAX_ATTRIBUTION_CHARS = 400
 
 # Workshop rooms (explorer/rooms.py, the workshop page and ``python -m explorer rooms``) ----
 #: Longest room name and member display name, in characters (after normalisation).

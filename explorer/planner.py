@@ -246,6 +246,12 @@ def hub_rows(result: CoverageResult, ds: Dataset, lang: str = "en") -> list[dict
         "col_hub", "col_model", "col_host", "col_members", "col_covered", "col_population",
         "col_farthest", "col_forces", "col_health_boards", "col_boards")}
 
+    # Police forces and health boards in the page's language (safeguarding boards have no
+    # Welsh names in the data, so they stay as named).
+    force_name = {f.name_en: f.name(lang) for f in ds.forces}
+    board_name = {a.health_board: a.health_board_cy if lang == "cy" else a.health_board
+                  for a in ds.authorities}
+
     def row(h, host: str, members: list[str], covered: int, population: int,
             farthest: str, forces, health, boards) -> dict[str, Any]:
         return {
@@ -256,8 +262,8 @@ def hub_rows(result: CoverageResult, ds: Dataset, lang: str = "en") -> list[dict
             col["col_covered"]: number(covered, lang),
             col["col_population"]: number(population, lang),
             col["col_farthest"]: farthest,
-            col["col_forces"]: ", ".join(forces),
-            col["col_health_boards"]: ", ".join(health),
+            col["col_forces"]: ", ".join(force_name.get(f, f) for f in forces),
+            col["col_health_boards"]: ", ".join(board_name.get(b, b) for b in health),
             col["col_boards"]: ", ".join(boards),
         }
 
@@ -320,16 +326,17 @@ def hub_table_html(result: CoverageResult, ds: Dataset, lang: str = "en") -> str
         for row in rows
     )
     return (
-        "<style>.hub-table{border-collapse:collapse;width:100%;font-size:.9rem}"
+        "<style>.hub-wrap{overflow-x:auto;max-width:100%}"
+        ".hub-table{border-collapse:collapse;width:100%;font-size:.9rem}"
         ".hub-table th,.hub-table td{border-bottom:1px solid #d0d0d0;padding:.3rem .5rem;"
-        "text-align:left;vertical-align:top}"
+        "text-align:left;vertical-align:top;overflow-wrap:anywhere;min-width:4rem}"
         "@media (max-width:640px){.hub-table thead{position:absolute;left:-9999px}"
         ".hub-table tr{display:block;border:1px solid #d0d0d0;margin-bottom:.6rem}"
         ".hub-table td{display:block;border:0}"
         ".hub-table td::before{content:attr(data-label) ': ';font-weight:600}}</style>"
-        '<table class="hub-table"><thead><tr>'
+        '<div class="hub-wrap"><table class="hub-table"><thead><tr>'
         + "".join(f'<th scope="col">{html.escape(h)}</th>' for h in heads)
-        + f"</tr></thead><tbody>{body}</tbody></table>"
+        + f"</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
 

@@ -24,6 +24,9 @@ LEAFLET_SUBDIR = f"vendor/leaflet-{LEAFLET_VERSION}"
 STATIC_URL = "/app/static"
 LEAFLET_JS_URL = f"{STATIC_URL}/{LEAFLET_SUBDIR}/leaflet.js"
 LEAFLET_CSS_URL = f"{STATIC_URL}/{LEAFLET_SUBDIR}/leaflet.css"
+#: This app's own map behaviour (wheel and touch scroll the page, reset-view button),
+#: committed in ``static/`` and loaded right after Leaflet.
+MAP_CONTROLS_URL = f"{STATIC_URL}/map_controls.js"
 _FILES = ("leaflet.js", "leaflet.css")
 
 
@@ -62,16 +65,17 @@ def install_leaflet(static_dir: Path = STATIC_DIR) -> Path:
 
 
 class OfflineMap(folium.Map):
-    """A folium ``Map`` that loads only Leaflet, from this app's static folder, with no tiles.
+    """A folium ``Map`` that loads only Leaflet and this app's map controls, from this app's
+    static folder, with no tiles.
 
     >>> m = OfflineMap(location=[52.3, -3.8], zoom_start=7)
     >>> [url for _, url in m.default_js]
-    ['/app/static/vendor/leaflet-1.9.3/leaflet.js']
+    ['/app/static/vendor/leaflet-1.9.3/leaflet.js', '/app/static/map_controls.js']
     >>> 'cdn' in m.get_root().render().lower()
     False
     """
 
-    default_js = [("leaflet", LEAFLET_JS_URL)]
+    default_js = [("leaflet", LEAFLET_JS_URL), ("mash_map_controls", MAP_CONTROLS_URL)]
     default_css = [("leaflet_css", LEAFLET_CSS_URL)]
 
     def __init__(self, *, view_bounds=None, **kwargs) -> None:

@@ -1,18 +1,25 @@
-"""The one Streamlit-aware module in ``geo/``: cached loaders shared by every page.
+"""The one Streamlit-aware module in ``geo/``: per-process caches and the map element.
 
-Cache keys are plain values (paths, environment settings, codes). ``st.cache_data``
-hands each caller its own copy, so nothing cached is ever mutated by a page.
+What is the same for every visitor is built once per process and shared read-only
+(``st.cache_resource`` over frozen dataclasses, tuples and strings): the dataset, the
+boundaries, and each map rendered to the strings the map component needs
+(:class:`geo.maps.MapPayload`), with its outlines, labels and tooltips. A page run then only
+looks these up and adds what differs per session: the selection or coverage overlay, a few
+hundred bytes of data (:func:`geo.maps.coverage_js`). Cache keys are plain values (paths,
+settings, codes, language).
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 
 from explorer.data import load_dataset, resolve_data_dir
 from explorer.model import Dataset
+
+#: What the map component reports back: only the clicked authority.
+RETURNED = ("last_active_drawing",)
 
 
 @st.cache_resource(show_spinner=False)
@@ -23,7 +30,7 @@ def leaflet_ready() -> str:
     return str(install_leaflet())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _dataset(data_dir: str) -> Dataset:
     return load_dataset(data_dir)
 
@@ -35,15 +42,15 @@ def _data_dir() -> str:
 
 
 def dataset() -> Dataset:
-    """The validated 2019 dataset; raises ``DataError`` with a readable message."""
+    """The validated 2019 dataset (frozen, shared read-only); raises ``DataError``."""
     return _dataset(_data_dir())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _presets(data_dir: str):
     from explorer.scenario import load_presets
 
-    return load_presets(_dataset(data_dir), data_dir)
+    return tuple(load_presets(_dataset(data_dir), data_dir))
 
 
 def presets():
@@ -51,81 +58,61 @@ def presets():
     return _presets(_data_dir())
 
 
-def _boundary_settings() -> tuple[str, str]:
-    return os.environ.get("MASH_BOUNDARIES", ""), os.environ.get("MASH_CACHE_DIR", "")
+# --------------------------------------------------------------------------------------------
+# Boundaries
+# --------------------------------------------------------------------------------------------
 
 
-@st.cache_data(show_spinner=False)
-def _boundaries(settings: tuple[str, str]):
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _boundaries(stamp: tuple[str, str, int]):
     from geo.boundaries import obtain_boundaries
 
-    # The bar is made only when a download reports progress: Streamlit replays elements a
-    # cached function made, so an unconditional bar would be replayed on every page view.
-    bars = []
+    return obtain_boundaries()
 
-    def progress(message: str, fraction: float) -> None:
-        if not bars:
-            bars.append(st.progress(0.0))
-        bars[0].progress(min(max(fraction, 0.0), 1.0), text=message)
 
-    try:
-        return obtain_boundaries(progress=progress)
-    finally:
-        for bar in bars:
-            bar.empty()
+def _stamp() -> tuple[str, str, int]:
+    from geo.boundaries import cache_stamp
+
+    return cache_stamp()
 
 
 def boundaries():
-    """Boundaries from MASH_BOUNDARIES, the disk cache, a download, or the tile map."""
-    return _boundaries(_boundary_settings())
+    """Boundaries from MASH_BOUNDARIES, the refreshed cache or the bundled file: read once
+    per process (and again after ``python -m explorer boundaries refresh``); never a
+    download."""
+    return _boundaries(_stamp())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def tiles():
     from geo.boundaries import load_tiles
 
     return load_tiles()
 
 
-@st.cache_data(show_spinner=False)
-def outline(geojson: str, grouping: tuple[tuple[str, str], ...], close_gaps: float = 0.0) -> str:
-    """Dissolved outline GeoJSON for a grouping of authority codes (code, group) pairs."""
-    from geo.layers import dissolve
-
-    return dissolve(geojson, dict(grouping), close_gaps=close_gaps)
+def _boundaries_for(style: str, stamp: tuple[str, str, int]):
+    return tiles() if style == "tiles" else _boundaries(stamp)
 
 
-@st.cache_data(show_spinner=False)
-def label_points(geojson: str) -> dict[str, tuple[float, float]]:
-    from geo.layers import label_points as points
-
-    return points(geojson)
-
-
-@st.cache_data(show_spinner=False)
-def bounds(geojson: str):
-    from geo.layers import bounds as total_bounds
-
-    return total_bounds(geojson)
-
-
-def map_geometry(style: str):
-    """(boundaries, label points or None, view bounds) for a map style.
-
-    Falls back to the tile map when real boundaries are unavailable; the returned
-    boundaries say so (``is_tiles``, ``notice``).
-    """
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _geometry(style: str, stamp: tuple[str, str, int]):
+    from geo.layers import bounds, label_points
     from geo.maps import WALES_BOUNDS
 
-    bset = tiles() if style == "tiles" else boundaries()
+    bset = _boundaries_for(style, stamp)
     points = label_points(bset.geojson) if bset.is_tiles else None
     view = bounds(bset.geojson) if bset.is_tiles else WALES_BOUNDS
     return bset, points, view
 
 
-def outlines(ds: Dataset, bset, layers: Sequence[str]):
-    """Dissolved outlines for the given layers (``forces``, ``health_board``,
-    ``safeguarding_board``), each dissolved once per boundary set and then cached."""
+def map_geometry(style: str):
+    """(boundaries, label points or None, view bounds) for a map style (``geographic`` or
+    ``tiles``): the tile map labels its squares and is framed on them."""
+    return _geometry(style, _stamp())
+
+
+def _outlines(ds: Dataset, bset, layers: Sequence[str]):
+    from geo.layers import dissolve
     from geo.maps import OUTLINE_STYLES, Outline
 
     attribute = {"forces": "force_id", "health_board": "health_board",
@@ -133,6 +120,176 @@ def outlines(ds: Dataset, bset, layers: Sequence[str]):
     gap = 0.02 if bset.is_tiles else 0.0  # tiles: bridge the gaps between a group's tiles
     out = []
     for layer in layers:
-        grouping = tuple(sorted((a.code, getattr(a, attribute[layer])) for a in ds.authorities))
-        out.append(Outline(layer, outline(bset.geojson, grouping, gap), *OUTLINE_STYLES[layer]))
+        grouping = {a.code: getattr(a, attribute[layer]) for a in ds.authorities}
+        out.append(Outline(layer, dissolve(bset.geojson, grouping, close_gaps=gap),
+                           *OUTLINE_STYLES[layer]))
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# Maps, rendered once per process
+# --------------------------------------------------------------------------------------------
+
+
+def map_payload(m, key: str):
+    """Render a folium map once into a :class:`geo.maps.MapPayload`, exactly as
+    ``st_folium(m, key=key)`` would render it on every run."""
+    import streamlit_folium as sf
+    from folium.elements import JSCSSMixin
+
+    from geo.maps import MapPayload
+
+    m.get_root().render()
+    m.render()
+    html = sf._get_html(m)
+    header = sf._get_header(m)
+    script = sf._get_map_string(m)
+    css: list[str] = []
+    js: list[str] = []
+    stack = [m]
+    while stack:  # depth-first, children in order, as st_folium walks them
+        element = stack.pop()
+        if isinstance(element, JSCSSMixin):
+            css += [href for _, href in getattr(element, "default_css", [])]
+            js += [src for _, src in getattr(element, "default_js", [])]
+        stack.extend(reversed(list(getattr(element, "_children", {}).values())))
+    (south, west), (north, east) = m.get_bounds()
+    return MapPayload(
+        script=script, header=header, html=html, map_id=sf.get_full_id(m),
+        css_links=tuple(dict.fromkeys(css)), js_links=tuple(dict.fromkeys(js)),
+        js_hash=sf.generate_js_hash(script, key, False), zoom=m.options.get("zoom"),
+        bounds=((south, west), (north, east)),
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _status_map(style: str, lang: str, layers: tuple[str, ...], height: int,
+                stamp: tuple[str, str, int], data_dir: str, key: str, names: bool,
+                large: bool):
+    from explorer import views
+    from explorer.i18n import t
+    from geo import maps
+
+    ds = _dataset(data_dir)
+    bset, points, view = _geometry(style, stamp)
+    points = _label_points(bset, points, names)
+    m = maps.status_map(
+        bset.geojson, views.status_by_code(ds), views.tooltips(ds, lang),
+        outlines=_outlines(ds, bset, ["forces", *layers]),
+        labels=(points, views.tile_labels(ds, lang)) if points else None, large_labels=large,
+        bounds=view, height_px=height, attribution=bset.credit, scale_bar=not bset.is_tiles,
+        reset_label=t("map.reset_view", lang), wheel_hint=t("map.wheel_hint", lang),
+    )
+    return bset, map_payload(m, key)
+
+
+def _label_points(bset, tile_points, names: bool):
+    """Where names go: the tile map always names its squares; the geographic map when asked."""
+    from geo.layers import label_points
+
+    if tile_points:
+        return tile_points
+    return label_points(bset.geojson) if names else None
+
+
+def status_map(style: str, lang: str, layers: Sequence[str], height: int, key: str,
+               names: bool = False, large: bool = False):
+    """(boundaries, payload) of the status map: the same for every visitor with these
+    settings, so built once per process. ``names`` writes authority names on the geographic
+    map; ``large`` makes names readable on a projector."""
+    return _status_map(style, lang, tuple(layers), height, _stamp(), _data_dir(), key,
+                       names, large)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _planner_map(style: str, lang: str, height: int, stamp: tuple[str, str, int],
+                 data_dir: str, key: str, names: bool, large: bool):
+    from explorer import views
+    from explorer.i18n import t
+    from geo import maps
+
+    ds = _dataset(data_dir)
+    bset, tile_points, view = _geometry(style, stamp)
+    points = _label_points(bset, tile_points, names)
+    m = maps.planner_base_map(
+        bset.geojson, {a.code: a.name(lang) for a in ds.authorities},
+        labels=(points, views.tile_labels(ds, lang)) if points else None, large_labels=large,
+        bounds=view, height_px=height, attribution=bset.credit, scale_bar=not bset.is_tiles,
+        reset_label=t("map.reset_view", lang), wheel_hint=t("map.wheel_hint", lang),
+    )
+    return bset, map_payload(m, key), maps.anchor_points(ds.authorities, tile_points)
+
+
+def planner_map(style: str, lang: str, height: int, key: str, names: bool = False,
+                large: bool = False):
+    """(boundaries, payload, anchor points) of the what-if planner's base map: built once
+    per process; the coverage is a per-session overlay (:func:`geo.maps.coverage_js`)."""
+    return _planner_map(style, lang, height, _stamp(), _data_dir(), key, names, large)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _selection(style: str, code: str | None, stamp: tuple[str, str, int]) -> str:
+    from geo.maps import selection_js
+
+    return selection_js(_boundaries_for(style, stamp).geojson, code)
+
+
+def selection_overlay(style: str, code: str | None) -> str:
+    """The overlay outlining authority ``code`` (or nothing) on the status map."""
+    return _selection(style, code, _stamp())
+
+
+def show_map(payload, *, key: str, height: int, overlay: str | None = None,
+             on_change: Callable[[], None] | None = None):
+    """Draw a prepared map with the ``st_folium`` component, as ``st_folium`` would, without
+    rendering the map again. ``st.session_state[key]`` holds what the map reported (the
+    clicked authority in ``last_active_drawing``) when ``on_change`` runs."""
+    from streamlit_folium import _component_func
+
+    hash_key = payload.js_hash
+
+    def changed() -> None:
+        st.session_state[key] = st.session_state.get(hash_key, {})
+        if on_change is not None:
+            on_change()
+
+    (south, west), (north, east) = payload.bounds
+    defaults = {
+        "last_active_drawing": None,
+        "bounds": {"_southWest": {"lat": south, "lng": west},
+                   "_northEast": {"lat": north, "lng": east}},
+        "zoom": payload.zoom,
+    }
+    return _component_func(
+        script=payload.script, header=payload.header, html=payload.html, id=payload.map_id,
+        key=hash_key, height=height, width=None, returned_objects=list(RETURNED),
+        default={k: v for k, v in defaults.items() if k in RETURNED}, zoom=None, center=None,
+        feature_group=overlay, return_on_hover=False, layer_control=None, pixelated=False,
+        css_links=list(payload.css_links), js_links=list(payload.js_links), on_change=changed,
+        wrap_longitude=False,
+    )
+
+
+def show_notice(bset, lang: str) -> None:
+    """The boundaries' notice, if any: one sentence, with the details in an expander."""
+    from explorer.i18n import t
+
+    if bset.notice:
+        st.info(bset.notice, icon=":material/info:")
+        if bset.details:
+            with st.expander(t("map.notice_details", lang)):
+                st.text(bset.details)
+
+
+def boundary_credits(lang: str) -> list[str]:
+    """Lines for the Sources page: the boundaries in use and, if they differ, the bundled
+    ones, each with its name and full attribution (plain text, never a server path)."""
+    from explorer.i18n import t
+    from geo.boundaries import BUNDLED_ATTRIBUTION, BUNDLED_NAME
+
+    bset = boundaries()
+    lines = [t("map.boundaries_in_use", lang, name=bset.name, attribution=bset.attribution)]
+    if bset.source != "bundled":
+        lines.append(t("map.boundaries_bundled", lang, name=BUNDLED_NAME,
+                       attribution=BUNDLED_ATTRIBUTION))
+    return lines

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import folium
+from folium.template import Template
 
 from geo.assets import OfflineMap
 
@@ -41,6 +42,26 @@ OUTLINE_STYLES = {
 SELECTED_EDGE = "#000000"
 HUB_COLOUR = "#000000"
 WALES_BOUNDS = ((51.33, -5.35), (53.45, -2.63))
+
+
+@dataclass(frozen=True)
+class MapPayload:
+    """A map rendered once into the plain strings the ``st_folium`` component needs.
+
+    Made by :func:`geo.cached.map_payload` from a folium map; the same for every visitor,
+    so it is built once per process and never changes.
+    """
+
+    script: str
+    header: str
+    html: str
+    map_id: str
+    css_links: tuple[str, ...]
+    js_links: tuple[str, ...]
+    #: ``streamlit_folium``'s component key for this script (and widget key).
+    js_hash: str
+    zoom: float
+    bounds: tuple[tuple[float, float], tuple[float, float]]
 
 
 @dataclass(frozen=True)
@@ -101,10 +122,14 @@ def base_map(
     height_px: int = 640,
     attribution: str = "",
     scale_bar: bool = True,
+    reset_label: str = "Reset view",
+    wheel_hint: str = "",
 ) -> OfflineMap:
     """An empty offline map showing ``bounds`` in a map ``height_px`` tall, with no tiles.
 
-    ``scale_bar`` is for geographic maps only: the tile map has no scale.
+    ``scale_bar`` is for geographic maps only: the tile map has no scale. ``reset_label``
+    names the reset-view button and ``wheel_hint`` is shown briefly when the mouse wheel
+    scrolls the page over the map (``static/map_controls.js``); both in the page's language.
     """
     (south, west), (north, east) = bounds
     m = OfflineMap(
@@ -117,6 +142,8 @@ def base_map(
         zoom_snap=0.25,
         zoom_delta=0.5,
         attr=None,
+        reset_view_label=reset_label,
+        wheel_hint=wheel_hint,
     )
     # A mouse click must not leave the browser's focus rectangle round an area;
     # keyboard focus still shows it.
@@ -129,7 +156,12 @@ def base_map(
             "white-space:normal;background:rgba(255,255,255,.88);border-radius:3px;"
             "padding:1px 2px;display:inline-block;max-width:84px;hyphens:manual}"
             ".tile-label.big{font-size:16px;max-width:128px}"
-            ".tile-label-icon{display:flex;align-items:center;justify-content:center}</style>"
+            ".tile-label-icon{display:flex;align-items:center;justify-content:center}"
+            ".mash-wheel-hint{position:absolute;z-index:1000;left:50%;top:50%;"
+            "transform:translate(-50%,-50%);background:rgba(0,0,0,.78);color:#fff;"
+            "padding:.5em .8em;border-radius:4px;pointer-events:none;opacity:0;"
+            "transition:opacity .3s;font:14px/1.3 sans-serif;max-width:80%;text-align:center}"
+            "</style>"
         )
     )
     if attribution:
@@ -141,6 +173,16 @@ def base_map(
             attribution=html.escape(attribution),
         ).add_to(m)
     return m
+
+
+class _AreasHandle(folium.MacroElement):
+    """Names the authorities' layer ``window.mashAreas``, so an overlay can restyle the
+    areas (:func:`coverage_js`) instead of drawing them again."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}window.mashAreas = {{ this._parent.get_name() }};"
+        "{% endmacro %}"
+    )
 
 
 def add_areas(
@@ -181,6 +223,7 @@ def add_areas(
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
         control=False,
     )
+    _AreasHandle().add_to(layer)
     layer.add_to(m)
     return layer
 
@@ -232,20 +275,38 @@ def add_labels(
     return group
 
 
-def selection_group(geojson: str, code: str | None) -> folium.FeatureGroup:
-    """A feature group outlining one authority: passed as ``feature_group_to_add`` so that a
-    new selection redraws only this layer, never the whole map."""
-    group = folium.FeatureGroup(name="selection", control=False)
+#: Style of the chosen authority's outline on the status map.
+SELECTION_STYLE = {"fill": False, "color": SELECTED_EDGE, "weight": 4}
+
+
+def overlay_js(fills: Mapping[str, str | Mapping] | None = None,
+               shapes: Sequence[Mapping] = ()) -> str:
+    """Leaflet code for ``st_folium(feature_group_to_add=...)``-style overlays, written here
+    instead of by folium: a few hundred bytes of data for ``mashOverlay`` in
+    ``static/map_controls.js``, which restyles the areas (``fills``: code to a colour, or to
+    Leaflet style options such as a dashed edge) and
+    draws ``shapes`` in one feature group that the map component replaces on every change.
+
+    >>> overlay_js({"W06000001": "#0072B2"})
+    'mashOverlay(map_div,{"fills":{"W06000001":"#0072B2"},"shapes":[]});'
+    """
+    data = {"fills": dict(sorted((fills or {}).items())), "shapes": list(shapes)}
+    return f"mashOverlay(map_div,{json.dumps(data, separators=(',', ':'))});"
+
+
+def selection_js(geojson: str, code: str | None) -> str:
+    """An overlay outlining one authority: a new selection redraws only this, never the map.
+
+    >>> selection_js('{"type":"FeatureCollection","features":[]}', None)
+    'mashOverlay(map_div,{"fills":{},"shapes":[]});'
+    """
+    shapes = []
     if code:
-        fc = json.loads(geojson)
-        chosen = [f for f in fc["features"] if f["properties"]["code"] == code]
-        if chosen:
-            folium.GeoJson(
-                {"type": "FeatureCollection", "features": chosen},
-                style_function=lambda _f: {"fill": False, "color": SELECTED_EDGE, "weight": 4},
-                interactive=False,
-            ).add_to(group)
-    return group
+        for feature in json.loads(geojson)["features"]:
+            if feature["properties"]["code"] == code:
+                shapes.append({"kind": "geojson", "geojson": feature["geometry"],
+                               "style": SELECTION_STYLE})
+    return overlay_js(None, shapes)
 
 
 def status_map(
@@ -260,13 +321,16 @@ def status_map(
     height_px: int = 640,
     attribution: str = "",
     scale_bar: bool = True,
+    reset_label: str = "Reset view",
+    wheel_hint: str = "",
 ) -> OfflineMap:
     """The status map: authorities coloured by MASH status, outlines on top, optional labels.
 
     A ceased MASH also gets a dashed edge, so the status never rests on colour alone
     (the tooltip, legend and table carry it in words too).
     """
-    m = base_map(bounds, height_px=height_px, attribution=attribution, scale_bar=scale_bar)
+    m = base_map(bounds, height_px=height_px, attribution=attribution, scale_bar=scale_bar,
+                 reset_label=reset_label, wheel_hint=wheel_hint)
     fills = {code: STATUS_COLOURS[status] for code, status in status_by_code.items()}
     ceased = [c for c, s in status_by_code.items() if s == "mash_ceased"]
     add_areas(m, geojson, fills, tooltip_by_code, hatch_codes=ceased)
@@ -286,13 +350,6 @@ class HubLink:
     host: str | None
     members: tuple[str, ...]  # covered members
     excluded: tuple[str, ...] = ()  # members left out by the distance limit
-
-
-def _passive(layer):
-    """Make a vector layer ignore the mouse, so clicks reach the authority underneath. Set
-    on ``options`` directly: folium's ``path_options`` silently drops ``interactive``."""
-    layer.options["interactive"] = False
-    return layer
 
 
 def hub_links(result) -> list[HubLink]:
@@ -335,66 +392,58 @@ def planner_base_map(
     height_px: int = 600,
     attribution: str = "",
     scale_bar: bool = True,
+    reset_label: str = "Reset view",
+    wheel_hint: str = "",
 ) -> OfflineMap:
     """The planner's base map: every authority in a neutral fill, clickable, with a tooltip.
 
-    It depends only on boundaries and language, so it stays mounted while the scenario
-    changes; the coverage is drawn by :func:`coverage_overlay`.
+    It depends only on boundaries and language, so it is built once per process and stays
+    mounted while the scenario changes; the coverage is drawn by :func:`coverage_js`.
     """
-    m = base_map(bounds, height_px=height_px, attribution=attribution, scale_bar=scale_bar)
-    add_areas(m, geojson, dict.fromkeys(tooltip_by_code, "#FFFFFF"), tooltip_by_code)
+    m = base_map(bounds, height_px=height_px, attribution=attribution, scale_bar=scale_bar,
+                 reset_label=reset_label, wheel_hint=wheel_hint)
+    neutral = COVERAGE_COLOURS["not_covered"]
+    add_areas(m, geojson, dict.fromkeys(tooltip_by_code, neutral), tooltip_by_code)
     if labels is not None:
         add_labels(m, *labels, large=large_labels)
     return m
 
 
-def coverage_overlay(
-    geojson: str,
+def coverage_js(
     classes: Mapping[str, str],
     hubs: Sequence[HubLink],
     points: Mapping[str, tuple[float, float]],
-) -> folium.FeatureGroup:
-    """Covered / newly covered fills, hub hosts and host-to-member lines, as one feature
-    group for ``st_folium(feature_group_to_add=...)``. Nothing in it takes clicks, so a
-    click still reaches the authority underneath."""
-    group = folium.FeatureGroup(name="coverage", control=False)
-    fc = json.loads(geojson)
-    shaded = [f for f in fc["features"] if classes.get(f["properties"]["code"], "not_covered")
-              != "not_covered"]
-    if shaded:
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": shaded},
-            # Newly covered areas also get a dashed edge: not told apart by colour alone.
-            style_function=lambda f: {
-                "fillColor": COVERAGE_COLOURS[classes[f["properties"]["code"]]],
-                "fillOpacity": 0.8,
-                "color": AREA_EDGE,
-                "weight": 2 if classes[f["properties"]["code"]] == "newly_covered" else 1,
-                "dashArray": "5 3" if classes[f["properties"]["code"]] == "newly_covered"
-                else None,
-            },
-            interactive=False,
-        ).add_to(group)
+) -> str:
+    """The planner's overlay: every authority refilled by its coverage class, hub hosts as
+    circles and lines from host to member (dashed orange: left out by the distance limit).
+    Nothing in it takes clicks, so a click still reaches the authority underneath."""
+    shapes: list[dict] = []
+    line = {"color": HUB_COLOUR, "weight": 2, "opacity": 0.9, "interactive": False}
+    left_out = {**line, "color": "#D55E00", "dashArray": "6 6"}
     for hub in hubs:
         if hub.host is not None and hub.host in points:
-            start = points[hub.host]
+            start = list(points[hub.host])
             for code in hub.members:
                 if code != hub.host and code in points:
-                    _passive(folium.PolyLine([start, points[code]], color=HUB_COLOUR, weight=2,
-                                             opacity=0.9)).add_to(group)
+                    shapes.append({"kind": "line", "latlngs": [start, list(points[code])],
+                                   "style": line})
             for code in hub.excluded:
                 if code in points:
-                    _passive(folium.PolyLine([start, points[code]], color="#D55E00", weight=2,
-                                             dash_array="6 6", opacity=0.9)).add_to(group)
-            _passive(folium.CircleMarker(start, radius=8, color=HUB_COLOUR, weight=3, fill=True,
-                                         fill_color="#FFFFFF", fill_opacity=1)).add_to(group)
+                    shapes.append({"kind": "line", "latlngs": [start, list(points[code])],
+                                   "style": left_out})
+            shapes.append({"kind": "circle", "latlng": start, "style": {
+                "radius": 8, "color": HUB_COLOUR, "weight": 3, "fill": True,
+                "fillColor": "#FFFFFF", "fillOpacity": 1, "interactive": False}})
         else:
             for code in hub.members:
                 if code in points:
-                    _passive(folium.CircleMarker(points[code], radius=5, color=HUB_COLOUR,
-                                                 weight=2, fill=True, fill_color=HUB_COLOUR,
-                                                 fill_opacity=1)).add_to(group)
-    return group
+                    shapes.append({"kind": "circle", "latlng": list(points[code]), "style": {
+                        "radius": 5, "color": HUB_COLOUR, "weight": 2, "fill": True,
+                        "fillColor": HUB_COLOUR, "fillOpacity": 1, "interactive": False}})
+    # Newly covered areas also get a dashed edge: not told apart by colour alone.
+    fills = {code: {"fillColor": COVERAGE_COLOURS[k], "dashArray": "5 3", "weight": 2}
+             if k == "newly_covered" else COVERAGE_COLOURS[k] for code, k in classes.items()}
+    return overlay_js(fills, shapes)
 
 
 #: Fills for "how many workshop entries cover this authority", none to most (light to

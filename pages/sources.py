@@ -26,10 +26,9 @@ st.header(t("sources.data_heading", lang))
 st.markdown(t("sources.data", lang))
 
 st.header(t("sources.boundaries_heading", lang))
-bset = cached.boundaries()
-st.write(bset.attribution)
-if bset.notice:
-    st.info(bset.notice)
+for line in cached.boundary_credits(lang):
+    st.text(line)  # names and licences as plain text, never a path on the server
+cached.show_notice(cached.boundaries(), lang)
 st.markdown(t("sources.boundaries_how", lang))
 
 st.header(t("sources.a11y_heading", lang))

@@ -3,7 +3,6 @@
 import html
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from explorer import views
 from explorer.i18n import t
@@ -63,38 +62,21 @@ legend = "".join(
 OPTIONAL_LAYERS = ("health_board", "safeguarding_board")
 # The outline toggles sit under the map; their values are read first to draw it.
 layers = [layer for layer in OPTIONAL_LAYERS if st.session_state.get(f"status_layer_{layer}")]
-bset, points, view = cached.map_geometry(st.session_state.get("map_style", "geographic"))
-if bset.notice:
-    st.info(bset.notice, icon=":material/wifi_off:")
-
+# The map is rendered once per process for each style, language, layer set, height and label
+# choice (geo/cached.py); only the selection outline is sent per session.
+style = st.session_state.get("map_style", "geographic")
 map_height = 700 if workshop else 640
-if not points and st.session_state.get("names"):
-    points = cached.label_points(bset.geojson)
-fmap = maps.status_map(
-    bset.geojson,
-    views.status_by_code(ds),
-    views.tooltips(ds, lang),
-    outlines=cached.outlines(ds, bset, ["forces", *layers]),
-    labels=(points, views.tile_labels(ds, lang)) if points else None,
-    large_labels=workshop,
-    bounds=view,
-    height_px=map_height,
-    attribution=bset.attribution,
-    scale_bar=not bset.is_tiles,
-)
+bset, payload = cached.status_map(style, lang, layers, map_height, key="status_map",
+                                  names=bool(st.session_state.get("names")), large=workshop)
+with top:
+    cached.show_notice(bset, lang)
 with map_col:
-    st_folium(
-        fmap,
-        key="status_map",
-        height=map_height,
-        use_container_width=True,
-        returned_objects=["last_active_drawing"],
-        feature_group_to_add=maps.selection_group(bset.geojson, st.session_state.get("authority")),
-        on_change=_on_map_click,
-    )
+    cached.show_map(payload, key="status_map", height=map_height,
+                    overlay=cached.selection_overlay(style, st.session_state.get("authority")),
+                    on_change=_on_map_click)
     st.caption(t("status.map_caption", lang, attribution=bset.attribution))
-    for col, layer in zip(st.columns(len(OPTIONAL_LAYERS) + 1), OPTIONAL_LAYERS, strict=False):
-        col.toggle(t(f"layer.{layer}_toggle", lang), key=f"status_layer_{layer}")
+    for layer in OPTIONAL_LAYERS:
+        st.toggle(t(f"layer.{layer}_toggle", lang), key=f"status_layer_{layer}")
 
 with detail_col:
     # A radio list, not a drop-down: every authority visible and one click away, and far

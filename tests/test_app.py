@@ -1,8 +1,8 @@
 """Every page (except the what-if planner) through ``app.py`` with Streamlit's AppTest.
 
 AppTest runs the scripts without a browser, so the folium map itself is not drawn here
-(``tests/browser`` covers it). Boundaries come from ``MASH_BOUNDARIES`` only: the shared
-file when ``../shared`` is present, else a missing path (the tile fallback); never a download.
+(``tests/browser`` covers it). Boundaries are the bundled ones, as on a fresh install
+(``MASH_BOUNDARIES`` unset, an empty cache folder); nothing is ever downloaded.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from explorer.data import DATA_DIR
 
 REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "app.py"
-SHARED_GEOJSON = REPO.parent / "shared" / "geo" / "wales_lad_2013.geojson"
 NO_BOUNDARIES = "/nonexistent.geojson"
 NEWPORT = "W06000022"
 
@@ -31,12 +30,11 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def boundaries_env(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> str:
-    """MASH_BOUNDARIES and MASH_CACHE_DIR set before the app runs; returns MASH_BOUNDARIES."""
-    value = str(SHARED_GEOJSON) if SHARED_GEOJSON.is_file() else NO_BOUNDARIES
-    monkeypatch.setenv("MASH_BOUNDARIES", value)
+    """A fresh install: no MASH_BOUNDARIES, an empty MASH_CACHE_DIR; returns the cache."""
+    monkeypatch.delenv("MASH_BOUNDARIES", raising=False)
     monkeypatch.setenv("MASH_CACHE_DIR", str(cache_dir))
     monkeypatch.delenv("MASH_DATA_DIR", raising=False)
-    return value
+    return str(cache_dir)
 
 
 def bound(state_key: str, lang: str = "en") -> str:
@@ -142,12 +140,17 @@ def test_boundaries_unavailable_show_a_notice(
     monkeypatch.setenv("MASH_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("MASH_DATA_DIR", raising=False)
     at = run_app()
-    notices = [i for i in texts(at.info) if "MASH_BOUNDARIES" in i]
-    assert len(notices) == 1 and NO_BOUNDARIES in notices[0]
-    assert "one equal tile per authority" in notices[0]
-    # The rest of the page still renders.
+    assert texts(at.info) == ["The boundary file chosen for this server could not be used, so "
+                              "the map shows the boundaries bundled with the app."]
+    # The rest of the page still renders, with the bundled boundaries and their attribution.
     assert [v for _, v in figures(at)] == ["5 of 22", "4", "31.0%"]
-    assert "Tile map drawn for this project" in " ".join(texts(at.caption))
+    assert [e.label for e in at.expander] == ["Details"]
+    assert [x.value for x in at.expander[0].text] == [
+        "MASH_BOUNDARIES names nonexistent.geojson, which does not exist. A GeoJSON "
+        "FeatureCollection of the 22 Welsh local authorities (or a gzipped GeoJSON, a zipped "
+        "shapefile or a GeoPackage) is needed."]
+    assert "Martin Chorley" in " ".join(texts(at.caption))
+    assert NO_BOUNDARIES not in " ".join(texts(at.caption))
     at.radio(key=bound("authority")).set_value(NEWPORT).run()
     assert texts(at.header) == ["Newport (Casnewydd)"]
 
@@ -202,6 +205,29 @@ def test_sources_page_states_the_date_and_licence(boundaries_env: str):
     body = " ".join(texts(at.markdown)) + " ".join(texts(at.warning))
     assert "31 May 2019" in body
     assert "Open Government Licence" in body
+    # The boundaries' name and full attribution, as plain text, never a path.
+    from geo.boundaries import BUNDLED_ATTRIBUTION, BUNDLED_NAME
+
+    assert texts(at.text) == [f"In use: {BUNDLED_NAME}. {BUNDLED_ATTRIBUTION}"]
+
+
+def test_sources_page_names_both_a_supplied_file_and_the_bundled_one(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    from geo.boundaries import BUNDLED_ATTRIBUTION, BUNDLED_NAME, BUNDLED_PATH
+
+    mine = tmp_path / "lad 2024.geojson"
+    mine.write_bytes(BUNDLED_PATH.read_bytes())
+    monkeypatch.setenv("MASH_BOUNDARIES", str(mine))
+    monkeypatch.setenv("MASH_BOUNDARIES_ATTRIBUTION", "Mine, OGL v3.0")
+    monkeypatch.setenv("MASH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("MASH_DATA_DIR", raising=False)
+    at = run_app("pages/sources.py")
+    assert texts(at.text) == [
+        "In use: Boundaries from the file lad 2024.geojson. Mine, OGL v3.0",
+        f"Bundled with the app: {BUNDLED_NAME}. {BUNDLED_ATTRIBUTION}",
+    ]
+    assert str(tmp_path) not in " ".join(texts(at.text) + texts(at.markdown))
 
 
 def test_every_page_file_is_named_like_its_url():

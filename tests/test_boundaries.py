@@ -1,8 +1,9 @@
-"""Tests for geo.boundaries: validation, simplification, the obtain chain, cache and tiles.
+"""Tests for geo.boundaries: validation, simplification, the chain at page load (no network),
+``boundaries refresh`` (downloads), the cache, file formats and tiles.
 
-Hermetic: the only network used is a real HTTP server on 127.0.0.1 started here; any other
-host look-up fails the test. Tests that need the shared boundary file (``../shared``) skip
-cleanly when it is absent; the rest use squares built here.
+Hermetic: the only network used is a real HTTP server on 127.0.0.1 started here (for the
+refresh command); any other host look-up fails the test. Tests that need the shared boundary
+file (``../shared``) skip with a message when it is absent; the rest use squares built here.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ from geo.boundaries import (
     default_cache_dir,
     load_tiles,
     obtain_boundaries,
+    read_boundary_file,
+    refresh_cache,
     simplify,
     validate,
 )
@@ -250,14 +253,20 @@ def _closed_port_url() -> str:
     return f"http://127.0.0.1:{port}/nothing.json"
 
 
-def _obtain(tmp_path: Path, sources, env: dict | None = None, **kwargs) -> Boundaries:
-    return obtain_boundaries(
-        env=env or {}, cache_dir=tmp_path / "cache", sources=sources, **kwargs
-    )
+def _obtain(tmp_path: Path, env: dict | None = None) -> Boundaries:
+    return obtain_boundaries(env=env or {}, cache_dir=tmp_path / "cache")
+
+
+def _refresh(tmp_path: Path, sources, **kwargs) -> Boundaries:
+    return refresh_cache(env={}, cache_dir=tmp_path / "cache", sources=sources, **kwargs)
 
 
 def _codes(result: Boundaries) -> list[str]:
     return [f["properties"]["code"] for f in json.loads(result.geojson)["features"]]
+
+
+def _bundled_geojson() -> str:
+    return bd.load_bundled().geojson
 
 
 # --------------------------------------------------------------------------------------------
@@ -306,12 +315,12 @@ def test_validate_drops_non_welsh_features(grid: gpd.GeoDataFrame) -> None:
 
 def test_validate_refuses_non_welsh_file(grid: gpd.GeoDataFrame) -> None:
     english = grid.assign(code=[f"E0600{n:04d}" for n in range(1, 23)])
-    with pytest.raises(BoundaryError, match=r"english\.geojson: found 0 of the 22 Welsh"):
+    with pytest.raises(BoundaryError, match=r"english\.geojson: has none of the 22 Welsh"):
         validate(_dumps(_collection(english)), "english.geojson")
 
 
 def test_validate_refuses_truncated_json(grid_bytes: bytes) -> None:
-    with pytest.raises(BoundaryError, match="not valid JSON, perhaps truncated") as info:
+    with pytest.raises(BoundaryError, match="is not valid JSON, perhaps truncated") as info:
         validate(grid_bytes[: len(grid_bytes) // 2], "https://example.org/cut.json")
     assert info.value.origin == "https://example.org/cut.json"
 
@@ -320,11 +329,11 @@ def test_validate_refuses_truncated_json(grid_bytes: bytes) -> None:
     ("payload", "message"),
     [
         (b"", "empty file"),
-        (b"\xff\xfe\x00garbage", "not UTF-8"),
-        (b"[1, 2]", "not a GeoJSON FeatureCollection"),
-        (b'{"type": "Feature", "properties": {}}', "not a GeoJSON FeatureCollection"),
-        (b'{"type": "Topology", "objects": {}}', "TopoJSON"),
-        (b'{"error": {"code": 400, "message": "Invalid URL"}}', "error: Invalid URL"),
+        (b"\xff\xfe\x00garbage", "is not UTF-8 text"),
+        (b"[1, 2]", "is not a GeoJSON FeatureCollection"),
+        (b'{"type": "Feature", "properties": {}}', "is not a GeoJSON FeatureCollection"),
+        (b'{"type": "Topology", "objects": {}}', "is TopoJSON; convert it with `ogr2ogr"),
+        (b'{"error": {"code": 400, "message": "Invalid URL"}}', "error answer from a server"),
     ],
 )
 def test_validate_refuses_non_geojson(payload: bytes, message: str) -> None:
@@ -334,13 +343,13 @@ def test_validate_refuses_non_geojson(payload: bytes, message: str) -> None:
 
 def test_validate_refuses_missing_feature(grid: gpd.GeoDataFrame) -> None:
     short = grid[grid["code"] != "W06000015"]
-    with pytest.raises(BoundaryError, match=r"found 21 of the 22 .*missing W06000015"):
+    with pytest.raises(BoundaryError, match=r"has 21 of the 22 .*missing W06000015"):
         validate(_dumps(_collection(short)), "x")
 
 
 def test_validate_refuses_duplicate(grid: gpd.GeoDataFrame) -> None:
     doubled = gpd.GeoDataFrame(pd.concat([grid, grid.iloc[[4]]], ignore_index=True), crs=4326)
-    with pytest.raises(BoundaryError, match="W06000005 appear.* more than once"):
+    with pytest.raises(BoundaryError, match="but W06000005 appears more than once"):
         validate(doubled, "x")
 
 
@@ -381,8 +390,12 @@ def test_validate_refuses_non_polygon_and_missing_geometry(grid: gpd.GeoDataFram
     with pytest.raises(BoundaryError, match="W06000003 has no geometry"):
         validate(fc, "x")
     fc["features"][2]["geometry"] = {"type": "Polygon", "coordinates": [[[1, 2]]]}
-    with pytest.raises(BoundaryError, match="W06000003 has an unreadable geometry"):
+    with pytest.raises(BoundaryError, match="W06000003 has an unreadable geometry") as info:
         validate(fc, "x")
+    assert str(info.value) == (
+        "x: W06000003 has an unreadable geometry (expected GeoJSON Polygon or MultiPolygon "
+        "coordinates: closed rings of [longitude, latitude] pairs)"
+    )
 
 
 def test_validate_repairs_invalid_polygon(grid: gpd.GeoDataFrame) -> None:
@@ -396,9 +409,141 @@ def test_validate_repairs_invalid_polygon(grid: gpd.GeoDataFrame) -> None:
     assert out.geometry.iloc[21].area == pytest.approx(shapely.make_valid(bowtie).area)
 
 
+# Notices never carry a library's own words (issue 7, section 6).
+_LIBRARY_WORDS = re.compile(r"GEOS|Traceback|RecursionError|Exception|Expecting|exceeds the limit"
+                            r"|set_int_max_str_digits|ParseException|TopologyException|vsimem",
+                            re.I)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "x: is nested too deeply to be GeoJSON"),
+        ('{"type": "FeatureCollection", "features": [' + "9" * 5001 + "]}",
+         "x: contains a number too long to read"),
+        ('{"type": "FeatureCollection", "features": [NaN]}',
+         "x: contains NaN, which is not a number in JSON"),
+    ],
+    ids=["nested", "long-number", "nan-literal"],
+)
+def test_unreadable_json_gets_one_plain_line(text: str, problem: str) -> None:
+    with pytest.raises(BoundaryError) as info:
+        validate(text, "x")
+    assert str(info.value) == problem
+
+
+def test_non_finite_coordinate_is_named(grid: gpd.GeoDataFrame) -> None:
+    fc = json.loads(json.dumps(_collection(grid)))
+    fc["features"][5]["geometry"]["coordinates"][0].insert(1, [123456789, 52.5])
+    text = json.dumps(fc).replace("123456789", "1e999")  # a number that overflows to inf
+    with pytest.raises(BoundaryError) as info:
+        validate(text, "x")
+    assert str(info.value) == "x: W06000006 has coordinates that are not finite numbers"
+    nan = grid.copy()  # as a shapefile or GeoPackage reader would give it
+    with pytest.warns(RuntimeWarning):  # shapely's own, while building the test polygon
+        nan.loc[5, "geometry"] = Polygon([(-4.0, 52.0), (float("nan"), 52.1), (-3.9, 52.1)])
+    with pytest.raises(BoundaryError) as info:
+        validate(nan, "x.gpkg")
+    assert str(info.value) == "x.gpkg: W06000006 has coordinates that are not finite numbers"
+
+
+def test_validation_is_linear_and_refuses_implausible_files_early() -> None:
+    # 40,000 features, each with its own property key: once quadratic (minutes).
+    features = [{"type": "Feature", "properties": {f"k{i}": "W06000001"}, "geometry": None}
+                for i in range(40_000)]
+    text = json.dumps({"type": "FeatureCollection", "features": features})
+    started = time.monotonic()
+    with pytest.raises(BoundaryError) as info:
+        validate(text, "big.geojson")
+    assert time.monotonic() - started < 2.0
+    assert str(info.value) == ("big.geojson: has 40,000 features; Wales has 22 local authorities "
+                               "(the limit is 5,000)")
+    # Under the limit, 4,900 duplicate codes and 4,900 distinct keys: still fast.
+    many = [{"type": "Feature", "properties": {f"k{i}": "W06000001", "code": "W06000001"},
+             "geometry": None} for i in range(4_900)]
+    started = time.monotonic()
+    with pytest.raises(BoundaryError, match="has 1 of the 22 Welsh authority codes"):
+        validate({"type": "FeatureCollection", "features": many}, "dups.geojson")
+    assert time.monotonic() - started < 2.0
+
+
+# --------------------------------------------------------------------------------------------
+# File formats (MASH_BOUNDARIES and refresh --source)
+# --------------------------------------------------------------------------------------------
+
+
+def test_gzipped_geojson_is_read(grid_bytes: bytes) -> None:
+    out = read_boundary_file(gzip.compress(grid_bytes), "lad.geojson.gz")
+    assert list(out["code"]) == list(WELSH_CODES)
+
+
+def test_zipped_shapefile_and_geopackage_are_read(grid: gpd.GeoDataFrame,
+                                                  tmp_path: Path) -> None:
+    import zipfile
+
+    frame = grid.rename(columns={"code": "LAD24CD"}).to_crs(27700)
+    frame.to_file(tmp_path / "lad.shp")
+    archive = tmp_path / "lad.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for part in tmp_path.glob("lad.*"):
+            if part.suffix != ".zip":
+                z.write(part, part.name)
+    frame.to_file(tmp_path / "lad.gpkg", layer="districts")
+    for path in (archive, tmp_path / "lad.gpkg"):
+        out = read_boundary_file(path.read_bytes(), str(path))
+        assert list(out["code"]) == list(WELSH_CODES)
+        assert out.crs.to_epsg() == 4326  # reprojected from the file's own .prj / srs
+        assert out.total_bounds == pytest.approx(grid.total_bounds, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("payload", "problem"),
+    [
+        (b"<!DOCTYPE html><html><body>502 Bad Gateway</body></html>",
+         "page.html: is a web page (perhaps an error page), not a boundary file; download the "
+         "GeoJSON itself"),
+        (b'<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"></kml>',
+         "page.html: is KML; convert it to GeoJSON with "
+         "`ogr2ogr -f GeoJSON -t_srs EPSG:4326 wales.geojson page.html`"),
+        (b"PK\x03\x04" + b"\x00" * 60, "page.html: is a damaged zip archive"),
+        (b"SQLite format 3\x00" + b"\x00" * 200,
+         "page.html: looks like a GeoPackage but could not be read; convert it with "
+         "`ogr2ogr -f GeoJSON -t_srs EPSG:4326 wales.geojson page.html`"),
+        (b"\x00\x00\x27\x0a" + b"\x00" * 96, "page.html: is the .shp part of a shapefile alone; "
+         "zip it with its .shx, .dbf and .prj files, or convert it with "
+         "`ogr2ogr -f GeoJSON -t_srs EPSG:4326 wales.geojson page.html`"),
+        (gzip.compress(b"PK\x03\x04rest"), "page.html: is a zip file inside gzip; unpack it first"),
+    ],
+    ids=["html", "kml", "bad-zip", "bad-gpkg", "bare-shp", "zip-in-gzip"],
+)
+def test_other_files_are_named_with_how_to_convert(payload: bytes, problem: str) -> None:
+    with pytest.raises(BoundaryError) as info:
+        read_boundary_file(payload, "/srv/page.html")
+    assert str(info.value) == "/srv/" + problem
+    assert not _LIBRARY_WORDS.search(str(info.value))
+
+
+def test_zip_without_boundaries(tmp_path: Path) -> None:
+    import zipfile
+
+    archive = tmp_path / "x.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("readme.txt", "hello")
+    with pytest.raises(BoundaryError, match=r"x\.zip: is a zip archive with no shapefile"):
+        read_boundary_file(archive.read_bytes(), str(archive))
+
+
 # --------------------------------------------------------------------------------------------
 # simplify
 # --------------------------------------------------------------------------------------------
+
+
+def _assert_exact_coverage(gdf: gpd.GeoDataFrame) -> None:
+    """Neighbours share exactly the same edges (no overlap, no sliver) and no closed gap."""
+    geoms = gdf.geometry.values
+    assert shapely.coverage_is_valid(geoms)
+    assert all(e.is_empty for e in shapely.coverage_invalid_edges(geoms))
+    assert bd._holes(geoms) == 0
 
 
 @pytest.mark.shared
@@ -410,17 +555,14 @@ def test_simplify_shared_file(shared_bytes: bytes, shared_gdf: gpd.GeoDataFrame)
     assert list(out["code"]) == list(WELSH_CODES) and out.crs.to_epsg() == 4326
     assert out.is_valid.all() and not out.is_empty.any()
     assert set(out.geom_type) <= {"Polygon", "MultiPolygon"}
-
-    metric = out.to_crs(27700)
-    total = metric.area.sum()
-    # Neighbours still share boundaries: no overlaps (union = sum) ...
-    assert metric.union_all().area == pytest.approx(total, rel=0.005)
-    # ... and the overall area hardly changed.
-    assert total == pytest.approx(shared_gdf.to_crs(27700).area.sum(), rel=0.01)
+    _assert_exact_coverage(out)
+    # Each authority keeps its area within 1 %.
+    ratio = out.to_crs(27700).area.values / shared_gdf.to_crs(27700).area.values
+    assert ratio.min() > 0.99 and ratio.max() < 1.01
 
     text = bd._to_text(out)
     assert not _decimals_over(text, 3)
-    assert len(text.encode()) < 100_000
+    assert len(text.encode()) < 60_000
     assert len(shared_bytes) > 1_000_000
 
 
@@ -430,55 +572,153 @@ def test_simplify_grid_keeps_coverage(grid: gpd.GeoDataFrame) -> None:
         shapely.get_num_coordinates(grid.geometry.values).sum()
     )
     assert out.is_valid.all() and len(out) == 22
-    metric = out.to_crs(27700)
-    assert metric.union_all().area == pytest.approx(metric.area.sum(), rel=0.005)
+    _assert_exact_coverage(out)
     assert not _decimals_over(bd._to_text(out), 3)
     # Exterior rings counter-clockwise (RFC 7946).
     assert all(shapely.is_ccw(g.exterior) for g in out.geometry)
+
+
+def test_simplify_removes_overlaps_and_loses_no_authority(grid: gpd.GeoDataFrame) -> None:
+    # Shift one square 0.01 degrees east: it overlaps one neighbour and leaves a gap.
+    moved = grid.copy()
+    moved.loc[6, "geometry"] = shapely.affinity.translate(moved.geometry.iloc[6], 0.01, 0)
+    assert not shapely.coverage_is_valid(moved.geometry.values)
+    out = simplify(moved)
+    assert out.is_valid.all() and len(out) == 22
+    metric = out.to_crs(27700)
+    assert metric.union_all().area == pytest.approx(metric.area.sum(), rel=1e-6)  # no overlap
+    # Each square keeps its area (0.3 x 0.2 degrees), less the 0.01-degree strip it lost.
+    ratio = shapely.area(out.geometry.values) / (0.3 * 0.2)
+    assert ratio.min() > 0.95 and ratio.max() < 1.01
 
 
 def test_simplify_keeps_tiny_polygon() -> None:
     gdf = _grid()
     tiny = Polygon([(-2.8, 52.0), (-2.7996, 52.0), (-2.7996, 52.0003), (-2.8, 52.0003)])
     gdf.loc[21, "geometry"] = tiny
-    with pytest.raises(BoundaryError, match="W06000024"):
+    with pytest.raises(BoundaryError, match="W06000024 vanishes when rounded to 3 decimals"):
         simplify(gdf, decimals=3)  # rounds to nothing at all
     out = simplify(gdf, decimals=4)
     assert not out.geometry.iloc[21].is_empty
 
 
 # --------------------------------------------------------------------------------------------
-# Download chain through a real HTTP server
+# The chain at page load: MASH_BOUNDARIES, refreshed cache, bundled. No network.
+# --------------------------------------------------------------------------------------------
+
+
+def test_fresh_install_uses_the_bundled_file(tmp_path: Path) -> None:
+    result = _obtain(tmp_path)
+    assert result.source == "bundled" and not result.is_tiles and result.notice is None
+    assert _codes(result) == list(WELSH_CODES)
+    assert "Martin Chorley" in result.attribution and "Open Government Licence v3.0" in (
+        result.attribution)
+    assert "/" not in result.attribution and "/" not in result.name  # never a server path
+    assert result.simplified_bytes < 60_000
+    assert not (tmp_path / "cache").exists()  # nothing written, nothing fetched
+
+
+def test_env_path(tmp_path: Path) -> None:
+    path = tmp_path / "mine.geojson"
+    path.write_bytes(_dumps(_collection(_grid(), field_name="lad19cd")))
+    result = _obtain(tmp_path, env={"MASH_BOUNDARIES": str(path),
+                                    "MASH_BOUNDARIES_ATTRIBUTION": "Mine \\n\\x1b, CC0"})
+    assert result.source == "env" and result.origin == str(path) and not result.is_tiles
+    assert result.raw_bytes == path.stat().st_size
+    assert result.attribution == "Mine \\n\\x1b, CC0" and result.notice is None
+    assert result.name == "Boundaries from the file mine.geojson"
+    assert _codes(result) == list(WELSH_CODES)
+    # The prepared copy is kept under the file's hash, and used next time.
+    prepared = list((tmp_path / "cache").glob("prepared-*.geojson"))
+    assert len(prepared) == 1 and prepared[0].read_text() == result.geojson
+    assert _obtain(tmp_path, env={"MASH_BOUNDARIES": str(path)}).geojson == result.geojson
+
+
+def test_env_attribution_is_one_plain_line(tmp_path: Path) -> None:
+    path = tmp_path / "mine.geojson"
+    path.write_bytes(_dumps(_collection(_grid())))
+    env = {"MASH_BOUNDARIES": str(path), "MASH_BOUNDARIES_ATTRIBUTION": "Line one\nline\x1b two"}
+    assert _obtain(tmp_path, env=env).attribution == "Line one line\\x1b two"
+    unnamed = _obtain(tmp_path, env={"MASH_BOUNDARIES": str(path)})
+    assert str(tmp_path) not in unnamed.attribution and "MASH_BOUNDARIES_ATTRIBUTION" in (
+        unnamed.attribution)
+
+
+@pytest.mark.shared
+def test_env_shared_path(tmp_path: Path, shared_bytes: bytes) -> None:
+    env = {"MASH_BOUNDARIES": str(SHARED_GEOJSON), "MASH_BOUNDARIES_ATTRIBUTION": "Chorley"}
+    result = _obtain(tmp_path, env=env)
+    assert result.source == "env" and result.attribution == "Chorley"
+    assert result.simplified_bytes < 60_000 < result.raw_bytes == len(shared_bytes)
+
+
+@pytest.mark.parametrize(
+    ("value", "details"),
+    [
+        ("{tmp}/nope.geojson", "MASH_BOUNDARIES names nope.geojson, which does not exist."),
+        ("{tmp}", "MASH_BOUNDARIES names {name}, which is a folder, not a boundary file."),
+        ("{tmp}/english.geojson", "MASH_BOUNDARIES names english.geojson, which has none of "
+                                  "the 22 Welsh authority codes"),
+        ("{tmp}/page.html", "MASH_BOUNDARIES names page.html, which is a web page"),
+        ("https://example.org/lad.json", "MASH_BOUNDARIES names a web address, which cannot be "
+                                         "used: the app never downloads while a page loads; run "
+                                         "`python -m explorer boundaries refresh --source "
+                                         "https://example.org/lad.json` once and unset "
+                                         "MASH_BOUNDARIES."),
+    ],
+    ids=["missing", "folder", "english", "html", "url"],
+)
+def test_bad_env_falls_back_to_bundled_with_a_notice(
+    grid: gpd.GeoDataFrame, tmp_path: Path, value: str, details: str
+) -> None:
+    (tmp_path / "english.geojson").write_bytes(
+        _dumps(_collection(grid.assign(code=[f"E0600{n:04d}" for n in range(22)])))
+    )
+    (tmp_path / "page.html").write_bytes(b"<html><body>Not found</body></html>")
+    value = value.format(tmp=tmp_path)
+    result = _obtain(tmp_path, env={"MASH_BOUNDARIES": value})
+    assert result.source == "bundled" and _codes(result) == list(WELSH_CODES)
+    assert result.notice == ("The boundary file chosen for this server could not be used, so "
+                             "the map shows the boundaries bundled with the app.")
+    assert details.format(name=tmp_path.name) in result.details
+    assert str(tmp_path.parent) not in result.details  # a file name, never the server's path
+    assert "\n" not in result.notice + result.details
+
+
+# --------------------------------------------------------------------------------------------
+# boundaries refresh: downloads through a real HTTP server, into the cache
 # --------------------------------------------------------------------------------------------
 
 
 @pytest.mark.shared
-def test_download_then_cache(server: LocalServer, shared_bytes: bytes, tmp_path: Path) -> None:
+def test_refresh_then_the_app_uses_the_cache(server: LocalServer, shared_bytes: bytes,
+                                             tmp_path: Path) -> None:
     server.routes["/lad.json"] = Route(body=shared_bytes)
-    sources = [Source("local test server", server.url("/lad.json"), "Test attribution")]
+    sources = [Source("Test boundaries 2024", server.url("/lad.json"), "Test attribution")]
     calls: list[tuple[str, float]] = []
-    first = _obtain(tmp_path, sources, progress=lambda m, f: calls.append((m, f)))
-    assert first.source == "download" and not first.is_tiles and first.notice is None
-    assert first.origin == server.url("/lad.json")
+    first = _refresh(tmp_path, sources, progress=lambda m, f: calls.append((m, f)))
+    assert first.source == "cache" and not first.is_tiles and first.notice is None
+    assert first.origin == server.url("/lad.json") and first.name == "Test boundaries 2024"
     assert first.attribution == "Test attribution"
     assert first.raw_bytes == len(shared_bytes)
-    assert first.simplified_bytes == len(first.geojson.encode()) < 100_000
+    assert first.simplified_bytes == len(first.geojson.encode()) < 60_000
     assert _codes(first) == list(WELSH_CODES)
     assert calls and all(0.0 <= f <= 1.0 for _, f in calls)
-    assert any(0.0 < f < 1.0 for _, f in calls)
-    assert calls[0][0].startswith("Downloading boundaries from local test server")
+    assert calls[0][0].startswith("Downloading boundaries from Test boundaries 2024")
     cache = tmp_path / "cache"
     assert sorted(p.name for p in cache.iterdir()) == [bd.CACHE_GEOJSON, bd.CACHE_META]
 
-    second = _obtain(tmp_path, sources)
+    second = _obtain(tmp_path)  # page load: no request at all
     assert server.count("/lad.json") == 1
     assert second.source == "cache" and second.geojson == first.geojson
-    assert second.origin == first.origin and second.attribution == "Test attribution"
+    assert second.name == "Test boundaries 2024" and second.attribution == "Test attribution"
+    assert bd.cache_stamp({"MASH_CACHE_DIR": str(cache)})[2] > 0
+    assert bd.clear_cache(cache) and _obtain(tmp_path).source == "bundled"
 
 
-def test_download_result_shape(server: LocalServer, grid_bytes: bytes, tmp_path: Path) -> None:
+def test_refresh_result_shape(server: LocalServer, grid_bytes: bytes, tmp_path: Path) -> None:
     server.routes["/lad.json"] = Route(body=grid_bytes)
-    result = _obtain(tmp_path, [Source("s", server.url("/lad.json"))])
+    result = _refresh(tmp_path, [Source("s", server.url("/lad.json"))])
     fc = json.loads(result.geojson)
     assert result.geojson == json.dumps(fc, separators=(",", ":"))
     assert set(fc) == {"type", "features"} and fc["type"] == "FeatureCollection"
@@ -491,19 +731,33 @@ def test_download_result_shape(server: LocalServer, grid_bytes: bytes, tmp_path:
     assert meta["fetched_at"]
 
 
-def test_gzip_download(server: LocalServer, grid_bytes: bytes, tmp_path: Path) -> None:
+def test_refresh_gzip_download(server: LocalServer, grid_bytes: bytes, tmp_path: Path) -> None:
     server.routes["/lad.json"] = Route(body=grid_bytes, gzip=True)
-    result = _obtain(tmp_path, [Source("s", server.url("/lad.json"))])
-    assert result.source == "download"
+    result = _refresh(tmp_path, [Source("s", server.url("/lad.json"))])
+    assert result.source == "cache"
     assert result.raw_bytes == len(gzip.compress(grid_bytes))
+
+
+def test_refresh_from_a_given_url_or_file(server: LocalServer, grid_bytes: bytes,
+                                          tmp_path: Path) -> None:
+    server.routes["/mine.json"] = Route(body=grid_bytes)
+    url = server.url("/mine.json")
+    result = refresh_cache(env={}, cache_dir=tmp_path / "c1", source=url,
+                           attribution="Mine, CC BY 4.0", sources=[])
+    assert result.attribution == "Mine, CC BY 4.0" and result.origin == url
+    assert result.name == "Boundaries from 127.0.0.1 (simplified for this app)"
+    path = tmp_path / "mine.geojson"
+    path.write_bytes(grid_bytes)
+    local = refresh_cache(env={}, cache_dir=tmp_path / "c2", source=str(path), sources=[])
+    assert local.geojson == result.geojson and local.attribution == "Boundaries from mine.geojson."
 
 
 def test_http_error_falls_through(server: LocalServer, grid_bytes: bytes, tmp_path: Path) -> None:
     server.routes["/broken"] = Route(body=b"oops", status=500)
     server.routes["/lad.json"] = Route(body=grid_bytes)
     sources = [Source("first", server.url("/broken")), Source("second", server.url("/lad.json"))]
-    result = _obtain(tmp_path, sources)
-    assert result.source == "download" and result.origin == server.url("/lad.json")
+    result = _refresh(tmp_path, sources)
+    assert result.source == "cache" and result.origin == server.url("/lad.json")
     assert server.count("/broken") == 1
 
 
@@ -520,7 +774,7 @@ def test_bad_data_falls_through(
         server.routes["/bad.json"] = Route(body=bodies[bad])
     server.routes["/lad.json"] = Route(body=grid_bytes)
     sources = [Source("bad", server.url("/bad.json")), Source("good", server.url("/lad.json"))]
-    assert _obtain(tmp_path, sources).origin == server.url("/lad.json")
+    assert _refresh(tmp_path, sources).origin == server.url("/lad.json")
     assert server.count("/bad.json") == 1
 
 
@@ -535,9 +789,9 @@ def test_hanging_source_is_abandoned(
         Source("good", other_server.url("/lad.json")),
     ]
     started = time.monotonic()
-    result = _obtain(tmp_path, sources, timeout_s=1.0)
+    result = _refresh(tmp_path, sources, timeout_s=1.0)
     elapsed = time.monotonic() - started
-    assert result.source == "download" and result.origin == other_server.url("/lad.json")
+    assert result.source == "cache" and result.origin == other_server.url("/lad.json")
     assert elapsed < 1.0 + 2.0
     assert server.count("/hang.json") == 1  # the second source on that host was skipped
 
@@ -546,117 +800,48 @@ def test_trickling_source_is_abandoned(server: LocalServer, grid_bytes: bytes,
                                        tmp_path: Path) -> None:
     server.routes["/slow.json"] = Route(body=grid_bytes, trickle_s=0.3)
     started = time.monotonic()
-    result = _obtain(tmp_path, [Source("trickle", server.url("/slow.json"))], timeout_s=1.0)
-    elapsed = time.monotonic() - started
-    assert elapsed < 1.0 + 2.0
-    assert result.is_tiles and "trickle: no complete answer within 1 s" in result.notice
+    with pytest.raises(BoundaryError, match="trickle: no complete answer within 1 s"):
+        _refresh(tmp_path, [Source("trickle", server.url("/slow.json"))], timeout_s=1.0)
+    assert time.monotonic() - started < 1.0 + 2.0
 
 
 def test_short_body_is_refused(server: LocalServer, grid_bytes: bytes, tmp_path: Path) -> None:
     server.routes["/short.json"] = Route(body=grid_bytes[:1000], content_length=5000)
-    result = _obtain(tmp_path, [Source("short", server.url("/short.json"))], timeout_s=2.0)
-    assert result.is_tiles and "connection closed after 1,000 of 5,000 bytes" in result.notice
+    with pytest.raises(BoundaryError, match="connection closed after 1,000 of 5,000 bytes"):
+        _refresh(tmp_path, [Source("short", server.url("/short.json"))], timeout_s=2.0)
 
 
 def test_too_large_is_refused(
     server: LocalServer, grid_bytes: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bd, "MAX_BYTES", 1000)
+    monkeypatch.setattr(bd, "MAX_BOUNDARY_BYTES", 1000)
     server.routes["/big.json"] = Route(body=grid_bytes)
-    result = _obtain(tmp_path, [Source("big", server.url("/big.json"))])
-    assert result.is_tiles and "big: too large" in result.notice
+    with pytest.raises(BoundaryError, match="big: too large"):
+        _refresh(tmp_path, [Source("big", server.url("/big.json"))])
 
 
-def test_all_sources_fail_gives_tiles_with_notice(server: LocalServer, tmp_path: Path) -> None:
+def test_all_sources_fail_is_one_line(server: LocalServer, tmp_path: Path) -> None:
     server.routes["/e500"] = Route(status=500, body=b"x")
     sources = [
         Source("Refusing host", _closed_port_url()),
         Source("Broken server", server.url("/e500")),
         Source("Missing file", server.url("/missing.json")),
     ]
-    calls: list[float] = []
     started = time.monotonic()
-    result = _obtain(tmp_path, sources, progress=lambda m, f: calls.append(f))
+    with pytest.raises(BoundaryError) as info:
+        _refresh(tmp_path, sources)
     assert time.monotonic() - started < 5
-    assert result.is_tiles and result.source == "tiles"
-    assert result.origin == "geo/tiles_wales.geojson"
-    assert "not a geographic boundary" in result.attribution.lower()
-    notice = result.notice
-    assert "unavailable" in notice and "MASH_BOUNDARIES" in notice and "online" in notice
-    assert "Refusing host: cannot connect" in notice
-    assert "Broken server: HTTP 500" in notice
-    assert "Missing file: HTTP 404" in notice
-    assert all(0.0 <= f <= 1.0 for f in calls)
+    assert str(info.value) == (
+        "boundaries refresh: no source gave usable boundaries; tried Refusing host: cannot "
+        "connect; Broken server: HTTP 500; Missing file: HTTP 404"
+    )
     assert not (tmp_path / "cache" / bd.CACHE_GEOJSON).exists()
-
-
-def test_no_sources_gives_tiles(tmp_path: Path) -> None:
-    result = _obtain(tmp_path, [])
-    assert result.is_tiles and "no download sources" in result.notice
+    assert _obtain(tmp_path).source == "bundled"  # the app is unaffected
 
 
 def test_timeout_must_be_positive(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="timeout_s"):
-        _obtain(tmp_path, [], timeout_s=0)
-
-
-# --------------------------------------------------------------------------------------------
-# MASH_BOUNDARIES
-# --------------------------------------------------------------------------------------------
-
-
-def test_env_path(grid_bytes: bytes, tmp_path: Path) -> None:
-    path = tmp_path / "mine.geojson"
-    path.write_bytes(_dumps(_collection(_grid(), field_name="lad19cd")))
-    result = _obtain(tmp_path, [], env={"MASH_BOUNDARIES": str(path)})
-    assert result.source == "env" and result.origin == str(path) and not result.is_tiles
-    assert result.raw_bytes == path.stat().st_size
-    assert "MASH_BOUNDARIES" in result.attribution
-    assert _codes(result) == list(WELSH_CODES)
-    assert not (tmp_path / "cache").exists()  # MASH_BOUNDARIES is never cached
-
-
-@pytest.mark.shared
-def test_env_shared_path(tmp_path: Path) -> None:
-    env = {"MASH_BOUNDARIES": str(SHARED_GEOJSON), "MASH_BOUNDARIES_ATTRIBUTION": "Chorley"}
-    result = _obtain(tmp_path, [], env=env)
-    assert result.source == "env" and result.attribution == "Chorley"
-    assert result.simplified_bytes < 100_000 < result.raw_bytes
-
-
-def test_env_url(server: LocalServer, grid_bytes: bytes, tmp_path: Path) -> None:
-    server.routes["/mine.json"] = Route(body=grid_bytes)
-    env = {"MASH_BOUNDARIES": server.url("/mine.json")}
-    calls: list[float] = []
-    result = _obtain(tmp_path, [], env=env, progress=lambda m, f: calls.append(f))
-    assert result.source == "env" and result.origin == server.url("/mine.json")
-    assert calls and all(0.0 <= f <= 1.0 for f in calls)
-
-
-@pytest.mark.parametrize(
-    ("value", "problem"),
-    [
-        ("{tmp}/nope.geojson", "no such file"),
-        ("{tmp}", "is a directory"),
-        ("{tmp}/english.geojson", "found 0 of the 22"),
-        ("{url}/e500", "HTTP 500"),
-        ("ftp://example.org/x.json", "only local paths and http(s) URLs"),
-    ],
-)
-def test_bad_env_gives_tiles_with_notice(
-    server: LocalServer, grid: gpd.GeoDataFrame, tmp_path: Path, value: str, problem: str
-) -> None:
-    (tmp_path / "english.geojson").write_bytes(
-        _dumps(_collection(grid.assign(code=[f"E0600{n:04d}" for n in range(22)])))
-    )
-    server.routes["/e500"] = Route(status=500, body=b"x")
-    value = value.format(tmp=tmp_path, url=server.base)
-    good = [Source("never used", server.url("/never"))]
-    result = _obtain(tmp_path, good, env={"MASH_BOUNDARIES": value})
-    assert result.is_tiles and result.source == "tiles"
-    assert f"MASH_BOUNDARIES is set to {value!r}" in result.notice
-    assert problem in result.notice
-    assert server.count("/never") == 0  # no silent fall-back to the download chain
+        _refresh(tmp_path, [], timeout_s=0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -704,28 +889,18 @@ def _remove_meta(cache: Path) -> None:
     [_corrupt_truncate, _corrupt_hash, _corrupt_21_features, _corrupt_meta, _corrupt_format,
      _remove_meta],
 )
-def test_corrupt_cache_is_refetched(
+def test_damaged_cache_gives_bundled_with_a_notice(
     server: LocalServer, grid_bytes: bytes, tmp_path: Path, corrupt: Callable[[Path], None]
 ) -> None:
     server.routes["/lad.json"] = Route(body=grid_bytes)
-    sources = [Source("s", server.url("/lad.json"))]
-    first = _obtain(tmp_path, sources)
+    _refresh(tmp_path, [Source("s", server.url("/lad.json"))])
     corrupt(tmp_path / "cache")
-    second = _obtain(tmp_path, sources)
-    assert server.count("/lad.json") == 2
-    assert second.source == "download" and second.geojson == first.geojson
-    third = _obtain(tmp_path, sources)
-    assert third.source == "cache" and server.count("/lad.json") == 2
-
-
-def test_corrupt_cache_named_in_notice(server: LocalServer, grid_bytes: bytes,
-                                       tmp_path: Path) -> None:
-    server.routes["/lad.json"] = Route(body=grid_bytes)
-    _obtain(tmp_path, [Source("s", server.url("/lad.json"))])
-    _corrupt_hash(tmp_path / "cache")
-    result = _obtain(tmp_path, [Source("gone", server.url("/gone.json"))])
-    assert result.is_tiles and "cache: discarded" in result.notice
-    assert not any((tmp_path / "cache").iterdir())
+    result = _obtain(tmp_path)
+    assert result.source == "bundled" and _codes(result) == list(WELSH_CODES)
+    assert result.notice == ("The refreshed boundaries stored on this server are damaged, so "
+                             "the map shows the boundaries bundled with the app.")
+    assert "python -m explorer boundaries refresh" in result.details
+    assert server.count("/lad.json") == 1  # never re-fetched at page load
 
 
 def test_cache_write_is_atomic(
@@ -735,33 +910,24 @@ def test_cache_write_is_atomic(
     sources = [Source("s", server.url("/lad.json"))]
 
     def failing_replace(src, dst):
-        raise OSError("disk full")
+        raise OSError(28, "No space left on device")
 
     with monkeypatch.context() as patch:
         patch.setattr(bd.os, "replace", failing_replace)
-        result = _obtain(tmp_path, sources)  # the cache cannot be written: still a result
-    assert result.source == "download"
+        with pytest.raises(BoundaryError, match="cannot be written \\(No space left on device\\)"):
+            _refresh(tmp_path, sources)
     assert list((tmp_path / "cache").iterdir()) == []  # no temp files, no partial file
-    assert _obtain(tmp_path, sources).source == "download"
+    assert _refresh(tmp_path, sources).source == "cache"
     names = sorted(p.name for p in (tmp_path / "cache").iterdir())
     assert names == [bd.CACHE_GEOJSON, bd.CACHE_META]
-
-
-def test_unwritable_cache_dir(server: LocalServer, grid_bytes: bytes, tmp_path: Path) -> None:
-    server.routes["/lad.json"] = Route(body=grid_bytes)
-    blocker = tmp_path / "file"
-    blocker.write_text("not a directory")
-    result = obtain_boundaries(
-        env={}, cache_dir=blocker / "cache", sources=[Source("s", server.url("/lad.json"))]
-    )
-    assert result.source == "download"
 
 
 def test_cache_dir_from_env(server: LocalServer, grid_bytes: bytes, tmp_path: Path) -> None:
     server.routes["/lad.json"] = Route(body=grid_bytes)
     env = {"MASH_CACHE_DIR": str(tmp_path / "envcache")}
-    obtain_boundaries(env=env, sources=[Source("s", server.url("/lad.json"))])
+    refresh_cache(env=env, sources=[Source("s", server.url("/lad.json"))])
     assert (tmp_path / "envcache" / bd.CACHE_GEOJSON).is_file()
+    assert obtain_boundaries(env=env).source == "cache"
 
 
 def test_default_cache_dir(tmp_path: Path) -> None:
@@ -776,14 +942,13 @@ def test_default_cache_dir(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# Tiles and sources
+# Tiles, sources, purity
 # --------------------------------------------------------------------------------------------
 
 
 def test_tiles() -> None:
     result = load_tiles()
     assert result.is_tiles and result.source == "tiles" and result.notice is None
-    assert result.origin == "geo/tiles_wales.geojson"
     assert _codes(result) == list(WELSH_CODES)
     tiles = validate(result.geojson, "tiles")
     assert len(tiles) == 22
@@ -816,21 +981,45 @@ def test_tile_file_layout() -> None:
         assert maxy - miny == pytest.approx(0.2688, abs=1e-3)
 
 
+def test_damaged_bundled_file_gives_tiles(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = tmp_path / "bundled.geojson"
+    broken.write_text('{"type": "FeatureCollection", "features": []}')
+    monkeypatch.setattr(bd, "BUNDLED_PATH", broken)
+    result = _obtain(tmp_path)
+    assert result.is_tiles and result.notice.startswith("The boundary file bundled with the app")
+    assert "bundled.geojson is not a FeatureCollection of the 22 authorities" in result.details
+
+
 def test_default_sources() -> None:
     assert len(DEFAULT_SOURCES) >= 3
-    ons = [s for s in DEFAULT_SOURCES if "arcgis.com" in s.url]
-    assert "December 2024" in ons[0].name and "LAD24CD%20LIKE%20%27W%25%27" in ons[0].url
-    for source in ons:
+    assert "December 2024" in DEFAULT_SOURCES[0].name
+    assert "LAD24CD%20LIKE%20%27W%25%27" in DEFAULT_SOURCES[0].url
+    for source in DEFAULT_SOURCES:
+        assert source.url.startswith("https://services1.arcgis.com/")
         assert "outSR=4326" in source.url and "f=geojson" in source.url
-        assert "Open Government Licence" in source.attribution
-    assert DEFAULT_SOURCES[-1].url == (
-        "https://raw.githubusercontent.com/martinjc/UK-GeoJSON/master/json/administrative/wal/"
-        "lad.json"
-    )
-    assert "Martin Chorley" in DEFAULT_SOURCES[-1].attribution
-    assert all(s.url.startswith("https://") for s in DEFAULT_SOURCES)
+        assert source.attribution.startswith(
+            "Source: Office for National Statistics licensed under the Open Government "
+            "Licence v.3.0. Contains OS data © Crown copyright and database right 20")
 
 
 def test_module_is_pure() -> None:
     text = Path(bd.__file__).read_text()
     assert not re.search(r"^\s*(import|from)\s+(streamlit|folium)", text, re.M)
+
+
+def test_page_load_chain_needs_neither_geopandas_nor_the_network(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, socket\n"
+        "def refuse(*a, **k): raise SystemExit('network used')\n"
+        "socket.socket.connect = refuse\n"
+        "from geo.boundaries import obtain_boundaries\n"
+        f"b = obtain_boundaries(env={{}}, cache_dir={str(tmp_path)!r})\n"
+        "print(b.source, 'geopandas' in sys.modules, 'pyproj' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(bd.__file__).parents[1],
+                         capture_output=True, text=True, timeout=60)
+    assert out.stdout.split() == ["bundled", "False", "False"], out.stderr

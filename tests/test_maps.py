@@ -7,7 +7,14 @@ import pytest
 from streamlit_folium import _get_map_string
 
 from geo import layers, maps
-from geo.assets import LEAFLET_CSS_URL, LEAFLET_JS_URL, OfflineMap, install_leaflet
+from geo.assets import (
+    LEAFLET_CSS_URL,
+    LEAFLET_JS_URL,
+    MAP_CONTROLS_URL,
+    STATIC_DIR,
+    OfflineMap,
+    install_leaflet,
+)
 from geo.boundaries import load_tiles
 
 TILES = load_tiles().geojson
@@ -30,7 +37,9 @@ def status_map(tooltips=None):
 def test_offline_map_loads_only_local_leaflet():
     m = OfflineMap()
     html = m.get_root().render()
-    assert re.findall(r'(?:src|href)="([^"]+)"', html) == [LEAFLET_JS_URL, LEAFLET_CSS_URL]
+    assert re.findall(r'(?:src|href)="([^"]+)"', html) == [
+        LEAFLET_JS_URL, MAP_CONTROLS_URL, LEAFLET_CSS_URL]
+    assert (STATIC_DIR / "map_controls.js").is_file()  # committed, served by the app
     assert "openstreetmap" not in html.lower() and "cdn" not in html.lower()
 
 
@@ -76,25 +85,52 @@ def test_fit_zoom_fits_wales_and_grows_with_height():
         maps.fit_zoom(((52, -4), (52, -4)), 500)
 
 
-def test_coverage_overlay_draws_fills_hosts_and_lines():
+def _overlay(js: str) -> dict:
+    """The data an overlay hands to ``mashOverlay`` in static/map_controls.js."""
+    assert js.startswith("mashOverlay(map_div,") and js.endswith(");")
+    return json.loads(js[len("mashOverlay(map_div,"):-2])
+
+
+def test_coverage_js_refills_areas_and_draws_hosts_and_lines():
     points = layers.label_points(TILES)
     classes = {c: "not_covered" for c in CODES} | {"W06000023": "newly_covered",
                                                    "W06000008": "newly_covered"}
-    group = maps.coverage_overlay(
-        TILES, classes,
+    data = _overlay(maps.coverage_js(
+        classes,
         [maps.HubLink("H", "regional", "W06000023", ("W06000023", "W06000008"),
                       ("W06000009",))],
-        points)
-    m = maps.base_map()
-    group.add_to(m)
+        points))
+    # Newly covered: green and a dashed edge (not told apart by colour alone).
+    newly = {"fillColor": "#009E73", "dashArray": "5 3", "weight": 2}
+    assert data["fills"] == {c: "#F2F2F2" for c in CODES} | {"W06000023": newly,
+                                                             "W06000008": newly}
+    kinds = [(s["kind"], s["style"]["color"]) for s in data["shapes"]]
+    # One member line (black), one left-out line (orange, dashed), the host circle.
+    assert kinds == [("line", "#000000"), ("line", "#D55E00"), ("circle", "#000000")]
+    assert data["shapes"][1]["style"]["dashArray"] == "6 6"
+    assert data["shapes"][0]["latlngs"] == [list(points["W06000023"]),
+                                            list(points["W06000008"])]
+    # Nothing in the overlay takes clicks, so a click still selects the authority below.
+    assert all(s["style"]["interactive"] is False for s in data["shapes"])
+    # No geometry is sent again: a few hundred bytes, whatever the scenario.
+    assert len(maps.coverage_js(classes, [], points)) < 1_000
+
+
+def test_selection_js_outlines_one_authority():
+    data = _overlay(maps.selection_js(TILES, "W06000015"))
+    (shape,) = data["shapes"]
+    assert shape["kind"] == "geojson" and shape["style"] == maps.SELECTION_STYLE
+    assert shape["geojson"] == json.loads(TILES)["features"][CODES.index("W06000015")][
+        "geometry"]
+    assert data["fills"] == {}
+    assert _overlay(maps.selection_js(TILES, None)) == {"fills": {}, "shapes": []}
+
+
+def test_areas_layer_is_named_for_overlays():
+    m = maps.planner_base_map(TILES, {c: c for c in CODES}, reset_label="Ailosod y golwg")
     script = leaflet_js(m)
-    assert script.count("L.polyline") == 2  # one member line, one excluded (dashed) line
-    assert script.count("L.circleMarker") == 1
-    assert maps.COVERAGE_COLOURS["newly_covered"] in script
-    # Every overlay shape ignores the mouse, so a click still selects the authority below.
-    for kind in ("L.polyline", "L.circleMarker"):
-        for block in script.split(kind)[1:]:
-            assert '"interactive": false' in block.split(").addTo(")[0], kind
+    assert re.search(r"window\.mashAreas = geo_json_[\w]+;", script)
+    assert '"resetViewLabel": "Ailosod y golwg"' in script
 
 
 def test_dissolve_forces_gives_one_outline_per_group():
@@ -122,3 +158,28 @@ def test_hub_links_and_anchor_points_from_a_result():
         "W06000023": (52.0 - maps.TILE_ANCHOR_DROP, -3.0)}
     assert maps.coverage_fills({"W06000023": "newly_covered"}) == {
         "W06000023": maps.COVERAGE_COLOURS["newly_covered"]}
+
+
+def test_payload_is_what_st_folium_would_send(monkeypatch):
+    """geo.cached renders a map once; the component gets exactly what st_folium would give it
+    (so pinning a new streamlit-folium that renders differently fails here)."""
+    import streamlit_folium
+
+    from geo.cached import map_payload
+
+    sent = {}
+    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kw: sent.update(kw))
+    streamlit_folium.st_folium(status_map(), key="status_map", height=640,
+                               use_container_width=True,
+                               returned_objects=["last_active_drawing"])
+    payload = map_payload(status_map(), "status_map")
+    norm = lambda s: re.sub(r"_[0-9a-f]{32}", "", s)  # noqa: E731 folium's random ids
+    assert norm(payload.script) == norm(sent["script"])
+    assert norm(payload.header) == norm(sent["header"]) and payload.html == sent["html"]
+    assert list(payload.css_links) == sent["css_links"]
+    assert list(payload.js_links) == sent["js_links"]
+    assert sent["default"] == {"last_active_drawing": None}  # as cached.show_map sends
+    assert payload.zoom == 7.75 and sent["key"] == payload.js_hash
+    assert len(payload.js_hash) == 64
+    assert payload.js_hash == streamlit_folium.generate_js_hash(payload.script, "status_map",
+                                                                False)

@@ -111,6 +111,18 @@ def test_hostile_hub_name_is_text():
     assert headline(at) == "6 of 22 authorities covered"
 
 
+def test_hub_names_in_radio_labels_are_text():
+    # Radio labels are markdown: a hub name there must be escaped (no link, image, icon).
+    evil = "[click](http://example.com) ![x](http://example.com/x.png) :material/home: $x^2$"
+    s = parse_scenario({"name": "x", "hubs": [{"name": evil, "model": "per_authority",
+                                               "authorities": ["Powys"]}]}, DS)
+    at = open_page(encode_share(s))
+    target = widget(at.radio, "wi_target_")
+    label = target.options[-1]
+    assert plain(label).replace("\u2060", "") == evil
+    assert "](" not in label and "![" not in label and ":material/" not in label
+
+
 def test_save_and_compare_side_by_side():
     at = open_page()
     at.button(key="wi_save").click().run()
@@ -123,6 +135,11 @@ def test_save_and_compare_side_by_side():
 
 def test_best_sites_can_be_adopted():
     at = open_page()
+    # Lazy tabs: only the open one runs, so the search and the QR code wait until asked for.
+    assert [w.key for w in at.number_input if w.key == "wi_best_k"] == []
+    assert not [h for h in at.get("html") if "<svg" in h.proto.body]
+    at.session_state["wi_tabs_en"] = "Best sites"
+    at.run()
     at.number_input(key="wi_best_k").set_value(1).run()
     at.number_input(key="wi_best_km").set_value(40.0).run()
     found = plain(at.success[0].value)

@@ -19,7 +19,6 @@ from functools import partial
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from explorer import planner, views
 from explorer.best_sites import BestSitesError, best_sites, explain_uncovered, to_scenario
@@ -203,10 +202,11 @@ def hub_editor(ds: Dataset, lang: str, presets: dict) -> dict:
     options = views.authority_options(ds, lang)
     for i, (hub, hid) in enumerate(zip(draft["hubs"], state["wi_hub_ids"], strict=True)):
         with st.container(border=True):
-            c1, c2 = st.columns([3, 2])
-            h_name = c1.text_input(t("whatif.hub_name", lang), hub["name"],
+            # Name and model one above the other: a model's full label fits ("Regional (one
+            # co-located hub)"), at 1440 px as on a phone.
+            h_name = st.text_input(t("whatif.hub_name", lang), hub["name"],
                                    key=_key("name", hid), max_chars=MAX_NAME_CHARS)
-            model = c2.selectbox(t("whatif.model", lang), MODELS,
+            model = st.selectbox(t("whatif.model", lang), MODELS,
                                  index=MODELS.index(hub["model"]), key=_key("model", hid),
                                  format_func=lambda m: t(f"whatif.model_{m}", lang))
             members = st.multiselect(t("whatif.members", lang), options, hub["authorities"],
@@ -239,8 +239,9 @@ def click_target(lang: str, draft: dict) -> None:
         return
     count = len(draft["hubs"])
     st.radio(t("whatif.click_target", lang), [None, *range(count)],
+             # Radio labels are markdown: a hub name is user text, so it is escaped.
              format_func=lambda i: t("whatif.click_none", lang) if i is None
-             else draft["hubs"][i]["name"] or f"#{i + 1}",
+             else md_escape(draft["hubs"][i]["name"]) or f"#{i + 1}",
              index=count, key=_key("target"), horizontal=True)
 
 
@@ -280,26 +281,22 @@ def figures(ds: Dataset, lang: str, result: CoverageResult, checked) -> None:
         st.toast(md_escape(state.pop("wi_toast")))
 
 
+
 def map_panel(ds: Dataset, lang: str, result: CoverageResult, draft: dict,
               workshop: bool) -> dict:
-    """The planner map (clicks edit the chosen hub), its key and caption; returns what it drew."""
-    bset, tile_points, view = cached.map_geometry(state.get("map_style", "geographic"))
-    points = maps.anchor_points(ds.authorities, tile_points)
+    """The planner map (clicks edit the chosen hub), its key and caption; returns what it drew.
+
+    The base map is rendered once per process (geo/cached.py); the coverage, hubs and lines
+    are a small overlay that the map draws without remounting."""
+    height = 700 if workshop else 520
+    bset, payload, points = cached.planner_map(state.get("map_style", "geographic"), lang,
+                                               height, key="whatif_map",
+                                               names=bool(state.get("names")), large=workshop)
     links = maps.hub_links(result)
     classes = planner.coverage_classes(result)
-    label_points = tile_points or (cached.label_points(bset.geojson)
-                                   if state.get("names") else None)
-    height = 700 if workshop else 520
-    st_folium(
-        maps.planner_base_map(bset.geojson, {a.code: a.name(lang) for a in ds.authorities},
-                              labels=(label_points, views.tile_labels(ds, lang))
-                              if label_points else None, large_labels=workshop,
-                              bounds=view, height_px=height, attribution=bset.attribution,
-                              scale_bar=not bset.is_tiles),
-        key="whatif_map", height=height, use_container_width=True,
-        returned_objects=["last_active_drawing"], on_change=partial(toggle_from_map, ds, lang),
-        feature_group_to_add=maps.coverage_overlay(bset.geojson, classes, links, points),
-    )
+    cached.show_map(payload, key="whatif_map", height=height,
+                    overlay=maps.coverage_js(classes, links, points),
+                    on_change=partial(toggle_from_map, ds, lang))
     click_target(lang, draft)
     st.html("".join(
         f'<span style="display:inline-flex;align-items:center;gap:.35em;margin-right:1.2em">'
@@ -392,6 +389,8 @@ def share_tab(ds: Dataset, lang: str, checked, result: CoverageResult, drawn: di
         st.warning(t("whatif.share_too_long", lang, limit=f"{MAX_SHARE_CHARS:,}",
                      chars=f"{4 * raw // 3 + (raw % 3 > 0):,}"))
     bset = drawn["bset"]
+    # Read now: the deferred download below runs outside this script run.
+    page_url = (st.context.url or "").split("?")[0]
     c1, c2, c3 = st.columns(3)
     # Files are generated only when their button is pressed (deferred data), and a download
     # never reruns the page (on_click="ignore").
@@ -408,7 +407,7 @@ def share_tab(ds: Dataset, lang: str, checked, result: CoverageResult, drawn: di
             briefing_svg(bset.geojson, result, ds, drawn["points"], lang,
                          title=checked.scenario.name),
             attribution=bset.attribution, lang=lang,
-            app_url=(st.context.url or "").split("?")[0]),
+            app_url=page_url),
         file_name="scenario-briefing.html", mime="text/html", key="wi_dl_html", on_click="ignore")
     upload = st.file_uploader(t("whatif.upload", lang, limit=f"{MAX_SCENARIO_BYTES // 1024}"),
                               type=["json"], key=_key("upload"), max_upload_size=1)
@@ -455,16 +454,17 @@ def best_tab(ds: Dataset, lang: str, checked) -> None:
 def tabs(ds: Dataset, lang: str, checked, result: CoverageResult, drawn: dict,
          extra: tuple[tuple[str, Callable[[], None]], ...] = ()) -> None:
     names = [t("whatif.compare", lang), t("whatif.share", lang), t("whatif.best", lang)]
-    panes = st.tabs(names + [label for label, _ in extra])
-    with panes[0]:
-        compare_tab(ds, lang, checked, result)
-    with panes[1]:
-        share_tab(ds, lang, checked, result, drawn)
-    with panes[2]:
-        best_tab(ds, lang, checked)
-    for pane, (_label, body) in zip(panes[3:], extra, strict=True):
-        with pane:
-            body()
+    bodies = [partial(compare_tab, ds, lang, checked, result),
+              partial(share_tab, ds, lang, checked, result, drawn),
+              partial(best_tab, ds, lang, checked), *(body for _label, body in extra)]
+    # Lazy tabs: only the open one runs. The share tab's QR code and the best-sites search
+    # were most of a what-if run's time (py-spy, bench/bench_load.py), on every run.
+    panes = st.tabs(names + [label for label, _ in extra], key=f"wi_tabs_{lang}",
+                    on_change="rerun")
+    for pane, body in zip(panes, bodies, strict=True):
+        if pane.open:
+            with pane:
+                body()
 
 
 def sync_link(checked) -> None:
@@ -482,8 +482,15 @@ STYLE = (
     "<style>"
     # The headline stays in view while the editor scrolls (phones stack the columns).
     ".st-key-wi_summary{position:sticky;top:0;z-index:5;background:#fff;padding:.2rem 0}"
-    # A phone shows the summary line instead of the three big figures: the map stays near.
-    "@media (max-width:640px){.st-key-wi_metrics{display:none}}"
+    # Metric labels wrap rather than being cut off (long Welsh labels).
+    "[data-testid='stMetricLabel'] *{white-space:normal !important;overflow:visible !important}"
+    # A phone shows the summary line instead of the three big figures (the map stays near),
+    # as a bar fixed to the bottom of the screen, so the count stays in view while editing.
+    "@media (max-width:640px){.st-key-wi_metrics{display:none}"
+    ".st-key-wi_summary{position:fixed;top:auto;bottom:0;left:0;right:0;z-index:999;"
+    "padding:.3rem 1rem;border-top:1px solid #8a8a8a;box-shadow:0 -2px 6px rgba(0,0,0,.15)}"
+    ".st-key-wi_summary h2{font-size:1.2rem;padding:0}"
+    "[data-testid='stMainBlockContainer']{padding-bottom:6rem}}"
     # The uploader's own size note would contradict our limit, which the label states.
     "[data-testid='stFileUploaderDropzoneInstructions'] small{display:none}"
     "</style>"

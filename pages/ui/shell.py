@@ -106,12 +106,14 @@ def _pages(lang: str) -> dict[str, Any]:
 
 def navigation(lang: str):
     """Declare the app's pages (hidden: the sidebar draws its own accessible links)."""
-    return st.navigation(list(_pages(lang).values()), position="hidden")
+    _run.pages = (lang, _pages(lang))  # built once per run: each st.Page resolves its file
+    return st.navigation(list(_run.pages[1].values()), position="hidden")
 
 
 def sidebar_links(lang: str) -> None:
     """The app's navigation as plain links, grouped by section, carrying the settings."""
-    pages = _pages(lang)
+    built = getattr(_run, "pages", None)
+    pages = built[1] if built and built[0] == lang else _pages(lang)
     params = settings_params()
     section = None
     for key, _path, _url, _icon, sec in PAGE_SPECS:

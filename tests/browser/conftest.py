@@ -1,10 +1,10 @@
 """Browser tests: real Streamlit servers on 127.0.0.1 and one headless Chromium per session.
 
 Each server configuration (environment) is started once per session by the ``servers``
-factory and stopped at the end. Every server gets ``MASH_BOUNDARIES`` (never an internet
-download) and its own ``MASH_CACHE_DIR``. ``bench/bench_status_page.py`` reuses
-:func:`start_server`, :func:`stop_server`, :func:`boundaries_setting` and the Chromium
-settings from this file.
+factory and stopped at the end. Every server gets its own empty ``MASH_CACHE_DIR``; without
+``MASH_BOUNDARIES`` it draws the bundled boundaries (the app never downloads anything).
+``bench/bench_status_page.py`` and ``bench/bench_load.py`` reuse :func:`start_server`,
+:func:`stop_server`, :func:`boundaries_setting` and the Chromium settings from this file.
 """
 
 from __future__ import annotations
@@ -34,9 +34,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-#: Real boundaries for local runs, beside the project; absent elsewhere.
-SHARED_GEOJSON = REPO.parent / "shared" / "geo" / "wales_lad_2013.geojson"
-#: A MASH_BOUNDARIES value that cannot be used: the app falls back to the tile map.
+#: A MASH_BOUNDARIES value that cannot be used: the app falls back to its bundled boundaries
+#: with a notice.
 NO_BOUNDARIES = "/nonexistent.geojson"
 #: Tall enough for the whole map to be in view: a click on a map partly out of view focuses
 #: the area, the page scrolls between mouse down and up, and Leaflet sees no click.
@@ -53,8 +52,9 @@ _STREAMLIT_PROBE = re.compile(r"^http://127\.0\.0\.1:\d+/[\w-]+/_stcore/(health|
 
 
 def boundaries_setting() -> str:
-    """MASH_BOUNDARIES for the main server: the shared file when present, else tiles."""
-    return str(SHARED_GEOJSON) if SHARED_GEOJSON.is_file() else NO_BOUNDARIES
+    """MASH_BOUNDARIES for the main server: unset, so the app draws its bundled boundaries,
+    as a fresh install does (nothing is ever downloaded)."""
+    return ""
 
 
 # --------------------------------------------------------------------------------------------
@@ -91,11 +91,10 @@ def start_server(
 ) -> Server:
     """``streamlit run script`` on a free 127.0.0.1 port; returns once /_stcore/health is ok.
 
-    ``env`` is added to this process's environment; it must hold ``MASH_BOUNDARIES`` so the
-    app never tries a download. ``cwd`` is where ``.streamlit/config.toml`` is read from.
+    ``env`` is added to this process's environment (any ``MASH_*`` variable of this process
+    is dropped first: without ``MASH_BOUNDARIES`` the app uses its bundled boundaries, as a
+    fresh install does). ``cwd`` is where ``.streamlit/config.toml`` is read from.
     """
-    if not env.get("MASH_BOUNDARIES"):
-        raise ValueError("set MASH_BOUNDARIES: the app must never download boundaries here")
     port = free_port()
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("MASH_")}
     full_env.update(env)
@@ -185,13 +184,13 @@ def servers(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[Calla
 
 @pytest.fixture(scope="session")
 def app_server(servers: Callable[..., Server]) -> Server:
-    """The app with real boundaries when ``../shared`` is present, else the tile map."""
+    """The app as freshly installed: bundled boundaries, an empty cache folder."""
     return servers()
 
 
 @pytest.fixture(scope="session")
-def tiles_server(servers: Callable[..., Server]) -> Server:
-    """The app with unusable MASH_BOUNDARIES: tile-map fallback with a notice."""
+def bad_boundaries_server(servers: Callable[..., Server]) -> Server:
+    """The app with an unusable MASH_BOUNDARIES: bundled boundaries and a notice."""
     return servers(MASH_BOUNDARIES=NO_BOUNDARIES)
 
 

@@ -47,4 +47,7 @@ def test_axe_core_finds_no_serious_or_critical_violation(page, app_server, path,
     if lang == "cy":
         page.get_by_text(WELSH_MARK).first.wait_for()
     page.wait_for_timeout(1500)  # late elements (map, tables)
+    # The app's own style sheet (caption contrast) is drawn with the sidebar: wait for it.
+    page.wait_for_function("[...document.querySelectorAll('[data-testid=stCaptionContainer]')]"
+                           ".every(e => getComputedStyle(e).opacity === '1')")
     assert serious_violations(page) == []

@@ -17,7 +17,6 @@ from geo import maps
 from geo.boundaries import load_tiles, obtain_boundaries
 from geo.layers import label_points
 from geo.svg import briefing_svg
-from tests.browser.conftest import SHARED_GEOJSON
 
 pypdf = pytest.importorskip("pypdf")
 pytestmark = pytest.mark.browser
@@ -28,17 +27,15 @@ PRESETS = {p.key: p.scenario for p in load_presets(DS)}
 
 @pytest.fixture(scope="module", params=["geographic", "tiles"])
 def geometry(request, tmp_path_factory):
-    """(GeoJSON, hub anchor points, attribution): real boundaries when ../shared has them,
-    and the tile map, each as the what-if page would draw them."""
+    """(GeoJSON, hub anchor points, attribution): the bundled real boundaries and the tile
+    map, each as the what-if page would draw them."""
     if request.param == "tiles":
         bset = load_tiles()
         return bset.geojson, maps.anchor_points(DS.authorities, label_points(bset.geojson)), \
             bset.attribution
-    if not SHARED_GEOJSON.is_file():
-        pytest.skip(f"{SHARED_GEOJSON} is absent (real boundaries live in ../shared)")
-    bset = obtain_boundaries(env={"MASH_BOUNDARIES": str(SHARED_GEOJSON),
-                                  "MASH_CACHE_DIR": str(tmp_path_factory.mktemp("cache"))})
-    return bset.geojson, maps.anchor_points(DS.authorities, None), "Boundaries: ONS"
+    bset = obtain_boundaries(env={"MASH_CACHE_DIR": str(tmp_path_factory.mktemp("cache"))})
+    assert not bset.is_tiles
+    return bset.geojson, maps.anchor_points(DS.authorities, None), bset.credit
 
 
 def print_pdf(page, geometry, key: str, lang: str = "en") -> pypdf.PdfReader:

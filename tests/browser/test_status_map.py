@@ -279,15 +279,19 @@ def test_hostile_names_are_shown_as_text_never_run(page, recorder, hostile_serve
     assert not any(url.endswith("/x") for url in recorder.requests)
 
 
-def test_tiles_fallback_draws_22_tiles_with_a_notice(page, tiles_server):
-    open_page(page, tiles_server.url, "Multi-agency safeguarding hubs in Wales")
+def test_unusable_boundary_file_gives_bundled_outlines_and_a_short_notice(
+        page, bad_boundaries_server):
+    open_page(page, bad_boundaries_server.url, "Multi-agency safeguarding hubs in Wales")
     frame = map_frame(page)
-    assert frame.locator("path.leaflet-interactive").count() == 22
-    assert frame.locator(".tile-label").count() == 22
-    notice = page.get_by_text("MASH_BOUNDARIES is set to '/nonexistent.geojson'")
-    assert notice.is_visible()
-    assert "one equal tile per authority" in notice.inner_text()
-    screenshot(page, "status_tiles_fallback")
+    assert frame.locator(".tile-label").count() == 0  # real outlines, not the tile map
+    notice = page.get_by_text("The boundary file chosen for this server could not be used")
+    assert notice.inner_text() == ("The boundary file chosen for this server could not be "
+                                   "used, so the map shows the boundaries bundled with the app.")
+    page.get_by_text("Details", exact=True).click()
+    details = page.get_by_text("MASH_BOUNDARIES names nonexistent.geojson, which does not exist")
+    details.wait_for()
+    assert "/nonexistent" not in page.locator("[data-testid='stMain']").inner_text()
+    screenshot(page, "status_bad_boundaries")
 
 
 # --------------------------------------------------------------------------------------------

@@ -34,25 +34,14 @@ def headline(page) -> str:
 
 
 def click_authority(page, frame, code: str) -> None:
-    """A real mouse click inside the authority's shape (found through Leaflet's layer): at
-    the polygon's centroid, which for these shapes lies inside them (a bounding box's centre
-    can fall in the sea, e.g. for Ceredigion)."""
-    point = frame.evaluate(
-        """(code) => {
-            let out = null;
-            window.map.eachLayer(l => {
-                if (!out && l.feature && l.feature.properties.code === code && l.getBounds) {
-                    const p = window.map.latLngToContainerPoint(l.getCenter());
-                    const r = document.getElementById('map_div').getBoundingClientRect();
-                    out = [p.x + r.left, p.y + r.top];
-                }
-            });
-            return out;
-        }""",
-        code,
-    )
+    """A real mouse click inside the authority's shape (a point where its own path is on top,
+    found through Leaflet's layer: the centre of its bounds can be sea)."""
+    from tests.browser.test_status_map import POINT_IN_AUTHORITY_JS
+
+    point = frame.evaluate(POINT_IN_AUTHORITY_JS, code)
+    assert point is not None, f"no visible point inside {code}"
     box = page.locator(MAP_IFRAME).bounding_box()
-    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
 
 
 def test_share_link_restores_the_scenario_in_a_fresh_browser(page, app_server, recorder):
@@ -60,7 +49,8 @@ def test_share_link_restores_the_scenario_in_a_fresh_browser(page, app_server, r
     open_planner(page, app_server, encode_share(s))
     assert headline(page) == "11 of 22 authorities covered"
     assert page.get_by_label("Scenario name").input_value() == s.name
-    # The copy-link box holds a link that reproduces this scenario.
+    # The copy-link box holds a link that reproduces this scenario (tabs run when opened).
+    page.get_by_role("tab", name="Share").click()
     link = page.locator("code").filter(has_text="?scenario=").first.inner_text().strip()
     assert link.startswith(app_server.url) and link.endswith(encode_share(s))
     outside = [u for u in recorder.requests if not u.startswith(("http://127.0.0.1", "data:",
@@ -119,9 +109,16 @@ def test_changing_a_hub_updates_the_map_without_remounting_it(page, app_server):
     click_authority(page, frame, "W06000008")  # Ceredigion
     page.get_by_text("7 of 22 authorities covered").wait_for()
     assert frame.evaluate("window.__same_document") is True  # the iframe was not reloaded
-    # The overlay now shades two areas and draws one host-to-member line.
-    frame.wait_for_function("document.querySelectorAll('path:not(.leaflet-interactive)')"
-                            ".length >= 3")
+    # The overlay now fills both areas (the areas themselves are restyled, not drawn again)
+    # and draws one host-to-member line and the host's circle.
+    frame.wait_for_function("""() => {
+        const fill = {};
+        window.map.eachLayer(l => { if (l.feature && l.feature.properties.code && l._path)
+            fill[l.feature.properties.code] = l._path.getAttribute('fill'); });
+        return fill['W06000008'] === '#009E73' && fill['W06000023'] === '#009E73'
+            && document.querySelectorAll('.leaflet-overlay-pane path:not(.leaflet-interactive)')
+                .length === 2;
+    }""")
 
 
 def test_upload_a_scenario_and_a_bad_file(page, app_server, tmp_path):
@@ -158,3 +155,6 @@ def test_downloads_from_the_server(page, app_server):
     briefing = fetch("Printable briefing (HTML)")
     assert "9 of 22 authorities covered" in briefing and "<svg" in briefing
     assert "<script" not in briefing
+    # The paper carries the link that reopens the scenario (the page's address is read during
+    # the page run: the deferred download runs outside it).
+    assert f"{app_server.url}/what-if?scenario={encode_share(s)}" in briefing

@@ -1,0 +1,407 @@
+"""Benchmark: a room of N sessions opening the app at once, over Streamlit's own protocol.
+
+Starts three Streamlit servers the same way, each with the app's own ``.streamlit/config.toml``:
+the app (``app.py``, bundled boundaries unless ``MASH_BOUNDARIES`` is set), a bare page with one
+``st_folium`` map of 22 rectangles (the page of ``bench_status_page.py``) and a bare page with a
+title and a line of text. For each target, N sessions open within ``--spread-s`` seconds. Each
+session is a websocket on ``/_stcore/stream`` that sends one ``BackMsg`` ``rerun_script``
+(carrying ``query_string``, ``page_name`` and the page URL, as the browser does) and reads
+``ForwardMsg`` frames until ``script_finished``; it checks that its own headline arrived
+(what-if: each session its own scenario, named and with its own "N of 22 authorities
+covered"). Reported per target: median, p95 and max time from opening the websocket to the
+finished page, the bytes received, the server's RSS (current and peak), and the server's CPU
+while the N sessions sit idle on the page for ``--idle-s`` seconds. Also, one session alone:
+the median of ``--single`` sequential first views on a warm server, and the server's CPU time
+per view over them.
+
+Targets: the app's pages at most 1.5x the bare ``st_folium`` page (medians, same run), one
+session's first view at most 100 ms, server memory under 1 GB. Writes
+``bench-results/load.json`` and exits 1 if a target is missed, 2 if a session saw the wrong
+page. The machine may be shared: compare ratios, and say what ``uptime`` said. ::
+
+    python bench/bench_load.py --sessions 30 --rounds 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+RESULTS = REPO / "bench-results" / "load.json"
+RATIO_TARGET = 1.5
+SINGLE_TARGET_MS = 100.0
+RSS_TARGET_MB = 1024.0
+
+BARE_PAGE = '''"""Bare page for bench_load.py: a title and a line of text."""
+
+import streamlit as st
+
+st.set_page_config(page_title="bare page", layout="wide")
+st.title("Bare page")
+st.write("Nothing else on this page.")
+'''
+
+
+def _load(path: Path, name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while defining
+    spec.loader.exec_module(module)
+    return module
+
+
+@dataclass
+class Target:
+    """One page to open: where, with which query, and what each session must see."""
+
+    name: str
+    server: str  # key of the server
+    page_name: str
+    queries: list[str]  # one per session (cycled)
+    expects: list[list[bytes]]  # texts each session must receive (parallel to queries)
+
+
+@dataclass
+class Outcome:
+    ms: float = float("nan")
+    bytes: int = 0
+    frames: int = 0
+    ok: bool = False
+    problem: str = ""
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+def what_if_sessions(n: int, seed: int = 8) -> tuple[list[str], list[list[bytes]]]:
+    """``n`` different scenarios as share-link queries, with the name and headline each
+    session must see (computed here by the app's own engine)."""
+    from explorer import planner
+    from explorer.coverage import evaluate_scenario
+    from explorer.data import load_dataset
+    from explorer.scenario import encode_share, parse_scenario
+
+    ds = load_dataset()
+    codes = [a.code for a in ds.authorities]
+    rng = random.Random(seed)
+    queries, expects = [], []
+    for i in range(n):
+        members = rng.sample(codes, rng.randint(1, 9))
+        scenario = parse_scenario({
+            "name": f"Bench room {i:02d}",
+            "include_existing": i % 2 == 0,
+            "max_travel_km": None,
+            "hubs": [{"name": f"Hub {i:02d}", "model": "regional", "authorities": members,
+                      "host": members[0]}],
+        }, ds)
+        head = planner.headline(evaluate_scenario(scenario, ds), ds, "en")
+        queries.append(f"scenario={encode_share(scenario)}")
+        expects.append([scenario.name.encode(), head["authorities"].encode()])
+    return queries, expects
+
+
+def back_msg(query: str, page_name: str, url: str) -> bytes:
+    from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: TID251 (bench only)
+
+    msg = BackMsg()
+    state = msg.rerun_script
+    state.query_string = query
+    state.page_name = page_name
+    state.context_info.url = url
+    state.context_info.timezone = "Europe/London"
+    state.context_info.locale = "en-GB"
+    return msg.SerializeToString()
+
+
+async def one_session(ws_url: str, payload: bytes, expect: list[bytes], out: Outcome,
+                      timeout_s: float) -> None:
+    """Open a session, run the page once, wait for ``out.release``, close."""
+    import websockets
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: TID251 (bench only)
+
+    started = time.perf_counter()
+    missing = list(expect)
+    try:
+        async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None,
+                                      compression=None, open_timeout=timeout_s,
+                                      ping_interval=None) as ws:
+            await ws.send(payload)
+            deadline = started + timeout_s
+            while True:
+                data = await asyncio.wait_for(ws.recv(), max(deadline - time.perf_counter(),
+                                                             0.01))
+                out.bytes += len(data)
+                out.frames += 1
+                missing = [m for m in missing if m not in data]
+                if len(data) > 64:  # script_finished is a tiny message
+                    continue
+                msg = ForwardMsg()
+                msg.ParseFromString(data)
+                if msg.WhichOneof("type") != "script_finished":
+                    continue
+                if msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue
+                out.ms = (time.perf_counter() - started) * 1000
+                out.ok = msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY and not missing
+                if not out.ok:
+                    out.problem = (f"finished with status {msg.script_finished}; missing "
+                                   f"{[m.decode()[:40] for m in missing]}")
+                break
+            await out.release.wait()
+    except (TimeoutError, OSError, Exception) as exc:  # noqa: B014 (report, do not crash)
+        out.problem = out.problem or f"{type(exc).__name__}: {exc}"[:200]
+        out.release.set()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, in seconds (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid: int) -> tuple[float, float]:
+    """(current, peak) resident memory of a process, in MB."""
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            values[key] = int(rest.split()[0]) / 1024
+    return values["VmRSS"], values["VmHWM"]
+
+
+async def room(base: str, pid: int, target: Target, n: int, spread_s: float, idle_s: float,
+               timeout_s: float) -> dict:
+    """N sessions on ``target``, opening within ``spread_s``; then ``idle_s`` of idling."""
+    ws_url = base.replace("http://", "ws://") + "/_stcore/stream"
+    outs = [Outcome() for _ in range(n)]
+    tasks = []
+    for i, out in enumerate(outs):
+        query = target.queries[i % len(target.queries)]
+        url = f"{base}/{target.page_name}" + (f"?{query}" if query else "")
+        payload = back_msg(query, target.page_name, url)
+        delay = spread_s * i / max(n - 1, 1)
+
+        async def start(payload=payload, out=out, i=i, delay=delay):
+            await asyncio.sleep(delay)
+            await one_session(ws_url, payload, target.expects[i % len(target.expects)], out,
+                              timeout_s)
+
+        tasks.append(asyncio.create_task(start()))
+    while not all(o.ms == o.ms or o.problem for o in outs):  # until each finished or failed
+        await asyncio.sleep(0.02)
+    rss_now, rss_peak = rss_mb(pid)
+    await asyncio.sleep(1.0)  # let the last messages settle
+    cpu0, t0 = cpu_seconds(pid), time.perf_counter()
+    await asyncio.sleep(idle_s)
+    idle_cpu = (cpu_seconds(pid) - cpu0) / (time.perf_counter() - t0)
+    for out in outs:
+        out.release.set()
+    await asyncio.gather(*tasks)
+    times = sorted(o.ms for o in outs if o.ok)
+    return {
+        "target": target.name,
+        "sessions": n,
+        "ok": sum(o.ok for o in outs),
+        "problems": sorted({o.problem for o in outs if not o.ok})[:5],
+        "median_ms": statistics.median(times) if times else float("nan"),
+        "p95_ms": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))] if times
+        else float("nan"),
+        "max_ms": times[-1] if times else float("nan"),
+        "median_bytes": statistics.median(o.bytes for o in outs),
+        "rss_mb": rss_now,
+        "rss_peak_mb": rss_peak,
+        "idle_cpu_share": idle_cpu,
+    }
+
+
+async def singles(base: str, target: Target, runs: int, timeout_s: float,
+                  pid: int | None = None, cpu: dict | None = None) -> list[float]:
+    """``runs`` first views one after the other, each a new session. With ``pid``, the
+    server's CPU time per view (ms) is stored in ``cpu[target.name]``.
+
+    One more session stays connected meanwhile, as on any server in use: Streamlit empties its
+    compiled-script cache whenever the last session leaves, which would make every view here
+    compile the scripts again."""
+    ws_url = base.replace("http://", "ws://") + "/_stcore/stream"
+    out_ms = []
+    keeper = Outcome()
+    url = f"{base}/{target.page_name}"
+    keeper_task = asyncio.create_task(one_session(
+        ws_url, back_msg(target.queries[0], target.page_name, url), target.expects[0], keeper,
+        timeout_s))
+    while keeper.ms != keeper.ms and not keeper.problem:
+        await asyncio.sleep(0.01)
+    cpu0 = cpu_seconds(pid) if pid else 0.0
+    for i in range(runs):
+        query = target.queries[i % len(target.queries)]
+        out = Outcome()
+        out.release.set()
+        url = f"{base}/{target.page_name}" + (f"?{query}" if query else "")
+        await one_session(ws_url, back_msg(query, target.page_name, url),
+                          target.expects[i % len(target.expects)], out, timeout_s)
+        if not out.ok:
+            raise RuntimeError(f"{target.name}: {out.problem}")
+        out_ms.append(out.ms)
+    if pid and cpu is not None:
+        cpu[target.name] = (cpu_seconds(pid) - cpu0) * 1000 / runs
+    keeper.release.set()
+    await keeper_task
+    return out_ms
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=2, help="rooms per target")
+    parser.add_argument("--spread-s", type=float, default=1.0,
+                        help="sessions open evenly within this many seconds")
+    parser.add_argument("--idle-s", type=float, default=10.0)
+    parser.add_argument("--single", type=int, default=15, help="one-session views per target")
+    parser.add_argument("--timeout-s", type=float, default=120.0)
+    parser.add_argument("--targets", default="bare,bare_map,status,what_if")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    if args.sessions < 1 or args.rounds < 1:
+        parser.error("--sessions and --rounds must be at least 1")
+
+    conftest = _load(REPO / "tests" / "browser" / "conftest.py", "browser_conftest")
+    status_bench = _load(REPO / "bench" / "bench_status_page.py", "bench_status_page")
+    queries, expects = what_if_sessions(args.sessions)
+    targets = {
+        "bare": Target("bare", "bare", "", [""], [[b"Bare page"]]),
+        "bare_map": Target("bare_map", "bare_map", "", [""], [[b"st_folium"]]),
+        "status": Target("status", "app", "", [""],
+                         [[b"Multi-agency safeguarding hubs in Wales", b"5 of 22"]]),
+        "what_if": Target("what_if", "app", "what-if", queries, expects),
+    }
+    chosen = [targets[name] for name in args.targets.split(",")]
+    load_before = os.getloadavg()
+
+    servers = {}
+    results: list[dict] = []
+    single: dict[str, list[float]] = {}
+    single_cpu: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
+        root = Path(tmp)
+        env = {"MASH_CACHE_DIR": str(root / "cache")}
+        if os.environ.get("MASH_BOUNDARIES"):
+            env["MASH_BOUNDARIES"] = os.environ["MASH_BOUNDARIES"]
+        pythonpath = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+        try:
+            servers["app"] = conftest.start_server(REPO / "app.py", env,
+                                                   log_path=root / "app.log")
+            bare_dir = status_bench.bare_app_dir(root)
+            (bare_dir / "bare_page.py").write_text(BARE_PAGE, encoding="utf-8")
+            servers["bare_map"] = conftest.start_server(
+                bare_dir / "bare_map.py", {**env, "PYTHONPATH": pythonpath}, cwd=bare_dir,
+                log_path=root / "bare_map.log")
+            servers["bare"] = conftest.start_server(
+                bare_dir / "bare_page.py", {**env, "PYTHONPATH": pythonpath}, cwd=bare_dir,
+                log_path=root / "bare.log")
+
+            async def run_all() -> None:
+                for target in chosen:  # warm up: each page once, not counted
+                    await singles(servers[target.server].url, target, 1, args.timeout_s)
+                for target in chosen:
+                    server = servers[target.server]
+                    single[target.name] = await singles(server.url, target, args.single,
+                                                        args.timeout_s, server.process.pid,
+                                                        single_cpu)
+                for r in range(args.rounds):
+                    order = chosen if r % 2 == 0 else chosen[::-1]
+                    for target in order:
+                        server = servers[target.server]
+                        result = await room(server.url, server.process.pid, target,
+                                            args.sessions, args.spread_s, args.idle_s,
+                                            args.timeout_s)
+                        result["round"] = r
+                        results.append(result)
+                        print(f"round {r} {target.name:<9} median {result['median_ms']:7.0f} ms"
+                              f"  p95 {result['p95_ms']:7.0f}  max {result['max_ms']:7.0f}  "
+                              f"ok {result['ok']}/{result['sessions']}  "
+                              f"rss {result['rss_mb']:.0f} MB  "
+                              f"idle cpu {result['idle_cpu_share']:.1%}", flush=True)
+                        await asyncio.sleep(1.0)
+
+            asyncio.run(run_all())
+        finally:
+            for server in servers.values():
+                conftest.stop_server(server)
+    load_after = os.getloadavg()
+
+    def summary(name: str, key: str) -> float:
+        values = [r[key] for r in results if r["target"] == name]
+        return statistics.median(values) if values else float("nan")
+
+    names = [t.name for t in chosen]
+    rows = {name: {k: summary(name, k) for k in ("median_ms", "p95_ms", "max_ms",
+                                                  "median_bytes", "rss_mb", "rss_peak_mb",
+                                                  "idle_cpu_share")} for name in names}
+    for name in names:
+        rows[name]["single_median_ms"] = statistics.median(single[name])
+        rows[name]["server_cpu_ms_per_view"] = single_cpu[name]
+    failures = [r for r in results if r["ok"] < r["sessions"]]
+    checks = {}
+    if "bare_map" in rows:
+        for name in ("status", "what_if"):
+            if name in rows:
+                ratio = rows[name]["median_ms"] / rows["bare_map"]["median_ms"]
+                rows[name]["ratio_to_bare_map"] = ratio
+                checks[f"{name} <= {RATIO_TARGET}x bare map"] = ratio <= RATIO_TARGET
+    for name in ("status", "what_if"):
+        if name in rows:
+            checks[f"{name} one session <= {SINGLE_TARGET_MS:g} ms"] = (
+                rows[name]["single_median_ms"] <= SINGLE_TARGET_MS)
+    app_peak = max((r["rss_peak_mb"] for r in results if r["target"] in ("status", "what_if")),
+                   default=0.0)
+    checks[f"app peak RSS < {RSS_TARGET_MB:g} MB"] = app_peak < RSS_TARGET_MB
+
+    print(f"\nload average before {load_before[0]:.2f}, after {load_after[0]:.2f} "
+          f"({os.cpu_count()} cores); {args.sessions} sessions x {args.rounds} rounds, "
+          f"opening within {args.spread_s:g} s")
+    print(f"{'target':<10}{'median':>8}{'p95':>8}{'max':>8}{'ratio':>7}{'alone':>7}"
+          f"{'CPU/view':>9}{'KB':>7}{'RSS MB':>8}{'peak':>7}{'idle CPU':>9}")
+    for name in names:
+        row = rows[name]
+        print(f"{name:<10}{row['median_ms']:>8.0f}{row['p95_ms']:>8.0f}{row['max_ms']:>8.0f}"
+              f"{row.get('ratio_to_bare_map', float('nan')):>7.2f}"
+              f"{row['single_median_ms']:>7.0f}{row['server_cpu_ms_per_view']:>9.1f}"
+              f"{row['median_bytes'] / 1024:>7.0f}"
+              f"{row['rss_mb']:>8.0f}{row['rss_peak_mb']:>7.0f}{row['idle_cpu_share']:>9.1%}")
+    for check, ok in checks.items():
+        print(f"{'PASS' if ok else 'FAIL'}  {check}")
+    for r in failures:
+        print(f"WRONG PAGE round {r['round']} {r['target']}: {r['ok']}/{r['sessions']} ok; "
+              f"{r['problems']}")
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({
+        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "boundaries": os.environ.get("MASH_BOUNDARIES") or "bundled",
+        "load_average": {"before": load_before, "after": load_after},
+        "cores": os.cpu_count(),
+        "summary": rows,
+        "checks": checks,
+        "rooms": results,
+        "single_ms": single,
+        "single_server_cpu_ms_per_view": single_cpu,
+    }, indent=2) + "\n", encoding="utf-8")
+    print(f"written: {args.out}")
+    if failures:
+        return 2
+    return 0 if all(checks.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
