@@ -22,16 +22,19 @@ def test_count_classes_and_fills():
 def test_count_overlay_shades_and_numbers_only_covered_authorities():
     counts = dict.fromkeys(CODES, 0) | {CODES[0]: 3, CODES[1]: 1}
     points = {c: (52.0 + i / 10, -3.5) for i, c in enumerate(CODES)}
-    group = maps.count_overlay(TILES, counts, 4, points)
-    m = maps.base_map()
-    group.add_to(m)
-    page = m.get_root().render()
-    labels = [child for child in group._children.values()
-              if type(child).__name__ == "Marker"]
-    assert len(labels) == 2  # no number on authorities no entry covers
-    shown = page.replace("\\u003c", "<").replace("\\u003e", ">")  # as JSON in the script
-    assert ">3</div>" in shown and ">1</div>" in shown and ">0</div>" not in shown
-    assert "#2171B5" in page and "#C6DBEF" in page  # 3 of 4 and 1 of 4 entries
+    js = maps.count_js(counts, 4, points)
+    assert js.startswith("mashOverlay(map_div,") and js.endswith(");")
+    data = json.loads(js[len("mashOverlay(map_div,"):-2])
+    assert data["fills"] == {CODES[0]: "#2171B5", CODES[1]: "#C6DBEF"}  # 3 and 1 of 4
+    assert [(s["kind"], s["text"], s["latlng"]) for s in data["shapes"]] == [
+        ("label", "3", [52.0, -3.5]), ("label", "1", [52.1, -3.5])]  # none where 0
+
+
+def test_the_map_script_sets_labels_as_text():
+    script = (Path(__file__).resolve().parents[1] / "static" / "map_controls.js").read_text()
+    label = script[script.index('s.kind === "label"'):]
+    label = label[:label.index("addTo(group)")]
+    assert "div.textContent = s.text" in label and "innerHTML" not in label
 
 
 def test_summary_map_takes_colours_and_numbers():

@@ -13,9 +13,8 @@ from urllib.parse import urlencode
 import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from streamlit_folium import st_folium
 
-from explorer import room_report, rooms, views
+from explorer import room_report, rooms
 from explorer.i18n import t
 from explorer.limits import MAX_ROOM_NAME_CHARS, MAX_VOTES_PER_MEMBER
 from explorer.model import Dataset
@@ -140,17 +139,11 @@ def board(ds: Dataset, board: rooms.Board, base: str, lang: str, token: str | No
 
     st.subheader(t("workshop.map_heading", lang))
     counts = room_report.coverage_counts(shown, ds)
-    bset, tile_points, view = cached.map_geometry(state.get("map_style", "geographic"))
-    points = maps.anchor_points(ds.authorities, tile_points)
-    st_folium(
-        maps.planner_base_map(bset.geojson, {a.code: a.name(lang) for a in ds.authorities},
-                              labels=(tile_points, views.tile_labels(ds, lang))
-                              if tile_points else None,
-                              bounds=view, height_px=560, attribution=bset.attribution,
-                              scale_bar=not bset.is_tiles),
-        key="board_map", height=560, use_container_width=True, returned_objects=[],
-        feature_group_to_add=maps.count_overlay(bset.geojson, counts, len(shown), points),
-    )
+    # The planner's base map, rendered once per process; the counts are a small overlay.
+    bset, payload, points = cached.planner_map(state.get("map_style", "geographic"), lang, 560,
+                                               key="board_map", names=bool(state.get("names")))
+    cached.show_map(payload, key="board_map", height=560,
+                    overlay=maps.count_js(counts, len(shown), points))
     st.caption(t("workshop.map_caption", lang, attribution=bset.attribution))
     st.html("".join(
         f'<span style="display:inline-flex;align-items:center;gap:.35em;margin-right:1.2em">'
