@@ -61,6 +61,8 @@ def _fill(coverage_class: str) -> str:
     """The SVG fill for a coverage class (texture included)."""
     if coverage_class == "newly_covered":
         return "url(#mash-hatch)"
+    if coverage_class.startswith("#"):  # a colour given instead of a class (plain fill)
+        return coverage_class
     return COVERAGE_COLOURS[coverage_class]
 
 

@@ -60,6 +60,15 @@
         L.polyline(s.latlngs, s.style).addTo(group);
       } else if (s.kind === "circle") {
         L.circleMarker(s.latlng, s.style).addTo(group);
+      } else if (s.kind === "label") {
+        // A short text on the map (e.g. how many workshop entries cover an authority), set
+        // as text, never as markup.
+        var div = document.createElement("div");
+        div.textContent = s.text;
+        div.setAttribute("style", s.css || "");
+        L.marker(s.latlng, { interactive: false, keyboard: false, icon: L.divIcon({
+          html: div, className: s.className || "", iconSize: s.size, iconAnchor: s.anchor
+        }) }).addTo(group);
       }
     });
     map.addLayer(group);

@@ -13,14 +13,14 @@ from urllib.parse import urlencode
 import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from streamlit_folium import st_folium
 
-from explorer import room_report, rooms, views
+from explorer import room_report, rooms
 from explorer.i18n import t
 from explorer.limits import MAX_ROOM_NAME_CHARS, MAX_VOTES_PER_MEMBER
 from explorer.model import Dataset
 from explorer.qr import qr_img
 from explorer.room_links import links
+from explorer.scenario import encode_share, may_2019_scenario
 from explorer.text import md_escape
 from geo import cached, maps
 from geo.svg import coverage_svg
@@ -124,9 +124,10 @@ def board(ds: Dataset, board: rooms.Board, base: str, lang: str, token: str | No
     votes = board.room.votes_revealed or facilitator
     rows = room_report.board_rows(figures, ds, lang, votes=votes, hidden=facilitator)
     opener = t("workshop.col_open", lang)
+    may_2019 = encode_share(may_2019_scenario(ds))
     for row, f in zip(rows, (None, *figures), strict=True):
         row[opener] = _open_link(base, board.room.code, token,
-                                 room_report.share_token(f) if f else None)
+                                 room_report.share_token(f) if f else may_2019)
     if not figures:
         st.caption(t("room.no_entries", lang))
     order = list(rows[0])
@@ -138,17 +139,11 @@ def board(ds: Dataset, board: rooms.Board, base: str, lang: str, token: str | No
 
     st.subheader(t("workshop.map_heading", lang))
     counts = room_report.coverage_counts(shown, ds)
-    bset, tile_points, view = cached.map_geometry(state.get("map_style", "geographic"))
-    points = maps.anchor_points(ds.authorities, tile_points)
-    st_folium(
-        maps.planner_base_map(bset.geojson, {a.code: a.name(lang) for a in ds.authorities},
-                              labels=(tile_points, views.tile_labels(ds, lang))
-                              if tile_points else None,
-                              bounds=view, height_px=560, attribution=bset.attribution,
-                              scale_bar=not bset.is_tiles),
-        key="board_map", height=560, use_container_width=True, returned_objects=[],
-        feature_group_to_add=maps.count_overlay(bset.geojson, counts, len(shown), points),
-    )
+    # The planner's base map, rendered once per process; the counts are a small overlay.
+    bset, payload, points = cached.planner_map(state.get("map_style", "geographic"), lang, 560,
+                                               key="board_map", names=bool(state.get("names")))
+    cached.show_map(payload, key="board_map", height=560,
+                    overlay=maps.count_js(counts, len(shown), points))
     st.caption(t("workshop.map_caption", lang, attribution=bset.attribution))
     st.html("".join(
         f'<span style="display:inline-flex;align-items:center;gap:.35em;margin-right:1.2em">'
@@ -165,8 +160,9 @@ def votes(eng: Engine, board: rooms.Board, drawn: dict, lang: str,
     code = board.room.code
     if view is None:
         st.caption(t("workshop.votes_how", lang))
-        if st.button(t("workshop.votes_join", lang), icon=":material/how_to_vote:",
-                     disabled=board.room.locked):
+        # No disabled controls (they cannot meet text contrast): a locked room offers none.
+        if not board.room.locked and st.button(t("workshop.votes_join", lang),
+                                               icon=":material/how_to_vote:"):
             try:
                 joined = rooms.join_room(eng, code)
             except rooms.RoomError as exc:
@@ -188,12 +184,16 @@ def votes(eng: Engine, board: rooms.Board, drawn: dict, lang: str,
         else:
             ui.say("success", t("workshop.votes_saved", lang))
 
-    st.multiselect(
-        t("workshop.votes_label", lang, n=MAX_VOTES_PER_MEMBER), list(visible),
-        default=[i for i in view.voted_for if i in visible], key=widget, on_change=save,
-        max_selections=MAX_VOTES_PER_MEMBER, disabled=board.room.locked,
-        format_func=lambda i: _option(visible[i], lang),
-        placeholder=t("workshop.votes_placeholder", lang))
+    mine = [i for i in view.voted_for if i in visible]
+    if board.room.locked:  # the votes as they stand, as text
+        st.text(t("workshop.votes_final", lang, entries="; ".join(
+            _option(visible[i], lang) for i in mine) or "–"))
+    else:
+        st.multiselect(
+            t("workshop.votes_label", lang, n=MAX_VOTES_PER_MEMBER), list(visible),
+            default=mine, key=widget, on_change=save, max_selections=MAX_VOTES_PER_MEMBER,
+            format_func=lambda i: _option(visible[i], lang),
+            placeholder=t("workshop.votes_placeholder", lang))
     if not board.room.votes_revealed:
         st.caption(t("workshop.votes_hidden", lang))
 
@@ -245,6 +245,7 @@ def controls(eng: Engine, ds: Dataset, board: rooms.Board, key: str, lang: str,
 
     def summary() -> str:
         svg = coverage_svg(bset.geojson, maps.count_fills(counts, len(shown)), (), points,
+                           names={c: str(n) for c, n in counts.items() if n},
                            title=room.name)
         return room_report.summary_html(rooms.export_data(eng, code, key), ds, lang=lang,
                                         map_svg=svg, attribution=bset.attribution)
@@ -260,9 +261,13 @@ def controls(eng: Engine, ds: Dataset, board: rooms.Board, key: str, lang: str,
     d3.download_button(t("workshop.download_html", lang), summary,
                        file_name=f"room-{code}-summary.html", mime="text/html",
                        key="room_dl_html", on_click="ignore")
+    st.caption(t("workshop.export_help", lang))
     sure = st.checkbox(t("workshop.delete_confirm", lang), key=f"room_delete_sure_{code}")
-    if st.button(t("workshop.delete", lang), disabled=not sure, icon=":material/delete:",
+    if st.button(t("workshop.delete", lang), icon=":material/delete:",
                  key=f"room_delete_{code}"):
+        if not sure:
+            st.warning(t("workshop.delete_first", lang))
+            return
         try:
             rooms.delete_room(eng, code, key)
         except rooms.RoomError as exc:

@@ -30,8 +30,9 @@ def _send(eng, code: str, scenario: Scenario, name: str, lang: str) -> None:
         rooms.send_entry(eng, code, token, scenario, display_name=name)
     except rooms.RoomError as exc:
         st.error(md_escape(t("workshop.refused", lang, problem=str(exc))))
-    else:
-        st.success(t("room_ui.sent", lang), icon=":material/send:")
+    else:  # redraw the panel from the stored state (button label, "on the board" line)
+        ui.say("success", t("room_ui.sent", lang))
+        st.rerun()
 
 
 def _withdraw(eng, code: str, lang: str) -> None:
@@ -40,7 +41,8 @@ def _withdraw(eng, code: str, lang: str) -> None:
     except rooms.RoomError as exc:
         st.error(md_escape(t("workshop.refused", lang, problem=str(exc))))
     else:
-        st.success(t("room_ui.withdrawn", lang), icon=":material/undo:")
+        ui.say("success", t("room_ui.withdrawn", lang))
+        st.rerun()
 
 
 def panel(lang: str, checked) -> None:
@@ -62,17 +64,17 @@ def panel(lang: str, checked) -> None:
                              placeholder=t("room_ui.display_placeholder", lang))
         c1, c2, c3 = st.columns(3)
         has_entry = view is not None and view.entry is not None
-        send = c1.button(t("room_ui.replace" if has_entry else "room_ui.send", lang),
-                         type="primary", icon=":material/send:", key="room_send",
-                         disabled=room.locked)
+        # A locked room shows no Send button (a disabled one cannot meet text contrast).
+        send = not room.locked and c1.button(
+            t("room_ui.replace" if has_entry else "room_ui.send", lang), type="primary",
+            icon=":material/send:", key="room_send")
         withdraw = has_entry and c2.button(t("room_ui.withdraw", lang), icon=":material/undo:",
                                            key="room_withdraw")
         if send:
             _send(eng, code, checked.scenario, name, lang)
         elif withdraw:
             _withdraw(eng, code, lang)
-        if send or withdraw:
-            view = ui.member_view(eng, code, lang)
+        ui.flash()
         token = ui.member_token(code)
         base = app_base(st.context.url, "what-if")
         c3.link_button(t("room_ui.open_board", lang),

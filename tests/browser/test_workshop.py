@@ -178,17 +178,17 @@ def test_a_whole_workshop(browser, room_server):
         wait_cell(bob, HOSTILE, present=False)
         assert "hidden" in cells(fac)
 
-        # Locking stops sends: Bob's planner says so and its Send button is disabled.
+        # Locking stops sends: Bob's planner says so and offers no Send button.
         fac.get_by_text("Lock the room (no new entries or votes)").click()
         fac.get_by_text("The facilitator has locked this room").wait_for()
         bob.goto(f"{base}/what-if?room={code}&member={bob_token}")
         bob.get_by_text("The facilitator has locked this room").wait_for()
-        assert bob.get_by_role("button", name="Send again (replaces my entry)").is_disabled()
+        assert bob.get_by_role("button", name="Send again (replaces my entry)").count() == 0
+        bob.get_by_role("button", name="Withdraw my entry").wait_for()  # still allowed
 
         # Export: one ZIP with the CSV, JSON, scenario files and the printable summary.
         with fac.expect_download() as download:
-            fac.get_by_role("button", name="Everything (ZIP: CSV, JSON, scenario files, "
-                                           "summary)").click()
+            fac.get_by_role("button", name="Everything (ZIP)").click()
         files = zipfile.ZipFile(io.BytesIO(Path(download.value.path()).read_bytes()))
         rows = list(csv.DictReader(io.StringIO(files.read("entries.csv").decode())))
         assert [(r["entry"], r["author"], r["votes"], r["hidden"]) for r in rows[1:]] == [
@@ -200,7 +200,9 @@ def test_a_whole_workshop(browser, room_server):
         assert "<i>x</i>" not in summary and "Alice **bold** &lt;i&gt;x&lt;/i&gt;" not in summary
         assert "Member 2" in summary  # the hidden entry is left out of the board papers
 
-        # Deleting removes the room for everyone.
+        # Deleting removes the room for everyone (once the box is ticked).
+        fac.get_by_role("button", name="Delete the room").click()
+        fac.get_by_text("Tick the box above first: deleting cannot be undone.").wait_for()
         fac.get_by_text("I understand that deleting removes this room").click()
         fac.get_by_role("button", name="Delete the room").click()
         fac.get_by_text("The room has been deleted, with everything in it.").wait_for()
@@ -286,3 +288,27 @@ def test_two_servers_share_one_postgresql(browser, pg_url, tmp_path):
         mem_ctx.close()
         stop_server(one)
         stop_server(two)
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_workshop_pages_meet_wcag_aa(browser, room_server, lang):
+    from .test_accessibility import CONTRAST_JS, serious_violations
+
+    ctx, page = person(browser)
+    try:
+        code, key = create_room(page, room_server.url, "Accessible board")
+        send(page, room_server.url, code, GWENT, "Gwen")
+        pages = {
+            "lobby": f"/workshop?lang={lang}",
+            "facilitator board": f"/workshop?room={code}&key={key}&lang={lang}",
+            "planner in a room": f"/what-if?room={code}&lang={lang}",
+        }
+        for name, path in pages.items():
+            page.goto(room_server.url + path)
+            page.locator("h1").first.wait_for()
+            page.locator("[data-testid='stSidebar'] [data-testid='stPageLink']").first.wait_for()
+            page.wait_for_timeout(1500)  # late elements (map, tables)
+            assert serious_violations(page) == [], name
+            assert page.evaluate(CONTRAST_JS) == [], name
+    finally:
+        ctx.close()
