@@ -11,6 +11,7 @@ settings, codes, language).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 
 import streamlit as st
