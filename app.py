@@ -60,4 +60,5 @@ except DataError as exc:
     st.stop()
 
 cached.leaflet_ready()
+cached.sockets_ready()
 shell.in_app(page.run)

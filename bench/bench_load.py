@@ -3,7 +3,9 @@
 Starts three Streamlit servers the same way, each with the app's own ``.streamlit/config.toml``:
 the app (``app.py``, bundled boundaries unless ``MASH_BOUNDARIES`` is set), a bare page with one
 ``st_folium`` map of 22 rectangles (the page of ``bench_status_page.py``) and a bare page with a
-title and a line of text. For each target, N sessions open within ``--spread-s`` seconds. Each
+title and a line of text. For each target, N sessions open within ``--spread-s`` seconds (by
+default all at once: spread over a second, fast pages barely overlap and the medians measure
+latency, not load). Each
 session is a websocket on ``/_stcore/stream`` that sends one ``BackMsg`` ``rerun_script``
 (carrying ``query_string``, ``page_name`` and the page URL, as the browser does) and reads
 ``ForwardMsg`` frames until ``script_finished``; it checks that its own headline arrived
@@ -264,8 +266,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--rounds", type=int, default=2, help="rooms per target")
-    parser.add_argument("--spread-s", type=float, default=1.0,
-                        help="sessions open evenly within this many seconds")
+    parser.add_argument("--spread-s", type=float, default=0.0,
+                        help="sessions open evenly within this many seconds (default 0: all "
+                             "at once, the harshest case)")
     parser.add_argument("--idle-s", type=float, default=10.0)
     parser.add_argument("--single", type=int, default=15, help="one-session views per target")
     parser.add_argument("--timeout-s", type=float, default=120.0)

@@ -11,6 +11,7 @@ settings, codes, language).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 
 import streamlit as st
@@ -28,6 +29,46 @@ def leaflet_ready() -> str:
     from geo.assets import install_leaflet
 
     return str(install_leaflet())
+
+
+@st.cache_resource(show_spinner=False)
+def sockets_ready() -> int:
+    """Turn off Nagle's algorithm on this server's TCP sockets, once per process; returns how
+    many sockets were set.
+
+    Streamlit's server leaves it on (asyncio's TCP_NODELAY default misses sockets accepted
+    with protocol 0), so the last small messages of a run wait for the browser's delayed ACK:
+    a 40 ms stall on every rerun, measured by ``bench/bench_load.py``. Linux copies the option
+    from the listening socket to every connection it accepts later.
+    """
+    return nodelay_sockets(st.get_option("server.port"))
+
+
+def nodelay_sockets(port: int) -> int:
+    """Set TCP_NODELAY on every TCP socket of this process bound to local ``port`` (Linux:
+    found through ``/proc/self/fd``; elsewhere nothing is done). Returns how many were set."""
+    import socket
+
+    try:
+        fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        return 0
+    tuned = 0
+    for fd in fds:
+        try:
+            sock = socket.socket(fileno=os.dup(fd))
+        except OSError:  # not a socket, or already closed
+            continue
+        with sock:  # closes the duplicate only
+            try:
+                if (sock.family in (socket.AF_INET, socket.AF_INET6)
+                        and sock.type == socket.SOCK_STREAM
+                        and sock.getsockname()[1] == port):
+                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                    tuned += 1
+            except OSError:
+                continue
+    return tuned
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
