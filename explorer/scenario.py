@@ -47,7 +47,15 @@ from explorer.limits import (
 from explorer.model import Dataset
 from explorer.model import section_ids as split_section_ids
 from explorer.summary import POPULATION_FIELDS
-from explorer.text import TextError, clean_text, describe_char, fold, quote, terminal_safe
+from explorer.text import (
+    TextError,
+    clean_text,
+    describe_char,
+    fold,
+    quote,
+    terminal_safe,
+    type_name,
+)
 
 #: Hub models: one co-located hub for several authorities, one hub in each authority,
 #: or one virtual hub linking the authorities' own teams.
@@ -139,22 +147,6 @@ class Preset:
 
 
 # Parsing -------------------------------------------------------------------------------------
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
-
-
 _shown = quote  # a user value inside a message: short, quoted, control characters escaped
 
 
@@ -204,7 +196,7 @@ def _hint(value: str, ds: Dataset) -> str:
 
 def _resolve(value: Any, lookup: dict[str, str], ds: Dataset, where: str, what: str) -> str:
     if not isinstance(value, str):
-        raise ScenarioError(f"{where}{what} must be a code or name (text), not {_type_name(value)}")
+        raise ScenarioError(f"{where}{what} must be a code or name (text), not {type_name(value)}")
     code = lookup.get(fold(value)) if len(value) <= 4 * MAX_NAME_CHARS else None
     if code is None:
         hint = _hint(value, ds) if len(value) <= MAX_NAME_CHARS else ""
@@ -214,7 +206,7 @@ def _resolve(value: Any, lookup: dict[str, str], ds: Dataset, where: str, what: 
 
 def _parse_hub(number: int, obj: Any, lookup: dict[str, str], ds: Dataset) -> HubSpec:
     if not isinstance(obj, dict):
-        raise ScenarioError(f"hub {number} must be an object, not {_type_name(obj)}")
+        raise ScenarioError(f"hub {number} must be an object, not {type_name(obj)}")
     _unknown_keys(obj, _HUB_KEYS, f"hub {number}: ")
     if "name" not in obj:
         raise ScenarioError(f"hub {number}: missing key 'name'")
@@ -226,7 +218,7 @@ def _parse_hub(number: int, obj: Any, lookup: dict[str, str], ds: Dataset) -> Hu
         raise ScenarioError(f"{where}model is {shown}; use one of {', '.join(MODELS)}")
     members = obj.get("authorities")
     if not isinstance(members, list):
-        shown = "missing" if "authorities" not in obj else f"{_type_name(members)}"
+        shown = "missing" if "authorities" not in obj else f"{type_name(members)}"
         raise ScenarioError(f"{where}authorities must be a list of codes or names, not {shown}")
     if not members:
         raise ScenarioError(f"{where}lists no authorities; a hub needs at least one")
@@ -273,7 +265,7 @@ def parse_hub(number: int, obj: Any, ds: Dataset) -> HubSpec:
 
 def _parse(obj: Any, ds: Dataset) -> Scenario:
     if not isinstance(obj, dict):
-        raise ScenarioError(f"the top level must be a JSON object, not {_type_name(obj)}")
+        raise ScenarioError(f"the top level must be a JSON object, not {type_name(obj)}")
     _unknown_keys(obj, _TOP_KEYS, "")
     if "name" not in obj:
         raise ScenarioError("missing key 'name' (the scenario's name)")
@@ -301,7 +293,7 @@ def _parse(obj: Any, ds: Dataset) -> Scenario:
         )
     hubs_obj = obj.get("hubs", [])
     if not isinstance(hubs_obj, list):
-        raise ScenarioError(f"hubs must be a list, not {_type_name(hubs_obj)}")
+        raise ScenarioError(f"hubs must be a list, not {type_name(hubs_obj)}")
     if len(hubs_obj) > MAX_HUBS:
         raise ScenarioError(f"has {len(hubs_obj)} hubs; the limit is {MAX_HUBS}")
     lookup = _authority_lookup(ds)

@@ -116,13 +116,16 @@ def visible(s: str) -> str:
     return "".join(_escape_char(ch) if is_unsafe(ch) else ch for ch in s)
 
 
-def _type_name(value: Any) -> str:
+def type_name(value: Any) -> str:
+    """What a decoded JSON value is, in words, for messages ("a number", "a list", ...)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return "a number"
+    if isinstance(value, str):
+        return "text"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
@@ -158,7 +161,7 @@ def clean_text(value: Any, what: str, limit: int) -> str:
     explorer.text.TextError: room name is 11 characters long; the limit is 10
     """
     if not isinstance(value, str):
-        raise TextError(f"{what} must be text, not {_type_name(value)}")
+        raise TextError(f"{what} must be text, not {type_name(value)}")
     for position, ch in enumerate(value, start=1):
         if unicodedata.category(ch) == "Cs":
             raise TextError(
@@ -204,7 +207,7 @@ def quote(value: Any, limit: int = 40) -> str:
     if isinstance(value, str):
         return repr(value if len(value) <= limit else value[: max(limit - 3, 1)] + "...")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return _type_name(value)
+        return type_name(value)
     if isinstance(value, int) and abs(value) >= 10**limit:
         return f"a number with {len(str(abs(value))):,} digits"
     return repr(value)
