@@ -13,14 +13,14 @@ from explorer.i18n import LANGS, has_draft, t
 from geo import cached
 from pages.ui import shell
 
+settings = shell.sync_settings()
 st.set_page_config(
     page_title="MASH Wales explorer",
     page_icon="/app/static/favicon.png",  # a URL: no file read on every run
     layout="wide",
-    initial_sidebar_state="auto",
+    # Projector: the sidebar gets out of the way. Elsewhere: open on a laptop, closed on a phone.
+    initial_sidebar_state="collapsed" if settings["workshop"] else "auto",
 )
-
-settings = shell.sync_settings()
 lang = settings["lang"]
 page = shell.navigation(lang)
 
@@ -34,16 +34,23 @@ with st.sidebar:
                 options=shell.MAP_STYLES,
                 format_func=lambda style: t(f"sidebar.map_style_{style}", lang),
                 help=t("sidebar.map_style_help", lang))
+    shell.bound(st.toggle, "names", lang, label=t("sidebar.names", lang),
+                help=t("sidebar.names_help", lang))
     shell.sidebar_links(lang)
     if has_draft(lang):
         st.caption(t("sidebar.draft_welsh", lang))
     st.caption(t("sidebar.as_at", lang))
 
-# Captions at full opacity in a dark grey: WCAG AA contrast (about 7:1 on white).
-STYLE = "[data-testid='stCaptionContainer']{opacity:1;color:#545250}"
+# Captions at full opacity in a dark grey: WCAG AA contrast (about 7:1 on white). Section
+# headings are h2 (no skipped level after the page's h1) at a subheading's size.
+STYLE = ("[data-testid='stCaptionContainer']{opacity:1;color:#545250}"
+         "[data-testid='stMain'] h2{font-size:1.6rem}"
+         # Keyboard focus always visible, whatever the widget's own styling.
+         ":focus-visible{outline:3px solid #0072B2 !important;outline-offset:2px}")
 if settings["workshop"]:
     # Projector mode: larger text everywhere.
-    STYLE += "html{font-size:22px}[data-testid='stMetricValue']{font-size:3rem}"
+    STYLE += ("html{font-size:22px}[data-testid='stMetricValue']{font-size:2.1rem}"
+              "[data-testid='stMainBlockContainer']{padding-top:3.2rem}")
 st.html(f"<style>{STYLE}</style>")
 
 try:

@@ -31,7 +31,14 @@ from numpy.typing import NDArray
 
 from explorer.coverage import dataset_arrays, to_plain
 from explorer.model import Dataset
-from explorer.scenario import MAX_NAME_CHARS, HubSpec, Scenario
+from explorer.scenario import (
+    MAX_NAME_CHARS,
+    HubSpec,
+    Scenario,
+    ScenarioError,
+    parse_scenario,
+    scenario_to_dict,
+)
 
 OBJECTIVES: tuple[str, ...] = ("population", "authorities")
 
@@ -316,13 +323,20 @@ def to_scenario(result: BestSitesResult, ds: Dataset) -> Scenario:
         )
         for n, site in enumerate(result.sites, start=1)
     )
-    return Scenario(
+    scenario = Scenario(
         name=name,
         hubs=hubs,
         include_existing=result.keep_existing,
         max_travel_km=result.max_km,
         population=result.population_basis,
     )
+    # Whatever the planner adopts must be a scenario the parser accepts (and so the page's
+    # widgets can hold): a reach outside the travel-limit range is refused here, not there.
+    try:
+        parse_scenario(scenario_to_dict(scenario), ds)
+    except ScenarioError as exc:
+        raise BestSitesError(f"cannot adopt this result as a scenario: {exc}") from None
+    return scenario
 
 
 def explain_uncovered(result: BestSitesResult, ds: Dataset, lang: str = "en") -> list[str]:

@@ -8,23 +8,38 @@
     Where K regional hubs reaching D km would cover the most, keeping the 2019 MASHs.
 ``python -m explorer boundaries {show,refresh,clear}``
     Which boundaries the app draws; fetch current ONS boundaries into the cache; remove them.
+``python -m explorer rooms create|list|export|delete|purge ...``
+    Workshop rooms, for whoever runs the server (see :mod:`explorer.rooms_cli`).
 
-Errors exit with status 2 and print one line on stderr, never a traceback.
+The dataset is read from ``--data`` if given, else ``MASH_DATA_DIR`` if set, else the
+committed ``data/`` (:func:`explorer.data.resolve_data_dir`, shared with the app).
+
+Errors exit with status 2 and print exactly one line on stderr, never a traceback: it names
+the file (or option) and the field, quotes user values with control characters escaped, and
+carries no library's own advice. Output is built in full before anything is printed, so an
+error never follows half a JSON document. User text (scenario and hub names) is printed with
+:func:`explorer.text.terminal_safe`, so it cannot move the cursor, clear the screen or span
+lines.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from explorer import rooms_cli
 from explorer.best_sites import OBJECTIVES, best_sites, explain_uncovered
 from explorer.coverage import evaluate_scenario
-from explorer.data import DATA_DIR, DataError, load_dataset
-from explorer.scenario import load_scenario_file
+from explorer.data import DATA_DIR_ENV, DataError, load_dataset, resolve_data_dir
+from explorer.limits import MAX_BEST_KM, MAX_BEST_SITES, MIN_BEST_KM
+from explorer.scenario import ScenarioError, load_scenario_file
 from explorer.summary import headline, status_records
+from explorer.text import quote, terminal_safe
 
 STATUS_LABELS = {
     "mash": "MASH operating",
@@ -41,6 +56,34 @@ class CliError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2
         raise CliError(f"{self.prog}: {message}")
+
+
+def _whole_number(lo: int, hi: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        value = text.strip()
+        digits = value.isascii() and value.isdigit() and len(value) <= 6
+        if not digits or not lo <= int(value) <= hi:
+            raise argparse.ArgumentTypeError(
+                f"must be a whole number from {lo} to {hi}, not {quote(text, 20)}"
+            )
+        return int(value)
+
+    return parse
+
+
+def _km(lo: float, hi: float) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = float(text) if len(text) <= 30 else math.nan
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(
+                f"must be a number of kilometres from {lo:g} to {hi:g}, not {quote(text, 20)}"
+            )
+        return value
+
+    return parse
 
 
 def _print_status_table(ds, out) -> None:
@@ -81,7 +124,7 @@ def _print_coverage(ds, result, out) -> None:
     r = result
     print(
         f"{r.authorities_covered} of {r.authorities_total} authorities covered "
-        f"in scenario '{r.scenario_name}'",
+        f"in scenario '{terminal_safe(r.scenario_name)}'",
         file=out,
     )
     print(
@@ -94,8 +137,8 @@ def _print_coverage(ds, result, out) -> None:
         where = f", host {ds.authority(h.host).name_en}" if h.host else ""
         reach = f", farthest member {h.max_distance_km} km" if h.max_distance_km else ""
         print(
-            f"  - {h.name} ({h.model}{where}{reach}): covers {_names(ds, h.covered_codes)}; "
-            f"{h.population:,} people",
+            f"  - {terminal_safe(h.name)} ({h.model}{where}{reach}): covers "
+            f"{_names(ds, h.covered_codes)}; {h.population:,} people",
             file=out,
         )
     print(f"Newly covered: {_names(ds, r.newly_covered_codes)}", file=out)
@@ -103,8 +146,8 @@ def _print_coverage(ds, result, out) -> None:
         print("Excluded by the travel limit:", file=out)
         for e in r.excluded:
             print(
-                f"  - {ds.authority(e.code).name_en} from {e.hub}: {e.distance_km} km "
-                f"(limit {e.max_travel_km:g} km)",
+                f"  - {ds.authority(e.code).name_en} from {terminal_safe(e.hub)}: "
+                f"{e.distance_km} km (limit {e.max_travel_km:g} km)",
                 file=out,
             )
 
@@ -134,14 +177,17 @@ def _print_best_sites(ds, result, out) -> None:
         print(f"  {line}", file=out)
 
 
-def _dump_json(value, out) -> None:
-    json.dump(value, out, ensure_ascii=False, indent=2)
+def _dump_json(value, out, ascii_only: bool = False) -> None:
+    out.write(json.dumps(value, ensure_ascii=ascii_only, indent=2))
     out.write("\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m explorer", description="MASH Wales explorer")
-    parser.add_argument("--data", default=str(DATA_DIR), help="folder of the dataset")
+    parser.add_argument(
+        "--data", default=None,
+        help=f"folder of the dataset (default: ${DATA_DIR_ENV} if set, else the committed data/)",
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     status = sub.add_parser("status", help="MASH status of the 22 authorities, May 2019")
     status.add_argument("--json", action="store_true", help="print JSON")
@@ -149,15 +195,29 @@ def build_parser() -> argparse.ArgumentParser:
     coverage.add_argument("file", metavar="FILE", help="scenario JSON file")
     coverage.add_argument("--json", action="store_true", help="print JSON")
     best = sub.add_parser("best-sites", help="best places for K regional hubs within D km")
-    best.add_argument("--k", type=int, required=True, help="number of hubs")
-    best.add_argument("--max-km", type=float, required=True, help="reach of each hub, km")
+    best.add_argument("--k", type=_whole_number(1, MAX_BEST_SITES), required=True,
+                      help=f"number of hubs, 1 to {MAX_BEST_SITES}")
+    best.add_argument("--max-km", type=_km(MIN_BEST_KM, MAX_BEST_KM), required=True,
+                      help=f"reach of each hub, {MIN_BEST_KM:g} to {MAX_BEST_KM:g} km")
     best.add_argument("--objective", choices=OBJECTIVES, default="population")
     best.add_argument(
         "--ignore-existing", action="store_true", help="do not count the 2019 MASHs as covered"
     )
     best.add_argument("--json", action="store_true", help="print JSON")
     _add_boundaries_command(sub)
+    rooms_cli.add_parser(sub)
     return parser
+
+
+def _load(data: str | None):
+    folder = resolve_data_dir(data)
+    try:
+        return load_dataset(folder)
+    except DataError as exc:
+        from_env = bool(os.environ.get(DATA_DIR_ENV, "").strip())
+        origin = " (from --data)" if data else f" (from {DATA_DIR_ENV})" if from_env else ""
+        where = f"data folder {terminal_safe(str(folder))}{origin}"
+        raise CliError(f"{where}: {exc}") from None
 
 
 def _add_boundaries_command(sub) -> None:
@@ -216,20 +276,29 @@ def _run_boundaries(args, out) -> int:
 
 
 def run(argv: Sequence[str] | None, out=None) -> int:
-    out = out or sys.stdout
+    """Run one command; everything it prints is written to ``out`` in one piece at the end."""
+    target = out or sys.stdout
+    out = io.StringIO()
+    ascii_only = not _can_encode(target, "\u0175\U0001f4cd")  # JSON: \\uXXXX escapes then
     args = build_parser().parse_args(argv)
     if args.command == "boundaries":
-        return _run_boundaries(args, out)
-    ds = load_dataset(args.data)
+        code = _run_boundaries(args, out)
+        _write(target, out.getvalue())
+        return code
+    if args.command == "rooms":
+        status = rooms_cli.run(args, args.data, out)
+        _write(target, out.getvalue())
+        return status
+    ds = _load(args.data)
     if args.command == "status":
         if args.json:
-            _dump_json(status_records(ds), out)
+            _dump_json(status_records(ds), out, ascii_only)
         else:
             _print_status_table(ds, out)
     elif args.command == "coverage":
         result = evaluate_scenario(load_scenario_file(args.file, ds), ds)
         if args.json:
-            _dump_json(result.to_dict(), out)
+            _dump_json(result.to_dict(), out, ascii_only)
         else:
             _print_coverage(ds, result, out)
     elif args.command == "best-sites":
@@ -237,15 +306,40 @@ def run(argv: Sequence[str] | None, out=None) -> int:
             ds, args.k, args.max_km, args.objective, keep_existing=not args.ignore_existing
         )
         if args.json:
-            _dump_json(result.to_dict(), out)
+            _dump_json(result.to_dict(), out, ascii_only)
         else:
             _print_best_sites(ds, result, out)
+    _write(target, out.getvalue())
     return 0
+
+
+def _can_encode(stream, text: str) -> bool:
+    try:
+        text.encode(getattr(stream, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def _write(stream, text: str) -> None:
+    """Write ``text`` in one call; a stream that cannot encode it (an ASCII-only terminal)
+    gets backslash escapes instead of an error half-way through."""
+    if not _can_encode(stream, text):
+        text = text.encode("ascii", "backslashreplace").decode("ascii")
+    stream.write(text)
+    stream.flush()
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and not isinstance(exc, ScenarioError):
+        name = f" {terminal_safe(str(exc.filename))}" if exc.filename else ""
+        return f"cannot use{name} ({exc.strerror or type(exc).__name__})"
+    return str(exc)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(argv)
     except (CliError, DataError, OSError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _write(sys.stderr, "error: " + terminal_safe(_message(exc)) + "\n")
         return 2

@@ -12,14 +12,16 @@ column and the offending value, so a corrupted file never surfaces as a tracebac
 from __future__ import annotations
 
 import csv
+import io
 import math
+import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from explorer.limits import MAX_DATA_FILE_BYTES
+from explorer.limits import MAX_DATA_FILE_BYTES, MAX_DATA_TEXT_CHARS
 from explorer.model import (
     SECTION_SEPARATOR,
     STATUSES,
@@ -36,11 +38,27 @@ from explorer.model import (
     Section,
     section_ids,
 )
+from explorer.text import TextError, clean_text, fold, terminal_safe
 
 #: The folder holding the committed dataset.
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+#: Environment variable naming another copy of the dataset (used by the app and the CLI).
+DATA_DIR_ENV = "MASH_DATA_DIR"
 
-#: Largest file the loader will read (the real files are a few KB).
+
+def resolve_data_dir(override: str | Path | None = None) -> Path:
+    """The dataset folder: ``override`` (the CLI's ``--data``) if given, else
+    ``MASH_DATA_DIR`` if set and not empty, else the committed ``data/``.
+
+    The one resolver used by ``python -m explorer`` and by the app (``geo/cached.py``).
+
+    >>> resolve_data_dir("/tmp/d").as_posix()
+    '/tmp/d'
+    """
+    if override is not None and str(override) != "":
+        return Path(override)
+    env = os.environ.get(DATA_DIR_ENV, "")
+    return Path(env) if env.strip() else DATA_DIR
 
 
 class DataError(ValueError):
@@ -73,13 +91,15 @@ class DataError(ValueError):
 
 # Field parsers: each takes the raw text and returns a value or raises ValueError.
 def _text(raw: str) -> str:
-    if not raw.strip():
-        raise ValueError("must not be empty")
-    return raw.strip()
+    """Text as data: NFC, stripped, one line, no control or bidirectional characters."""
+    try:
+        return clean_text(raw, "text", MAX_DATA_TEXT_CHARS)
+    except TextError as exc:
+        raise ValueError(str(exc).removeprefix("text ")) from None
 
 
 def _optional_text(raw: str) -> str:
-    return raw.strip()
+    return _text(raw) if raw.strip() else ""
 
 
 def _optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
@@ -334,31 +354,55 @@ TABLES: dict[str, _Table] = {
 def read_csv_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header and (line number, fields) rows of a UTF-8 CSV file; blank rows are skipped.
 
-    Raises :class:`DataError` naming the file (and line) for a missing, oversized,
-    non-UTF-8, malformed or empty file. Also used for ``scenarios/presets.csv``.
+    Raises :class:`DataError` naming the file (and line) for a missing, unreadable,
+    oversized, non-UTF-8, malformed or empty file. A row's line number is the line it
+    *starts* on, so a quote that is never closed is reported where it opens, not at the end
+    of the file. A row may not run over several lines (no cell holds a line break). Also
+    used for ``scenarios/presets.csv``.
     """
     name = path.name
-    if not path.is_file():
-        raise DataError(name, f"file not found in {path.parent}")
-    if path.stat().st_size > MAX_DATA_FILE_BYTES:
-        raise DataError(name, f"file is larger than {MAX_DATA_FILE_BYTES:,} bytes")
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        if not path.is_file():
+            raise DataError(name, f"file not found in {terminal_safe(str(path.parent))}")
+        if path.stat().st_size > MAX_DATA_FILE_BYTES:
+            raise DataError(name, f"file is larger than {MAX_DATA_FILE_BYTES:,} bytes")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DataError(name, f"cannot read the file ({exc.strerror or 'unreadable'})") from None
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataError(name, f"is not valid UTF-8 (byte {exc.start})") from None
-    reader = csv.reader(text.splitlines())
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, list[str]]] = []
     header: list[str] | None = None
-    try:
-        for fields in reader:
-            if header is None:
-                header = [h.strip() for h in fields]
-                continue
-            if not any(f.strip() for f in fields):
-                continue
-            rows.append((reader.line_num, fields))
-    except csv.Error as exc:
-        raise DataError(name, f"is not valid CSV ({exc})", line=reader.line_num) from None
+    while True:
+        start = reader.line_num + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            if "end of data" in str(exc) or reader.line_num > start:
+                raise DataError(
+                    name, 'a quoted cell opens on this line and is never closed (a missing ")',
+                    line=start,
+                ) from None
+            raise DataError(
+                name, 'is not valid CSV (a " inside a cell must be doubled, and a quoted cell '
+                "must be followed by a comma or the end of the line)", line=start,
+            ) from None
+        if reader.line_num > start:
+            raise DataError(
+                name, f"a quoted cell opens on this line and runs on to line {reader.line_num} "
+                '(a missing closing ", or a line break inside a cell)', line=start,
+            )
+        if header is None:
+            header = [h.strip() for h in fields]
+            continue
+        if not any(f.strip() for f in fields):
+            continue
+        rows.append((start, fields))
     if header is None:
         raise DataError(name, "file is empty (no header row)")
     return header, rows
@@ -402,8 +446,140 @@ def _unique(file: str, records: Sequence[tuple[int, Any]], attr: str) -> None:
         seen.add(key)
 
 
+def authority_keys(authorities: Iterable[Authority]) -> dict[str, str]:
+    """Folded code, English name and Welsh name -> code (see :func:`explorer.text.fold`):
+    how scenarios find an authority however its name is typed.
+
+    >>> keys = authority_keys(load_dataset().authorities)
+    >>> keys["ynys mon"], keys["w06000001"], keys["isle of anglesey"]
+    ('W06000001', 'W06000001', 'W06000001')
+    """
+    keys: dict[str, str] = {}
+    for a in authorities:
+        for value in (a.code, a.name_en, a.name_cy):
+            keys.setdefault(fold(value), a.code)
+    return keys
+
+
+_COLUMN_WORDS = {"code": "code", "name_en": "English name", "name_cy": "Welsh name",
+                 "short_name": "short name", "name": "name"}
+
+
+def _unique_folded(file: str, records: Sequence[tuple[int, Any]], columns: Sequence[str],
+                   ident: str) -> None:
+    """No two records share a value of ``columns`` (in any of them) once case, accents and
+    punctuation are ignored; a record may repeat its own value (Powys is Powys in Welsh)."""
+    seen: dict[str, tuple[int, Any, str]] = {}
+    for line, rec in records:
+        for column in columns:
+            value = getattr(rec, column)
+            key = fold(value)
+            if not key:
+                raise DataError(file, "must contain a letter or digit", line=line,
+                                column=column, value=value)
+            if key in seen and getattr(seen[key][1], ident) != getattr(rec, ident):
+                other_line, other, other_col = seen[key]
+                raise DataError(
+                    file,
+                    f"is the same as the {_COLUMN_WORDS.get(other_col, other_col)} "
+                    f"{getattr(other, other_col)!r} of {getattr(other, ident)} (line "
+                    f"{other_line}) once case, accents and punctuation are ignored; "
+                    "each name must identify one record",
+                    line=line, column=column, value=value,
+                )
+            seen.setdefault(key, (line, rec, column))
+
+
+def _section_forces(sections: Sequence[tuple[int, Section]],
+                    forces: Sequence[tuple[int, Force]]) -> dict[str, str]:
+    """section_id -> force_id, for sections under a force's heading (not the introduction)."""
+    by_name = {fold(f.name_en): f.force_id for _, f in forces}
+    return {s.section_id: by_name[fold(s.force_heading)] for _, s in sections
+            if fold(s.force_heading) in by_name}
+
+
+def _check_forces_agree(parsed: dict[str, list[tuple[int, Any]]]) -> None:
+    """Every force assignment agrees with authorities.csv and with the briefing section
+    cited for it: arrangements, events, hubs, positions and forces' own sections."""
+    authorities = {a.code: a for _, a in parsed["authorities"]}
+    force_of = {code: a.force_id for code, a in authorities.items()}
+    section_force = _section_forces(parsed["sections"], parsed["forces"])
+
+    def named(code: str) -> str:
+        return f"{code} ({authorities[code].name_en})"
+
+    def section_agrees(file: str, line: int, rec: Any, force_id: str) -> None:
+        cited = section_force.get(rec.section_id)
+        if cited is not None and cited != force_id:
+            raise DataError(
+                file, f"cites a section under the {cited} heading for a {force_id} record",
+                line=line, column="section_id", value=rec.section_id,
+            )
+
+    for line, f in parsed["forces"]:
+        section_agrees("forces.csv", line, f, f.force_id)
+    for line, arr in parsed["arrangements"]:
+        for code in arr.member_codes:
+            if code in force_of and force_of[code] != arr.force_id:
+                raise DataError(
+                    "arrangements.csv",
+                    f"disagrees with authorities.csv, where member {named(code)} is policed "
+                    f"by {force_of[code]}",
+                    line=line, column="force_id", value=arr.force_id,
+                )
+        section_agrees("arrangements.csv", line, arr, arr.force_id)
+    for key, file in (("events", "events.csv"), ("items", "items.csv")):
+        for line, rec in parsed[key]:
+            if rec.scope == WALES_SCOPE:
+                continue
+            for code in getattr(rec, "member_codes", ()):
+                if code in force_of and force_of[code] != rec.scope:
+                    raise DataError(
+                        file,
+                        f"disagrees with authorities.csv, where member {named(code)} is "
+                        f"policed by {force_of[code]}",
+                        line=line, column="scope", value=rec.scope,
+                    )
+            section_agrees(file, line, rec, rec.scope)
+    for line, hub in parsed["hubs"]:
+        hub_forces = sorted({force_of[c] for c in hub.member_codes if c in force_of})
+        if len(hub_forces) > 1:
+            raise DataError(
+                "hubs.csv",
+                "members are policed by different forces in authorities.csv "
+                f"({', '.join(hub_forces)}); a 2019 hub sits within one force",
+                line=line, column="member_codes", value=";".join(hub.member_codes),
+            )
+        if hub_forces:
+            section_agrees("hubs.csv", line, hub, hub_forces[0])
+    for line, pos in parsed["positions"]:
+        if pos.code in force_of:
+            section_agrees("positions.csv", line, pos, force_of[pos.code])
+
+
+def _check_health_boards(records: Sequence[tuple[int, Authority]]) -> None:
+    """Each health board has one Welsh name, and each Welsh name one board."""
+    for english, welsh in (("health_board", "health_board_cy"),
+                           ("health_board_cy", "health_board")):
+        first: dict[str, tuple[int, str]] = {}
+        for line, a in records:
+            key, value = getattr(a, english), getattr(a, welsh)
+            if key in first and first[key][1] != value:
+                raise DataError(
+                    "authorities.csv",
+                    f"disagrees with line {first[key][0]}, where {english} {key!r} goes with "
+                    f"{first[key][1]!r}",
+                    line=line, column=welsh, value=value,
+                )
+            first.setdefault(key, (line, value))
+
+
 def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
     """Read every file in ``data_dir``, validate it, and return a :class:`Dataset`.
+
+    Beyond each cell, the files must agree with each other: codes and names are unique (in
+    both languages, ignoring case, accents and punctuation), every reference resolves, and
+    every police-force assignment agrees with ``authorities.csv``.
 
     Raises :class:`DataError` for the first problem found.
     """
@@ -448,6 +624,14 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
     check("events", "scope", scopes, "scope (a force_id in forces.csv, or 'wales')")
     check("items", "scope", scopes, "scope (a force_id in forces.csv, or 'wales')")
     check("positions", "hub_id", set(hubs), "hub in hubs.csv")
+
+    _unique_folded("authorities.csv", parsed["authorities"], ("code", "name_en", "name_cy"),
+                   "code")
+    _unique_folded("forces.csv", parsed["forces"], ("name_en", "name_cy", "short_name"),
+                   "force_id")
+    _unique_folded("forces.csv", parsed["forces"], ("code",), "force_id")
+    _unique_folded("hubs.csv", parsed["hubs"], ("name",), "hub_id")
+    _check_health_boards(parsed["authorities"])
 
     missing_forces = set(_FORCE_IDS) - force_ids
     if missing_forces:
@@ -499,6 +683,8 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
                     "hubs.csv", f"member's row in positions.csv names hub {member_of.get(code)!r}",
                     line=line, column="member_codes", value=code,
                 )
+
+    _check_forces_agree(parsed)
 
     def records(key: str) -> tuple[Any, ...]:
         return tuple(rec for _, rec in parsed[key])

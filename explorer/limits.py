@@ -5,6 +5,12 @@ all read these names, so whatever the parser accepts, the page can show (and the
 
 >>> MIN_TRAVEL_KM <= 40 <= MAX_TRAVEL_KM
 True
+
+A best-sites answer becomes a scenario with the same reach, so its range sits inside the
+travel-limit range:
+
+>>> MIN_TRAVEL_KM <= MIN_BEST_KM <= MAX_BEST_KM <= MAX_TRAVEL_KM
+True
 """
 
 from __future__ import annotations
@@ -31,6 +37,13 @@ MAX_BEST_KM = 300.0
 MAX_SAVED = 3
 #: Largest data file (CSV) the loader reads, in bytes.
 MAX_DATA_FILE_BYTES = 1_000_000
+#: Longest text cell in a data file, in characters (the longest real summary is about 600).
+MAX_DATA_TEXT_CHARS = 2_000
+#: Longest number literal in a scenario file, in characters (a 5,001-digit number is refused
+#: with a clear message instead of Python's integer-conversion limit).
+MAX_NUMBER_CHARS = 30
+#: Longest file name or path quoted in a message, in characters (shortened in the middle).
+MAX_SOURCE_CHARS = 200
 #: Largest boundary file read (``MASH_BOUNDARIES`` or ``boundaries refresh``), in bytes, also
 #: once decompressed.
 MAX_BOUNDARY_BYTES = 30 * 1024 * 1024
@@ -39,3 +52,26 @@ MAX_BOUNDARY_BYTES = 30 * 1024 * 1024
 MAX_BOUNDARY_FEATURES = 5_000
 #: Longest boundary attribution text (``MASH_BOUNDARIES_ATTRIBUTION``), in characters.
 MAX_ATTRIBUTION_CHARS = 400
+
+# Workshop rooms (explorer/rooms.py, the workshop page and ``python -m explorer rooms``) ----
+#: Longest room name and member display name, in characters (after normalisation).
+MAX_ROOM_NAME_CHARS = 80
+MAX_DISPLAY_NAME_CHARS = 40
+#: Most entries (one per member) in one room, and most members who may join it.
+MAX_ROOM_ENTRIES = 200
+MAX_ROOM_MEMBERS = 400
+#: Votes each member may give (at most one per entry), changeable until the room is locked.
+MAX_VOTES_PER_MEMBER = 3
+#: Rooms open at once on one server (a soft cap against runaway creation).
+MAX_OPEN_ROOMS = 1000
+#: Join codes: this many characters from an alphabet without look-alikes (no 0/O, 1/I/L).
+ROOM_CODE_LENGTH = 6
+ROOM_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+#: Rooms are deleted this many days after their last activity (``MASH_ROOM_EXPIRY_DAYS``).
+ROOM_EXPIRY_DAYS = 30
+MAX_ROOM_EXPIRY_DAYS = 3650
+#: Wrong join codes or keys from one session: this many are free, then each further one
+#: doubles the wait, from CODE_DELAY_BASE_S up to CODE_DELAY_MAX_S seconds.
+CODE_FREE_FAILURES = 3
+CODE_DELAY_BASE_S = 2.0
+CODE_DELAY_MAX_S = 60.0

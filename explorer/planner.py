@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import copy
 import html
+import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from explorer.coverage import CoverageResult, compare, evaluate_scenario
-from explorer.i18n import number, percent, t
-from explorer.limits import MAX_SAVED  # noqa: F401  (re-exported for the page)
+from explorer.i18n import collation_key, decimal, distance, number, percent, t
+from explorer.limits import MAX_HUBS, MAX_SAVED  # noqa: F401  (MAX_SAVED: for the page)
 from explorer.model import Dataset
 from explorer.scenario import (
     HOSTED_MODELS,
@@ -35,6 +37,7 @@ from explorer.scenario import (
     parse_scenario,
     scenario_to_dict,
 )
+from explorer.text import quote
 
 
 def blank_draft(name: str) -> dict[str, Any]:
@@ -61,11 +64,19 @@ def unique_hub_name(draft: dict[str, Any], base: str) -> str:
     return f"{base} {n}"
 
 
+def can_add_hub(draft: dict[str, Any]) -> bool:
+    """False once the draft has ``MAX_HUBS`` hubs (the page disables its add button)."""
+    return len(draft.get("hubs", [])) < MAX_HUBS
+
+
 def add_hub(draft: dict[str, Any], name: str, model: str = "regional") -> dict[str, Any]:
-    """A new draft with an empty hub appended (members are picked afterwards)."""
+    """A new draft with an empty hub appended (members are picked afterwards); at
+    ``MAX_HUBS`` hubs the draft is returned unchanged (see :func:`can_add_hub`)."""
     if model not in MODELS:
         raise ValueError(f"unknown model {model!r}")
     out = _copy(draft)
+    if not can_add_hub(out):
+        return out
     out["hubs"].append(
         {"name": unique_hub_name(out, name), "model": model, "authorities": [], "host": None}
     )
@@ -108,12 +119,24 @@ class Checked:
     problems: tuple[str, ...]  # one line per hub left out (or a scenario-level problem)
 
 
+_DEFAULTS = {"name": "Untitled scenario", "include_existing": True, "max_travel_km": None,
+             "population": "census2021"}
+
+
 def check_draft(draft: dict[str, Any], ds: Dataset) -> Checked:
-    """Validate the draft; hubs with a problem are left out and their problem reported."""
+    """Validate the draft; hubs with a problem are left out and their problem reported.
+
+    A bad scenario-level value (an empty name, a distance outside the allowed range) is
+    reported and replaced by its default, so the rest of the draft is still evaluated.
+    Hubs past ``MAX_HUBS`` are left out and reported.
+    """
     problems: list[str] = []
     hubs: list[dict[str, Any]] = []
     names: set[str] = set()
     for number_, hub in enumerate(draft.get("hubs", []), start=1):
+        if number_ > MAX_HUBS:
+            problems.append(f"hub {number_}: over the limit of {MAX_HUBS} hubs, left out")
+            continue
         if isinstance(hub, dict) and not hub.get("authorities"):
             continue  # a hub still being set up: not counted, and not a problem yet
         try:
@@ -122,21 +145,32 @@ def check_draft(draft: dict[str, Any], ds: Dataset) -> Checked:
             problems.append(str(exc))
             continue
         if spec.name.casefold() in names:
-            problems.append(f"hub {number_} {spec.name!r}: another hub already has this name")
+            problems.append(f"hub {number_} {quote(spec.name)}: another hub already has "
+                            "this name")
             continue
         names.add(spec.name.casefold())
         hubs.append(hub)
-    top = {k: v for k, v in draft.items() if k != "hubs"}
+    top: dict[str, Any] = {}
+    top_problems: list[str] = []
+    for key, value in draft.items():
+        if key == "hubs":
+            continue
+        probe = {"name": _DEFAULTS["name"], key: value}
+        try:
+            parse_scenario(probe, ds)
+        except ScenarioError as exc:
+            top_problems.append(str(exc))
+            if key in _DEFAULTS:
+                top[key] = _DEFAULTS[key]
+            continue
+        top[key] = value
+    top.setdefault("name", _DEFAULTS["name"])
+    problems = top_problems + problems
     try:
         scenario = parse_scenario({**top, "hubs": hubs}, ds)
-    except ScenarioError as exc:
-        # A scenario-level problem (an empty name, say): report it, evaluate under a
-        # placeholder name, and fall back to the May 2019 position if that fails too.
+    except ScenarioError as exc:  # not expected: every part was checked on its own
         problems.insert(0, str(exc))
-        try:
-            scenario = parse_scenario({**top, "name": "Untitled scenario", "hubs": hubs}, ds)
-        except ScenarioError:
-            scenario = may_2019_scenario(ds)
+        scenario = may_2019_scenario(ds)
     return Checked(scenario, tuple(problems))
 
 
@@ -149,8 +183,36 @@ def coverage_classes(result: CoverageResult) -> dict[str, str]:
     return out
 
 
+def _names(ds: Dataset, codes, lang: str) -> list[str]:
+    """Display names of ``codes`` in ``lang``, in alphabetical order for that language."""
+    names = [ds.authority(c).name(lang) for c in codes]
+    return sorted(names, key=lambda n: collation_key(n, lang))
+
+
+def mash_count(result: CoverageResult) -> int:
+    """How many MASHs the proposed hubs amount to: a per-authority hub is one MASH in each
+    authority it lists; a regional or virtual hub is one MASH. The headline, the per-hub
+    table (one row per MASH) and the briefing all count this way.
+
+    >>> from explorer.data import load_dataset
+    >>> from explorer.scenario import parse_scenario
+    >>> ds = load_dataset()
+    >>> s = parse_scenario({"name": "x", "hubs": [
+    ...     {"name": "Each", "model": "per_authority", "authorities": ["Powys", "Conwy"]},
+    ...     {"name": "Gwent", "model": "regional", "authorities": ["Newport", "Torfaen"],
+    ...      "host": "Newport"}]}, ds)
+    >>> mash_count(evaluate_scenario(s, ds))
+    3
+    """
+    return sum(len(h.authorities) if h.model == "per_authority" else 1 for h in result.hubs)
+
+
 def headline(result: CoverageResult, ds: Dataset, lang: str = "en") -> dict[str, Any]:
-    """The planner's headline: authorities, population, hubs, newly covered, left out."""
+    """The planner's headline: authorities, population, MASHs, newly covered, left out.
+
+    ``hubs`` counts MASHs (:func:`mash_count`); ``newly_covered`` is in alphabetical order
+    of the names shown.
+    """
     def name(code: str) -> str:
         return ds.authority(code).name(lang)
 
@@ -160,33 +222,66 @@ def headline(result: CoverageResult, ds: Dataset, lang: str = "en") -> dict[str,
         "population": number(result.population_covered, lang),
         "population_share": percent(result.population_share, lang),
         "population_basis": t(f"whatif.basis_{result.population_basis}", lang),
-        "hubs": number(len(result.hubs), lang),
-        "newly_covered": [name(c) for c in result.newly_covered_codes],
+        "hubs": number(mash_count(result), lang),
+        "newly_covered": _names(ds, result.newly_covered_codes, lang),
         "excluded": [
             t("whatif.excluded_line", lang, name=name(x.code), hub=x.hub,
-              km=f"{x.distance_km:.1f}", limit=f"{x.max_travel_km:g}")
+              km=decimal(x.distance_km, lang), limit=decimal(x.max_travel_km, lang))
             for x in result.excluded
         ],
     }
 
 
 def hub_rows(result: CoverageResult, ds: Dataset, lang: str = "en") -> list[dict[str, Any]]:
-    """One row per proposed hub for the per-hub table."""
+    """One row per MASH for the per-hub table, every value text as shown.
+
+    A per-authority hub gives one row for each authority it lists (in alphabetical order),
+    so there are :func:`mash_count` rows. Populations have thousands separators and
+    distances a unit (``76.8 km``). Rows need not add up to the headline: an authority in
+    two hubs appears in both, and authorities covered by a May 2019 MASH outside every
+    proposed hub are in the headline only (``whatif.per_hub_note`` says so).
+    """
+    by_code = {r.code: r for r in result.per_authority}
+    col = {k: t(f"whatif.{k}", lang) for k in (
+        "col_hub", "col_model", "col_host", "col_members", "col_covered", "col_population",
+        "col_farthest", "col_forces", "col_health_boards", "col_boards")}
+
+    # Police forces and health boards in the page's language (safeguarding boards have no
+    # Welsh names in the data, so they stay as named).
+    force_name = {f.name_en: f.name(lang) for f in ds.forces}
+    board_name = {a.health_board: a.health_board_cy if lang == "cy" else a.health_board
+                  for a in ds.authorities}
+
+    def row(h, host: str, members: list[str], covered: int, population: int,
+            farthest: str, forces, health, boards) -> dict[str, Any]:
+        return {
+            col["col_hub"]: h.name,
+            col["col_model"]: t(f"whatif.model_{h.model}", lang),
+            col["col_host"]: host,
+            col["col_members"]: ", ".join(members),
+            col["col_covered"]: number(covered, lang),
+            col["col_population"]: number(population, lang),
+            col["col_farthest"]: farthest,
+            col["col_forces"]: ", ".join(force_name.get(f, f) for f in forces),
+            col["col_health_boards"]: ", ".join(board_name.get(b, b) for b in health),
+            col["col_boards"]: ", ".join(boards),
+        }
+
     rows = []
     for h in result.hubs:
-        rows.append({
-            t("whatif.col_hub", lang): h.name,
-            t("whatif.col_model", lang): t(f"whatif.model_{h.model}", lang),
-            t("whatif.col_host", lang): ds.authority(h.host).name(lang) if h.host else "",
-            t("whatif.col_members", lang): ", ".join(ds.authority(c).name(lang)
-                                                      for c in h.authorities),
-            t("whatif.col_covered", lang): len(h.covered_codes),
-            t("whatif.col_population", lang): h.population,
-            t("whatif.col_max_km", lang): h.max_distance_km,
-            t("whatif.col_forces", lang): ", ".join(h.police_forces),
-            t("whatif.col_health_boards", lang): ", ".join(h.health_boards),
-            t("whatif.col_boards", lang): ", ".join(h.safeguarding_boards),
-        })
+        if h.model == "per_authority":
+            for code in sorted(h.authorities,
+                               key=lambda c: collation_key(ds.authority(c).name(lang), lang)):
+                a = ds.authority(code)
+                rows.append(row(h, a.name(lang), [a.name(lang)], 1, by_code[code].population,
+                                "", [ds.force(a.force_id).name_en], [a.health_board],
+                                [a.safeguarding_board]))
+            continue
+        host = ds.authority(h.host).name(lang) if h.host else ""
+        rows.append(row(h, host, _names(ds, h.authorities, lang), len(h.covered_codes),
+                        h.population,
+                        "" if h.max_distance_km is None else distance(h.max_distance_km, lang),
+                        h.police_forces, h.health_boards, h.safeguarding_boards))
     return rows
 
 
@@ -231,27 +326,29 @@ def hub_table_html(result: CoverageResult, ds: Dataset, lang: str = "en") -> str
         for row in rows
     )
     return (
-        "<style>.hub-table{border-collapse:collapse;width:100%;font-size:.9rem}"
+        "<style>.hub-wrap{overflow-x:auto;max-width:100%}"
+        ".hub-table{border-collapse:collapse;width:100%;font-size:.9rem}"
         ".hub-table th,.hub-table td{border-bottom:1px solid #d0d0d0;padding:.3rem .5rem;"
-        "text-align:left;vertical-align:top}"
+        "text-align:left;vertical-align:top;overflow-wrap:anywhere;min-width:4rem}"
         "@media (max-width:640px){.hub-table thead{position:absolute;left:-9999px}"
         ".hub-table tr{display:block;border:1px solid #d0d0d0;margin-bottom:.6rem}"
         ".hub-table td{display:block;border:0}"
         ".hub-table td::before{content:attr(data-label) ': ';font-weight:600}}</style>"
-        '<table class="hub-table"><thead><tr>'
+        '<div class="hub-wrap"><table class="hub-table"><thead><tr>'
         + "".join(f'<th scope="col">{html.escape(h)}</th>' for h in heads)
-        + f"</tr></thead><tbody>{body}</tbody></table>"
+        + f"</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
 
 def against_may_2019(result: CoverageResult, ds: Dataset, lang: str = "en") -> dict[str, Any]:
-    """Per-authority gained / lost / unchanged lists, this scenario against May 2019."""
+    """Per-authority gained / lost / unchanged lists (alphabetical in ``lang``), this
+    scenario against May 2019."""
     base = may_2019_scenario(ds)
     base = Scenario(base.name, base.hubs, True, None, result.population_basis)
     diff = compare(evaluate_scenario(base, ds), result)
 
     def names(codes: list[str]) -> list[str]:
-        return [ds.authority(c).name(lang) for c in codes]
+        return _names(ds, codes, lang)
 
     return {
         "gained": names(diff["gained"]),
@@ -263,26 +360,67 @@ def against_may_2019(result: CoverageResult, ds: Dataset, lang: str = "en") -> d
     }
 
 
+def _label_key(label: str) -> str:
+    """Labels that would look alike share a key: compatibility form, case, invisible format
+    characters and runs of spaces ignored."""
+    text = unicodedata.normalize("NFKC", label).casefold()
+    return " ".join("".join(ch for ch in text if unicodedata.category(ch) != "Cf").split())
+
+
+def column_labels(
+    names: Sequence[str],
+    reserved: Iterable[str] = (),
+    current_index: int | None = None,
+    lang: str = "en",
+) -> list[str]:
+    """One visible, distinct column label per name, none like a ``reserved`` label.
+
+    A repeated name gets `` (2)``, `` (3)``, ...: the first number whose label is still
+    free, so "A", "A", "A (2)" become "A", "A (2)", "A (2) (2)"; the name at
+    ``current_index`` is marked as the current, unsaved scenario.
+
+    >>> column_labels(["A", "A", "A (2)"])
+    ['A', 'A (2)', 'A (2) (2)']
+    >>> column_labels(["Measure / authority", "P"], reserved=["Measure / authority"],
+    ...               current_index=1)
+    ['Measure / authority (2)', 'P (current)']
+    """
+    taken = {_label_key(r) for r in reserved}
+    labels: list[str] = []
+    for i, name in enumerate(names):
+        base = t("whatif.current_label", lang, name=name) if i == current_index else name
+        label, n = base, 2
+        while _label_key(label) in taken or not label.strip():
+            label, n = f"{base} ({n})", n + 1
+        taken.add(_label_key(label))
+        labels.append(label)
+    return labels
+
+
 def side_by_side_rows(
-    results: list[CoverageResult], ds: Dataset, lang: str = "en"
+    results: list[CoverageResult],
+    ds: Dataset,
+    lang: str = "en",
+    current_index: int | None = None,
 ) -> list[dict[str, Any]]:
-    """A comparison table: one row per measure, then per authority; one column per result."""
-    cols = [r.scenario_name for r in results]
-    # Columns must be unique for a table: suffix repeated names.
-    seen: dict[str, int] = {}
-    for i, c in enumerate(cols):
-        seen[c] = seen.get(c, 0) + 1
-        if seen[c] > 1:
-            cols[i] = f"{c} ({seen[c]})"
+    """A comparison table: one row per measure, then per authority; one column per result.
+
+    Every result gets its own column, labelled by :func:`column_labels` (never the same as
+    the label column or another column, so nothing is dropped or overwritten);
+    ``current_index`` marks the result that is the current, unsaved scenario.
+    """
     label = t("whatif.col_measure", lang)
+    cols = column_labels([r.scenario_name for r in results], [label], current_index, lang)
     pairs = list(zip(cols, results, strict=True))
     measures = [
         ("whatif.row_authorities", lambda r: str(r.authorities_covered)),
         ("whatif.row_population", lambda r: number(r.population_covered, lang)),
         ("whatif.row_share", lambda r: percent(r.population_share, lang)),
-        ("whatif.row_hubs", lambda r: str(len(r.hubs))),
+        ("whatif.mashes_proposed", lambda r: str(mash_count(r))),
     ]
     rows = [{label: t(key, lang), **{c: value(r) for c, r in pairs}} for key, value in measures]
+    if not results:
+        return rows
     yes, no = t("whatif.yes", lang), "–"
     for i, row in enumerate(results[0].per_authority):
         rows.append({label: ds.authority(row.code).name(lang),

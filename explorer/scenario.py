@@ -32,11 +32,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from explorer.data import DATA_DIR, DataError, read_csv_rows
-from explorer.limits import MAX_HUBS, MAX_NAME_CHARS, MAX_SCENARIO_BYTES, MAX_SHARE_CHARS
+from explorer.data import DATA_DIR, DataError, authority_keys, read_csv_rows
+from explorer.limits import (
+    MAX_DATA_TEXT_CHARS,
+    MAX_HUBS,
+    MAX_NAME_CHARS,
+    MAX_NUMBER_CHARS,
+    MAX_SCENARIO_BYTES,
+    MAX_SHARE_CHARS,
+    MAX_SOURCE_CHARS,
+    MAX_TRAVEL_KM,
+    MIN_TRAVEL_KM,
+)
 from explorer.model import Dataset
 from explorer.model import section_ids as split_section_ids
 from explorer.summary import POPULATION_FIELDS
+from explorer.text import TextError, clean_text, describe_char, fold, quote, terminal_safe
 
 #: Hub models: one co-located hub for several authorities, one hub in each authority,
 #: or one virtual hub linking the authorities' own teams.
@@ -59,12 +70,40 @@ _PRESET_COLUMNS = ("file", "title", "description", "section_id")
 
 
 class ScenarioError(ValueError):
-    """One problem with a scenario, on one line: ``source: where: problem``."""
+    """One problem with a scenario, on one line: ``source: where: problem``.
+
+    User values quoted in the message are shown with :func:`~explorer.text.quote` (short,
+    control characters escaped) and ``source`` (a path or an upload's file name) with
+    :func:`~explorer.text.terminal_safe`, so the message is always one line that a terminal
+    prints safely. It may still contain markdown characters: a page shows it with
+    :func:`~explorer.text.md_escape` or as a text element.
+    """
 
     def __init__(self, problem: str, source: str | None = None) -> None:
-        self.problem = problem
+        if source is not None:
+            source = shown_source(source)
+        self.problem = terminal_safe(problem)
         self.source = source
-        super().__init__(f"{source}: {problem}" if source else problem)
+        super().__init__(f"{source}: {self.problem}" if source else self.problem)
+
+
+class ShareTooLong(ScenarioError):
+    """The scenario is valid but its share link would be too long to travel reliably;
+    offer the scenario file instead."""
+
+
+def shown_source(source: str) -> str:
+    """A file name or path as shown in a message: one safe line, long paths shortened in the
+    middle (the file name at the end stays whole).
+
+    >>> shown_source("dir/two\\nlines.json")
+    'dir/two\\\\nlines.json'
+    """
+    text = terminal_safe(str(source))
+    if len(text) > MAX_SOURCE_CHARS:
+        keep = MAX_SOURCE_CHARS // 2 - 2
+        text = text[:keep] + " ... " + text[-keep:]
+    return text
 
 
 @dataclass(frozen=True)
@@ -116,51 +155,59 @@ def _type_name(value: Any) -> str:
     return type(value).__name__
 
 
-def _shown(value: Any) -> str:
-    """A short rendering of a bad value for a message."""
-    if isinstance(value, str):
-        return repr(value if len(value) <= 40 else value[:37] + "...")
-    if isinstance(value, (bool, type(None))) or not isinstance(value, (int, float)):
-        return _type_name(value)
-    return repr(value)
+_shown = quote  # a user value inside a message: short, quoted, control characters escaped
 
 
 def _name(value: Any, what: str) -> str:
-    if not isinstance(value, str):
-        raise ScenarioError(f"{what} must be text, not {_type_name(value)}")
-    name = value.strip()
-    if not name:
-        raise ScenarioError(f"{what} must not be empty")
-    if len(name) > MAX_NAME_CHARS:
-        raise ScenarioError(f"{what} is {len(name)} characters long; the limit is {MAX_NAME_CHARS}")
-    return name
+    try:
+        return clean_text(value, what, MAX_NAME_CHARS)
+    except TextError as exc:
+        raise ScenarioError(str(exc)) from None
 
 
 def _unknown_keys(obj: dict, allowed: tuple[str, ...], where: str) -> None:
     for key in obj:
         if key not in allowed:
             raise ScenarioError(
-                f"{where}unknown key {key!r}; allowed keys are {', '.join(allowed)}"
+                f"{where}unknown key {_shown(key)}; allowed keys are {', '.join(allowed)}"
             )
 
 
 def _authority_lookup(ds: Dataset) -> dict[str, str]:
-    """Case-folded code, English name and Welsh name → code."""
-    lookup: dict[str, str] = {}
+    """Folded code, English name and Welsh name -> code (see :func:`explorer.text.fold`).
+
+    The loader has already refused a dataset in which two authorities share a folded name.
+    """
+    return authority_keys(ds.authorities)
+
+
+def _hint(value: str, ds: Dataset) -> str:
+    """`` (did you mean X?)`` for a near miss, never a suggestion that folds to ``value``;
+    when the miss is a look-alike character (a Cyrillic o in Powys), that character is named
+    so the suggestion and the input differ visibly."""
+    key = fold(value)
+    by_key: dict[str, str] = {}
     for a in ds.authorities:
-        for key in (a.code, a.name_en, a.name_cy):
-            lookup[key.strip().casefold()] = a.code
-    return lookup
+        for name in (a.name_en, a.name_cy):
+            by_key.setdefault(fold(name), name)
+    close = [k for k in difflib.get_close_matches(key, list(by_key), n=3, cutoff=0.75)
+             if k != key]
+    if not close:
+        return ""
+    hint = f" (did you mean {by_key[close[0]]}?"
+    known = {ch for name in by_key.values() for ch in name.casefold()} | set(" -'")
+    odd = next((ch for ch in value.strip().casefold() if ch not in known and ch.isalpha()), None)
+    if odd is not None:
+        hint += f" the name given contains {describe_char(odd)}"
+    return hint + ")"
 
 
 def _resolve(value: Any, lookup: dict[str, str], ds: Dataset, where: str, what: str) -> str:
     if not isinstance(value, str):
         raise ScenarioError(f"{where}{what} must be a code or name (text), not {_type_name(value)}")
-    code = lookup.get(value.strip().casefold())
+    code = lookup.get(fold(value)) if len(value) <= 4 * MAX_NAME_CHARS else None
     if code is None:
-        names = [a.name_en for a in ds.authorities] + [a.name_cy for a in ds.authorities]
-        close = difflib.get_close_matches(value.strip(), names, n=1, cutoff=0.75)
-        hint = f" (did you mean {close[0]}?)" if close else ""
+        hint = _hint(value, ds) if len(value) <= MAX_NAME_CHARS else ""
         raise ScenarioError(f"{where}unknown authority {_shown(value)}{hint}")
     return code
 
@@ -172,7 +219,7 @@ def _parse_hub(number: int, obj: Any, lookup: dict[str, str], ds: Dataset) -> Hu
     if "name" not in obj:
         raise ScenarioError(f"hub {number}: missing key 'name'")
     name = _name(obj["name"], f"hub {number}: name")
-    where = f"hub {number} {name!r}: "
+    where = f"hub {number} {_shown(name)}: "
     model = obj.get("model")
     if model not in MODELS:
         shown = "missing" if "model" not in obj else f"unknown: {_shown(model)}"
@@ -239,11 +286,12 @@ def _parse(obj: Any, ds: Dataset) -> Scenario:
         if (
             isinstance(limit, bool)
             or not isinstance(limit, (int, float))
-            or not math.isfinite(limit)
-            or limit <= 0
+            or (isinstance(limit, float) and not math.isfinite(limit))
+            or not MIN_TRAVEL_KM <= limit <= MAX_TRAVEL_KM
         ):
             raise ScenarioError(
-                f"max_travel_km must be null or a number of kilometres above 0, not {_shown(limit)}"
+                f"max_travel_km must be null (no limit) or a number of kilometres from "
+                f"{MIN_TRAVEL_KM:g} to {MAX_TRAVEL_KM:g}, not {_shown(limit)}"
             )
         limit = float(limit)
     basis = obj.get("population", "census2021")
@@ -263,7 +311,9 @@ def _parse(obj: Any, ds: Dataset) -> Scenario:
         hub = _parse_hub(number, hub_obj, lookup, ds)
         if hub.name.casefold() in seen:
             first = seen[hub.name.casefold()]
-            raise ScenarioError(f"hub {number}: name {hub.name!r} is already used by hub {first}")
+            raise ScenarioError(
+                f"hub {number}: name {_shown(hub.name)} is already used by hub {first}"
+            )
         seen[hub.name.casefold()] = number
         hubs.append(hub)
     return Scenario(
@@ -310,13 +360,55 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise _BadJson(f"key {key!r} appears twice in one object")
+            raise _BadJson(f"key {quote(key)} appears twice in one object")
         out[key] = value
     return out
 
 
 def _no_constants(text: str) -> Any:
     raise _BadJson(f"{text} is not allowed in JSON")
+
+
+def _number(kind: type, document: str):
+    """A ``parse_int``/``parse_float`` hook that refuses absurdly long numbers (Python would
+    otherwise answer a 5,001-digit number with its own integer-conversion advice)."""
+
+    def parse(literal: str) -> Any:
+        if len(literal) > MAX_NUMBER_CHARS:
+            at = document.find(literal)
+            line = document.count("\n", 0, at) + 1
+            column = at - (document.rfind("\n", 0, at) + 1) + 1
+            raise _BadJson(
+                f"a number {len(literal):,} characters long at line {line}, column {column}; "
+                f"numbers here have at most {MAX_NUMBER_CHARS} characters"
+            )
+        return kind(literal)
+
+    return parse
+
+
+#: The JSON decoder's wording -> ours (its messages read oddly with a position appended).
+_JSON_PROBLEMS = {
+    "Expecting value": "expected a value (text in double quotes, a number, true, false, "
+                       "null, a list or an object)",
+    "Expecting property name enclosed in double quotes": "expected a key in double quotes "
+                                                         "(or a stray comma before '}')",
+    "Expecting ':' delimiter": "expected ':' after a key",
+    "Expecting ',' delimiter": "expected ',' between items (or a closing bracket)",
+    "Unterminated string starting at": "text in quotes starts here and is never closed",
+    "Invalid control character at": "a line break, tab or other control character inside "
+                                    "text in quotes (write it as \\n or \\t)",
+    "Invalid \\uXXXX escape": "a \\u escape needs four hex digits",
+    "Extra data": "more data after the end of the scenario object",
+    "Illegal trailing comma before end of object": "a comma before '}'",
+    "Illegal trailing comma before end of array": "a comma before ']'",
+}
+
+
+def _json_problem(msg: str) -> str:
+    if msg.startswith("Invalid \\escape"):
+        return "a backslash starts an escape JSON does not have (write \\\\ for a backslash)"
+    return _JSON_PROBLEMS.get(msg, "the text is not valid JSON here")
 
 
 def loads_scenario(text: str | bytes, ds: Dataset, source: str = "scenario") -> Scenario:
@@ -352,16 +444,23 @@ def loads_scenario(text: str | bytes, ds: Dataset, source: str = "scenario") -> 
     text = text.removeprefix("\ufeff")
     try:
         obj = json.loads(
-            text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants
+            text,
+            object_pairs_hook=_no_duplicate_keys,
+            parse_constant=_no_constants,
+            parse_int=_number(int, text),
+            parse_float=_number(float, text),
         )
     except json.JSONDecodeError as exc:
         raise ScenarioError(
-            f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}", source
+            f"not valid JSON at line {exc.lineno}, column {exc.colno}: {_json_problem(exc.msg)}",
+            source,
         ) from None
     except _BadJson as exc:
         raise ScenarioError(f"not valid JSON: {exc}", source) from None
     except RecursionError:
         raise ScenarioError("not valid JSON: nested too deeply", source) from None
+    except ValueError:  # anything else the decoder refuses: never its own wording
+        raise ScenarioError("not valid JSON", source) from None
     try:
         return _parse(obj, ds)
     except ScenarioError as exc:
@@ -423,13 +522,45 @@ def dumps_scenario(s: Scenario) -> str:
 def encode_share(s: Scenario) -> str:
     """A share-link token: URL-safe base64 of the compact JSON, without ``=`` padding.
 
+    Raises
+    ------
+    ShareTooLong
+        If the token would be longer than ``MAX_SHARE_CHARS`` (about 4,600 bytes of JSON):
+        such a link would not travel reliably, so offer the scenario file instead
+        (see :func:`share_token_or_none`).
+
     Examples
     --------
     >>> encode_share(Scenario("x", ()))[:12]
     'eyJuYW1lIjoi'
     """
-    raw = dumps_scenario(s).encode("utf-8")
+    try:
+        raw = dumps_scenario(s).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ScenarioError("holds text that cannot be written as UTF-8", "share link") from None
+    length = 4 * len(raw) // 3 + (len(raw) % 3 > 0)  # unpadded base64 length
+    if length > MAX_SHARE_CHARS:
+        raise ShareTooLong(
+            f"would be {length:,} characters long; the limit is {MAX_SHARE_CHARS:,}, so "
+            "download the scenario file and share that instead",
+            "share link",
+        )
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def share_token_or_none(s: Scenario) -> str | None:
+    """The share-link token, or ``None`` when the scenario is too big to share as a link
+    (the page then says so and offers the scenario file).
+
+    >>> big = Scenario("x", tuple(HubSpec(f"{n:03d}" + "h" * 117, "per_authority",
+    ...                                   ("W06000023",), None) for n in range(50)))
+    >>> share_token_or_none(big) is None, share_token_or_none(Scenario("x", ())) is not None
+    (True, True)
+    """
+    try:
+        return encode_share(s)
+    except ShareTooLong:
+        return None
 
 
 def decode_share(token: str, ds: Dataset) -> Scenario:
@@ -502,10 +633,14 @@ def load_presets(ds: Dataset, data_dir: str | Path = DATA_DIR) -> list[Preset]:
             raise DataError(
                 csv_name, f"has {len(fields)} fields, expected {len(_PRESET_COLUMNS)}", line=line
             )
-        values = [f.strip() for f in fields]
-        for column, value in zip(_PRESET_COLUMNS, values, strict=True):
-            if not value:
-                raise DataError(csv_name, "must not be empty", line=line, column=column)
+        values = []
+        for column, raw in zip(_PRESET_COLUMNS, fields, strict=True):
+            try:  # text as data: NFC, one line, no control or bidirectional characters
+                values.append(clean_text(raw, column, MAX_DATA_TEXT_CHARS))
+            except TextError as exc:
+                problem = str(exc).removeprefix(f"{column} ")
+                raise DataError(csv_name, problem, line=line, column=column,
+                                value=None if not raw.strip() else raw) from None
         file, title, description, section_id = values
         if "/" in file or "\\" in file or not file.endswith(".json"):
             raise DataError(

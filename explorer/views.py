@@ -78,22 +78,25 @@ def tooltips(ds: Dataset, lang: str = "en") -> dict[str, str]:
     }
 
 
-def tile_labels(ds: Dataset, lang: str = "en", max_word: int = 12) -> dict[str, str]:
-    """Labels that fit a tile: the name (wrapping onto two lines on the map), with a very
-    long single word shortened and "Isle of" dropped.
+def tile_labels(ds: Dataset, lang: str = "en", max_word: int = 11) -> dict[str, str]:
+    """Labels for the tile map: the full name, never abbreviated. A single word too long for a
+    tile gets a soft hyphen (U+00AD) where it may break, so the browser can wrap it as
+    "Carmarthen-" / "shire" on two lines.
 
     >>> from explorer.data import load_dataset
     >>> labels = tile_labels(load_dataset())
-    >>> labels["W06000001"], labels["W06000010"], labels["W06000014"]
-    ('Anglesey', 'Carmarthen.', 'Vale of Glamorgan')
+    >>> labels["W06000001"], labels["W06000010"].replace("\u00ad", "-")
+    ('Isle of Anglesey', 'Carmarthen-shire')
     """
     out = {}
     for a in ds.authorities:
-        name = a.name(lang).replace("Isle of ", "")
-        if " " not in name and len(name) > max_word:
-            name = name.removesuffix("shire") + "." if name.endswith("shire") else \
-                name[: max_word - 1] + "."
-        out[a.code] = name
+        words = []
+        for word in a.name(lang).split(" "):
+            if len(word) > max_word:
+                cut = len(word) - 5 if word.endswith("shire") else len(word) // 2
+                word = word[:cut] + "\u00ad" + word[cut:]
+            words.append(word)
+        out[a.code] = " ".join(words)
     return out
 
 

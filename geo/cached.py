@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from explorer.data import DATA_DIR, load_dataset
+from explorer.data import load_dataset, resolve_data_dir
 from explorer.model import Dataset
 
 #: What the map component reports back: only the clicked authority.
@@ -77,8 +77,9 @@ def _dataset(data_dir: str) -> Dataset:
 
 
 def _data_dir() -> str:
-    """The dataset folder: ``MASH_DATA_DIR`` (e.g. for tests) or the committed ``data/``."""
-    return os.environ.get("MASH_DATA_DIR") or str(DATA_DIR)
+    """The dataset folder: ``MASH_DATA_DIR`` (e.g. for tests) or the committed ``data/``,
+    by the resolver the command line uses too."""
+    return str(resolve_data_dir())
 
 
 def dataset() -> Dataset:
@@ -204,51 +205,67 @@ def map_payload(m, key: str):
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _status_map(style: str, lang: str, layers: tuple[str, ...], height: int,
-                stamp: tuple[str, str, int], data_dir: str, key: str):
+                stamp: tuple[str, str, int], data_dir: str, key: str, names: bool,
+                large: bool):
     from explorer import views
     from explorer.i18n import t
     from geo import maps
 
     ds = _dataset(data_dir)
     bset, points, view = _geometry(style, stamp)
+    points = _label_points(bset, points, names)
     m = maps.status_map(
         bset.geojson, views.status_by_code(ds), views.tooltips(ds, lang),
         outlines=_outlines(ds, bset, ["forces", *layers]),
-        labels=(points, views.tile_labels(ds, lang)) if points else None,
+        labels=(points, views.tile_labels(ds, lang)) if points else None, large_labels=large,
         bounds=view, height_px=height, attribution=bset.credit, scale_bar=not bset.is_tiles,
         reset_label=t("map.reset_view", lang), wheel_hint=t("map.wheel_hint", lang),
     )
     return bset, map_payload(m, key)
 
 
-def status_map(style: str, lang: str, layers: Sequence[str], height: int, key: str):
+def _label_points(bset, tile_points, names: bool):
+    """Where names go: the tile map always names its squares; the geographic map when asked."""
+    from geo.layers import label_points
+
+    if tile_points:
+        return tile_points
+    return label_points(bset.geojson) if names else None
+
+
+def status_map(style: str, lang: str, layers: Sequence[str], height: int, key: str,
+               names: bool = False, large: bool = False):
     """(boundaries, payload) of the status map: the same for every visitor with these
-    settings, so built once per process."""
-    return _status_map(style, lang, tuple(layers), height, _stamp(), _data_dir(), key)
+    settings, so built once per process. ``names`` writes authority names on the geographic
+    map; ``large`` makes names readable on a projector."""
+    return _status_map(style, lang, tuple(layers), height, _stamp(), _data_dir(), key,
+                       names, large)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _planner_map(style: str, lang: str, height: int, stamp: tuple[str, str, int],
-                 data_dir: str, key: str):
+                 data_dir: str, key: str, names: bool, large: bool):
     from explorer import views
     from explorer.i18n import t
     from geo import maps
 
     ds = _dataset(data_dir)
     bset, tile_points, view = _geometry(style, stamp)
+    points = _label_points(bset, tile_points, names)
     m = maps.planner_base_map(
         bset.geojson, {a.code: a.name(lang) for a in ds.authorities},
-        labels=(tile_points, views.tile_labels(ds, lang)) if tile_points else None,
+        labels=(points, views.tile_labels(ds, lang)) if points else None, large_labels=large,
         bounds=view, height_px=height, attribution=bset.credit, scale_bar=not bset.is_tiles,
         reset_label=t("map.reset_view", lang), wheel_hint=t("map.wheel_hint", lang),
     )
     return bset, map_payload(m, key), maps.anchor_points(ds.authorities, tile_points)
 
 
-def planner_map(style: str, lang: str, height: int, key: str):
+def planner_map(style: str, lang: str, height: int, key: str, names: bool = False,
+                large: bool = False):
     """(boundaries, payload, anchor points) of the what-if planner's base map: built once
     per process; the coverage is a per-session overlay (:func:`geo.maps.coverage_js`)."""
-    return _planner_map(style, lang, height, _stamp(), _data_dir(), key)
+    return _planner_map(style, lang, height, _stamp(), _data_dir(), key, names, large)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

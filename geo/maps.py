@@ -154,7 +154,8 @@ def base_map(
             ".leaflet-control-attribution{font-size:11px}"
             ".tile-label{font:600 11px/1.15 sans-serif;color:#111;text-align:center;"
             "white-space:normal;background:rgba(255,255,255,.88);border-radius:3px;"
-            "padding:1px 2px;display:inline-block;max-width:84px}"
+            "padding:1px 2px;display:inline-block;max-width:84px;hyphens:manual}"
+            ".tile-label.big{font-size:16px;max-width:128px}"
             ".tile-label-icon{display:flex;align-items:center;justify-content:center}"
             ".mash-wheel-hint{position:absolute;z-index:1000;left:50%;top:50%;"
             "transform:translate(-50%,-50%);background:rgba(0,0,0,.78);color:#fff;"
@@ -246,10 +247,15 @@ def add_outline(m: folium.Map, outline: Outline) -> folium.GeoJson:
 
 
 def add_labels(
-    m: folium.Map, points: Mapping[str, tuple[float, float]], text_by_code: Mapping[str, str]
+    m: folium.Map,
+    points: Mapping[str, tuple[float, float]],
+    text_by_code: Mapping[str, str],
+    large: bool = False,
 ) -> folium.FeatureGroup:
-    """Short text labels (escaped) at the given points: used on the tile map."""
+    """Text labels (escaped) at the given points: authority names on the tile map, and on the
+    geographic map when names are switched on; ``large`` for a projector."""
     group = folium.FeatureGroup(name="labels", control=False)
+    box = (136, 46) if large else (90, 30)
     for code in sorted(points):
         if code not in text_by_code:
             continue
@@ -257,9 +263,10 @@ def add_labels(
         folium.Marker(
             [lat, lon],
             icon=folium.DivIcon(
-                html=f'<div class="tile-label">{html.escape(text_by_code[code])}</div>',
-                icon_size=(90, 30),
-                icon_anchor=(45, 15),
+                html=f'<div class="tile-label{" big" if large else ""}">'
+                f"{html.escape(text_by_code[code])}</div>",
+                icon_size=box,
+                icon_anchor=(box[0] // 2, box[1] // 2),
                 class_name="tile-label-icon",
             ),
             interactive=False,
@@ -272,10 +279,12 @@ def add_labels(
 SELECTION_STYLE = {"fill": False, "color": SELECTED_EDGE, "weight": 4}
 
 
-def overlay_js(fills: Mapping[str, str] | None = None, shapes: Sequence[Mapping] = ()) -> str:
+def overlay_js(fills: Mapping[str, str | Mapping] | None = None,
+               shapes: Sequence[Mapping] = ()) -> str:
     """Leaflet code for ``st_folium(feature_group_to_add=...)``-style overlays, written here
     instead of by folium: a few hundred bytes of data for ``mashOverlay`` in
-    ``static/map_controls.js``, which restyles the areas (``fills``: code to colour) and
+    ``static/map_controls.js``, which restyles the areas (``fills``: code to a colour, or to
+    Leaflet style options such as a dashed edge) and
     draws ``shapes`` in one feature group that the map component replaces on every change.
 
     >>> overlay_js({"W06000001": "#0072B2"})
@@ -307,6 +316,7 @@ def status_map(
     *,
     outlines: Sequence[Outline] = (),
     labels: tuple[Mapping[str, tuple[float, float]], Mapping[str, str]] | None = None,
+    large_labels: bool = False,
     bounds: tuple[tuple[float, float], tuple[float, float]] = WALES_BOUNDS,
     height_px: int = 640,
     attribution: str = "",
@@ -327,7 +337,7 @@ def status_map(
     for outline in outlines:
         add_outline(m, outline)
     if labels is not None:
-        add_labels(m, *labels)
+        add_labels(m, *labels, large=large_labels)
     return m
 
 
@@ -377,6 +387,7 @@ def planner_base_map(
     tooltip_by_code: Mapping[str, str],
     *,
     labels: tuple[Mapping[str, tuple[float, float]], Mapping[str, str]] | None = None,
+    large_labels: bool = False,
     bounds: tuple[tuple[float, float], tuple[float, float]] = WALES_BOUNDS,
     height_px: int = 600,
     attribution: str = "",
@@ -394,7 +405,7 @@ def planner_base_map(
     neutral = COVERAGE_COLOURS["not_covered"]
     add_areas(m, geojson, dict.fromkeys(tooltip_by_code, neutral), tooltip_by_code)
     if labels is not None:
-        add_labels(m, *labels)
+        add_labels(m, *labels, large=large_labels)
     return m
 
 
@@ -429,5 +440,55 @@ def coverage_js(
                     shapes.append({"kind": "circle", "latlng": list(points[code]), "style": {
                         "radius": 5, "color": HUB_COLOUR, "weight": 2, "fill": True,
                         "fillColor": HUB_COLOUR, "fillOpacity": 1, "interactive": False}})
-    fills = {code: COVERAGE_COLOURS[k] for code, k in classes.items()}
+    # Newly covered areas also get a dashed edge: not told apart by colour alone.
+    fills = {code: {"fillColor": COVERAGE_COLOURS[k], "dashArray": "5 3", "weight": 2}
+             if k == "newly_covered" else COVERAGE_COLOURS[k] for code, k in classes.items()}
+    return overlay_js(fills, shapes)
+
+
+#: Fills for "how many workshop entries cover this authority", none to most (light to
+#: dark blue). The number is also drawn on each authority: never meaning by colour alone.
+COUNT_COLOURS: tuple[str, ...] = ("#F2F2F2", "#C6DBEF", "#6BAED6", "#2171B5", "#08306B")
+
+
+_COUNT_LABEL_STYLE = ("font:700 13px/18px sans-serif;color:#111;background:#fff;"
+                      "border:1px solid #333;border-radius:3px;text-align:center;width:24px")
+
+
+def count_class(n: int, total: int) -> int:
+    """Index into :data:`COUNT_COLOURS`: 0 for none, then quarters of ``total`` entries.
+
+    >>> [count_class(n, 8) for n in (0, 1, 2, 3, 4, 6, 8)]
+    [0, 1, 1, 2, 2, 3, 4]
+    """
+    if n <= 0 or total <= 0:
+        return 0
+    return min(4, max(1, math.ceil(4 * n / total)))
+
+
+def count_fills(counts: Mapping[str, int], total: int) -> dict[str, str]:
+    """Fill colour per authority from how many of ``total`` entries cover it."""
+    return {code: COUNT_COLOURS[count_class(n, total)] for code, n in counts.items()}
+
+
+def count_js(
+    counts: Mapping[str, int],
+    total: int,
+    points: Mapping[str, tuple[float, float]],
+) -> str:
+    """The workshop board's overlay on the planner's base map (rendered once per process):
+    each authority filled by how many of ``total`` entries cover it, with that number on it
+    (none: no fill, no number). A few hundred bytes, redrawn without remounting the map.
+
+    >>> count_js({"W06000023": 2}, 4, {"W06000023": (52.3, -3.4)})[:60]
+    'mashOverlay(map_div,{"fills":{"W06000023":"#6BAED6"},"shapes'
+    """
+    fills = {code: colour for code, colour in count_fills(counts, total).items()
+             if counts.get(code, 0) > 0}
+    shapes = [
+        {"kind": "label", "latlng": list(points[code]), "text": str(int(counts[code])),
+         "css": _COUNT_LABEL_STYLE, "className": "count-label", "size": [26, 20],
+         "anchor": [13, 10]}
+        for code in sorted(points) if counts.get(code, 0) > 0
+    ]
     return overlay_js(fills, shapes)

@@ -28,10 +28,10 @@ forces = [f.force_id for f in ds.forces]
 for tab, force_id in zip(st.tabs([ds.force(f).name(lang) for f in forces]), forces, strict=False):
     view = views.force_view(ds, force_id, lang)
     with tab:
-        st.subheader(t("forces.position", lang))
+        st.header(t("forces.position", lang))
         st.write(view["position"])
         st.caption(t("details.source", lang, source=view["position_source"]))
-        st.subheader(t("forces.authorities", lang))
+        st.header(t("forces.authorities", lang))
         st.dataframe(
             [
                 {
@@ -44,17 +44,17 @@ for tab, force_id in zip(st.tabs([ds.force(f).name(lang) for f in forces]), forc
             hide_index=True,
             width="stretch",
         )
-        st.subheader(t("forces.arrangements", lang))
+        st.header(t("forces.arrangements", lang))
         _cited([{"summary": f"**{a['name']}**: {a['summary']}", "source": a["source"]}
                 for a in view["arrangements"]], t("forces.none", lang))
-        st.subheader(t("forces.challenges", lang))
+        st.header(t("forces.challenges", lang))
         _cited(view["challenges"], t("forces.none", lang))
-        st.subheader(t("forces.plans", lang))
+        st.header(t("forces.plans", lang))
         _cited(view["plans"], t("forces.none", lang))
         if view["context"]:
-            st.subheader(t("forces.context", lang))
+            st.header(t("forces.context", lang))
             _cited(view["context"], "")
 
 st.divider()
-st.subheader(t("forces.wales", lang))
+st.header(t("forces.wales", lang))
 _cited(views.wales_items(ds), t("forces.none", lang))

@@ -14,19 +14,22 @@ lang = st.session_state.get("lang", "en")
 ds = cached.dataset()
 
 st.title(t("sources.title", lang))
-st.subheader(t("sources.briefing_heading", lang))
+st.header(t("sources.briefing_heading", lang))
 st.write(t("sources.briefing", lang))
 st.warning(t("sources.as_at", lang), icon=":material/history:")
 
-st.subheader(t("sources.statuses_heading", lang))
+st.header(t("sources.statuses_heading", lang))
 for status in STATUSES:
     st.markdown(f"- **{views.status_label(status, lang)}**: {t(f'sources.status_{status}', lang)}")
 
-st.subheader(t("sources.data_heading", lang))
+st.header(t("sources.data_heading", lang))
 st.markdown(t("sources.data", lang))
 
-st.subheader(t("sources.boundaries_heading", lang))
+st.header(t("sources.boundaries_heading", lang))
 for line in cached.boundary_credits(lang):
     st.text(line)  # names and licences as plain text, never a path on the server
 cached.show_notice(cached.boundaries(), lang)
 st.markdown(t("sources.boundaries_how", lang))
+
+st.header(t("sources.a11y_heading", lang))
+st.markdown(t("sources.a11y", lang))

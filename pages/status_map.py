@@ -21,11 +21,14 @@ def _on_map_click() -> None:
     code = (clicked.get("properties") or {}).get("code")
     if code in ds.codes():
         st.session_state["authority"] = code
-        st.session_state[f"_w_authority_{lang}"] = code  # the list shows the map's choice
 
 
 st.title(t("status.title", lang))
-st.caption(t("status.subtitle", lang))
+if not workshop:
+    st.caption(t("status.subtitle", lang))
+top = st.container()
+# On a projector the map takes the left of the screen from the top, the figures the right.
+map_col, detail_col = st.columns([3, 2])
 
 head = views.headline_view(ds, lang)
 figures = [
@@ -35,12 +38,13 @@ figures = [
      t("headline.population_help", lang, people=head.population)),
 ]
 legend = "".join(
-    f'<span class="legend-item"><span class="swatch" style="background:{maps.STATUS_COLOURS[s]}">'
+    f'<span class="legend-item" role="listitem"><span class="swatch" aria-hidden="true" '
+    f'style="background:{maps.STATUS_COLOURS[s]}">'
     f"</span>{html.escape(label)} ({n})</span>"
     for s, label, n in views.legend_rows(ds, lang)
 )
 # One element for the headline figures and the legend: fewer elements, faster first view.
-st.html(
+(detail_col if workshop else top).html(
     "<style>dl.figs{display:flex;flex-wrap:wrap;gap:1rem 3rem;margin:.3rem 0 .8rem;"
     "padding:0 !important}"
     ".fig dt{font-size:.875rem;color:#2f2d2b}.fig dd{margin:0;font-size:2.25rem;line-height:1.2}"
@@ -56,21 +60,23 @@ st.html(
 )
 
 OPTIONAL_LAYERS = ("health_board", "safeguarding_board")
-layer_cols = st.columns(len(OPTIONAL_LAYERS) + 1)
-layers = [layer for col, layer in zip(layer_cols, OPTIONAL_LAYERS, strict=False)
-          if col.toggle(t(f"layer.{layer}_toggle", lang), key=f"status_layer_{layer}")]
-# The map is rendered once per process for each style, language, layer set and height
-# (geo/cached.py); only the selection outline is sent per session.
+# The outline toggles sit under the map; their values are read first to draw it.
+layers = [layer for layer in OPTIONAL_LAYERS if st.session_state.get(f"status_layer_{layer}")]
+# The map is rendered once per process for each style, language, layer set, height and label
+# choice (geo/cached.py); only the selection outline is sent per session.
 style = st.session_state.get("map_style", "geographic")
-map_height = 760 if workshop else 640
-bset, payload = cached.status_map(style, lang, layers, map_height, key="status_map")
-cached.show_notice(bset, lang)
-map_col, detail_col = (st.container(), st.container()) if workshop else st.columns([3, 2])
+map_height = 700 if workshop else 640
+bset, payload = cached.status_map(style, lang, layers, map_height, key="status_map",
+                                  names=bool(st.session_state.get("names")), large=workshop)
+with top:
+    cached.show_notice(bset, lang)
 with map_col:
     cached.show_map(payload, key="status_map", height=map_height,
                     overlay=cached.selection_overlay(style, st.session_state.get("authority")),
                     on_change=_on_map_click)
     st.caption(t("status.map_caption", lang, attribution=bset.attribution))
+    for layer in OPTIONAL_LAYERS:
+        st.toggle(t(f"layer.{layer}_toggle", lang), key=f"status_layer_{layer}")
 
 with detail_col:
     # A radio list, not a drop-down: every authority visible and one click away, and far
@@ -83,7 +89,7 @@ with detail_col:
     else:
         d = views.authority_details(ds, code, lang)
         with st.container(border=True):
-            st.subheader(f"{d['name']} ({d['other_name']})")
+            st.header(f"{d['name']} ({d['other_name']})")
             st.markdown(f"**{t('details.status', lang)}:** {d['status_label']}")
             st.write(d["summary"])
             st.caption(t("details.source", lang, source=d["summary_source"]))

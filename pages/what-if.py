@@ -12,7 +12,7 @@ from explorer.i18n import t
 from explorer.scenario import ScenarioError
 from explorer.text import md_escape
 from geo import cached
-from pages.ui import planner, shell
+from pages.ui import planner, room_member, shell
 
 shell.require_app()
 
@@ -30,18 +30,26 @@ planner.styles()
 st.title(t("whatif.title", lang))
 st.caption(t("whatif.intro", lang))
 planner.problem_from_link(lang)
+room_slot = st.container()  # the workshop room panel, when opened with ?room=CODE
 
 # The result and map come first: on a phone (stacked columns) and on a projector they are what
-# people look at, and added chips in the editor never push the map away from a finger.
-view_col, edit_col = (st.container(), st.container()) if workshop else st.columns([3, 2])
+# people look at, and added chips in the editor never push the map away from a finger. On a
+# projector the map takes the left and the figures and editor the right, all above the fold.
+view_col, edit_col = st.columns([3, 2])
 with edit_col:
+    figures_box = st.container() if workshop else None
     draft = planner.hub_editor(ds, lang, presets)
 checked = plan.check_draft(draft, ds)
 result = evaluate_scenario(checked.scenario, ds)
 planner.sync_link(checked)
+with room_slot:
+    room_member.panel(lang, checked)
+with figures_box or view_col:
+    planner.figures(ds, lang, result, checked)
 with view_col:
-    planner.click_target(lang, draft)
-    drawn = planner.result_panel(ds, lang, result, checked, workshop)
+    drawn = planner.map_panel(ds, lang, result, draft, workshop)
+with edit_col if workshop else view_col:
+    planner.hub_table(ds, lang, result)
 
 planner.tabs(ds, lang, checked, result, drawn)
 planner.focus_if_asked()

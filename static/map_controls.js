@@ -46,7 +46,8 @@
       areas.options.style = function (feature) {
         var style = L.extend({}, typeof base === "function" ? base(feature) : base);
         var fill = fills[feature.properties.code];
-        if (fill) style.fillColor = fill;
+        if (typeof fill === "string") style.fillColor = fill;
+        else if (fill) L.extend(style, fill);
         return style;
       };
       areas.setStyle(areas.options.style);
@@ -59,6 +60,15 @@
         L.polyline(s.latlngs, s.style).addTo(group);
       } else if (s.kind === "circle") {
         L.circleMarker(s.latlng, s.style).addTo(group);
+      } else if (s.kind === "label") {
+        // A short text on the map (e.g. how many workshop entries cover an authority), set
+        // as text, never as markup.
+        var div = document.createElement("div");
+        div.textContent = s.text;
+        div.setAttribute("style", s.css || "");
+        L.marker(s.latlng, { interactive: false, keyboard: false, icon: L.divIcon({
+          html: div, className: s.className || "", iconSize: s.size, iconAnchor: s.anchor
+        }) }).addTo(group);
       }
     });
     map.addLayer(group);
@@ -108,6 +118,18 @@
       if (map.tap) map.tap.disable();
     }
 
-    map.whenReady(function () { new ResetView().addTo(map); });
+    // Keyboard: the shapes are not separate tab stops (the lists beside every map are the
+    // keyboard path); the map itself is one stop, named, whose arrow keys pan it.
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", map.options.mapLabel || "Map of Wales");
+    var unfocus = function () {
+      box.querySelectorAll(".leaflet-interactive").forEach(function (el) {
+        el.setAttribute("tabindex", "-1");
+        el.setAttribute("aria-hidden", "true");
+      });
+    };
+    map.on("layeradd", function () { setTimeout(unfocus, 0); });
+
+    map.whenReady(function () { new ResetView().addTo(map); unfocus(); });
   });
 })();

@@ -91,7 +91,7 @@ def test_status_page_headline_metrics(app: AppTest):
 def test_choosing_newport_shows_its_details(app: AppTest):
     app.radio(key=bound("authority")).set_value(NEWPORT).run()
     assert not app.exception
-    assert texts(app.subheader) == ["Newport (Casnewydd)"]
+    assert texts(app.header) == ["Newport (Casnewydd)"]
     body = "\n".join(texts(app.markdown))
     assert "**Status:** MASH pilot" in body
     assert "**Hub:** Newport MASH (pilot)" in body
@@ -104,7 +104,7 @@ def test_welsh_names_labels_and_one_draft_caption(app: AppTest):
     app.radio(key=bound("authority", "cy")).set_value(NEWPORT).run()
     assert not app.exception
     assert texts(app.title) == ["Hybiau diogelu amlasiantaethol yng Nghymru"]
-    assert texts(app.subheader) == ["Casnewydd (Newport)"]
+    assert texts(app.header) == ["Casnewydd (Newport)"]
     assert app.radio(key=bound("authority", "cy")).label == "Dewiswch awdurdod"
     assert figures(app)[0][1] == "5 o 22"
     assert "**Statws:** MASH peilot" in texts(app.markdown)
@@ -112,7 +112,7 @@ def test_welsh_names_labels_and_one_draft_caption(app: AppTest):
     assert len(drafts) == 1
     # Back to English: the draft caption goes.
     app.radio(key=bound("lang", "cy")).set_value("en").run()
-    assert texts(app.subheader) == ["Newport (Casnewydd)"]
+    assert texts(app.header) == ["Newport (Casnewydd)"]
     assert not [c for c in texts(app.caption) if c.startswith("Cyfieithiadau drafft")]
 
 
@@ -152,7 +152,7 @@ def test_boundaries_unavailable_show_a_notice(
     assert "Martin Chorley" in " ".join(texts(at.caption))
     assert NO_BOUNDARIES not in " ".join(texts(at.caption))
     at.radio(key=bound("authority")).set_value(NEWPORT).run()
-    assert texts(at.subheader) == ["Newport (Casnewydd)"]
+    assert texts(at.header) == ["Newport (Casnewydd)"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -236,7 +236,7 @@ def test_every_page_file_is_named_like_its_url():
     # which finds the page only if its URL path is its file name.
     from pages.ui.shell import PAGE_SPECS
 
-    assert len(PAGE_SPECS) == 6
+    assert len(PAGE_SPECS) == 7
     for _key, path, url, _icon, _section in PAGE_SPECS:
         assert (REPO / path).is_file()
         assert url in ("", Path(path).stem), (path, url)

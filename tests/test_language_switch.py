@@ -104,4 +104,4 @@ def test_north_wales_preset_survives_en_cy_en_and_keeps_radio_choices():
     assert at.selectbox(key="_w_wi_preset_cy").value == "north_wales_regional"
     switch(at, "en")
     assert scenario_of(at) == before
-    assert any("11 of 22 authorities covered" in h.value for h in at.subheader)
+    assert any("11 of 22 authorities covered" in h.value for h in at.header)

@@ -100,8 +100,10 @@ def test_coverage_js_refills_areas_and_draws_hosts_and_lines():
         [maps.HubLink("H", "regional", "W06000023", ("W06000023", "W06000008"),
                       ("W06000009",))],
         points))
-    assert data["fills"] == {c: "#F2F2F2" for c in CODES} | {"W06000023": "#009E73",
-                                                             "W06000008": "#009E73"}
+    # Newly covered: green and a dashed edge (not told apart by colour alone).
+    newly = {"fillColor": "#009E73", "dashArray": "5 3", "weight": 2}
+    assert data["fills"] == {c: "#F2F2F2" for c in CODES} | {"W06000023": newly,
+                                                             "W06000008": newly}
     kinds = [(s["kind"], s["style"]["color"]) for s in data["shapes"]]
     # One member line (black), one left-out line (orange, dashed), the host circle.
     assert kinds == [("line", "#000000"), ("line", "#D55E00"), ("circle", "#000000")]

@@ -87,7 +87,10 @@ def test_headline_words_and_distance_exclusions():
     # May 2019's 5 plus Carmarthenshire, Ceredigion, Pembrokeshire; Powys is 76.8 km away.
     assert head["authorities"] == "8 of 22 authorities covered"
     assert head["population"] == "1,346,627"
-    assert head["newly_covered"] == ["Ceredigion", "Pembrokeshire", "Carmarthenshire"]
+    # Alphabetical in the language shown, not in code order.
+    assert head["newly_covered"] == ["Carmarthenshire", "Ceredigion", "Pembrokeshire"]
+    assert planner.headline(result, DS, "cy")["newly_covered"] == [
+        "Ceredigion", "Sir Benfro", "Sir Gaerfyrddin"]
     assert head["excluded"] == [
         "Powys (hub MWW): 76.8 km from the host, over the 60 km limit"]
     classes = planner.coverage_classes(result)
@@ -113,3 +116,68 @@ def test_against_may_2019_and_side_by_side():
 def test_unknown_model_refused():
     with pytest.raises(ValueError, match="unknown model 'hybrid'"):
         planner.add_hub(planner.blank_draft("x"), "H", "hybrid")
+
+
+def preset(key: str):
+    from explorer.scenario import load_presets
+
+    return next(p.scenario for p in load_presets(DS) if p.key == key)
+
+
+def test_a_mash_in_every_authority_counts_22_mashes_everywhere():
+    result = evaluate_scenario(preset("every_authority"), DS)
+    head = planner.headline(result, DS, "en")
+    rows = planner.hub_rows(result, DS, "en")
+    assert planner.mash_count(result) == 22 and head["hubs"] == "22" and len(rows) == 22
+    # One row per authority, alphabetical; each its own host and member.
+    assert [r["Host"] for r in rows[:3]] == ["Blaenau Gwent", "Bridgend", "Caerphilly"]
+    powys = next(r for r in rows if r["Authorities"] == "Powys")
+    assert (powys["Host"], powys["Covered"], powys["Population covered"]) == (
+        "Powys", "1", "133,174")
+    assert powys["Farthest member"] == "" and powys["Police forces"] == "Dyfed-Powys Police"
+    # Every authority is in exactly one row here, so the rows add up to the headline.
+    total = sum(int(r["Population covered"].replace(",", "")) for r in rows)
+    assert head["population"] == "3,107,489" and total == 3_107_489
+
+
+def test_hub_rows_format_numbers_and_distances_and_sort_members():
+    result = evaluate_scenario(preset("mid_west_wales_regional"), DS)
+    [row] = planner.hub_rows(result, DS, "en")
+    assert row["Population covered"] == "515,905" and row["Farthest member"] == "76.8 km"
+    assert row["Authorities"] == "Carmarthenshire, Ceredigion, Pembrokeshire, Powys"
+    assert row["Covered"] == "4" and planner.headline(result, DS, "en")["hubs"] == "1"
+    [row_cy] = planner.hub_rows(result, DS, "cy")
+    assert row_cy["Awdurdodau"] == "Ceredigion, Powys, Sir Benfro, Sir Gaerfyrddin"
+
+
+def test_per_hub_rows_need_not_add_up_and_the_note_says_why():
+    # May 2019's five authorities are in the headline but in no row; Powys is in two hubs.
+    draft = planner.blank_draft("Overlap")
+    draft["hubs"] = [
+        {"name": "A", "model": "regional", "authorities": [POWYS, CEREDIGION], "host": POWYS},
+        {"name": "B", "model": "virtual", "authorities": [POWYS, CARMS], "host": CARMS}]
+    result = evaluate_scenario(planner.check_draft(draft, DS).scenario, DS)
+    rows = planner.hub_rows(result, DS, "en")
+    pops = [int(r["Population covered"].replace(",", "")) for r in rows]
+    powys = 133_174
+    assert sum(pops) - powys + 963_896 == result.population_covered  # 963,896: May 2019
+    from explorer.i18n import t
+    assert "counts each authority once" in t("whatif.per_hub_note", "en")
+
+
+def test_excluded_distances_have_no_trailing_zero():
+    draft = planner.blank_draft("Limit")
+    draft["max_travel_km"] = 60.0
+    draft["hubs"] = [{"name": "MWW", "model": "regional",
+                      "authorities": [CARMS, POWYS], "host": CARMS}]
+    result = evaluate_scenario(planner.check_draft(draft, DS).scenario, DS)
+    assert planner.headline(result, DS, "en")["excluded"] == [
+        "Powys (hub MWW): 76.8 km from the host, over the 60 km limit"]
+
+
+def test_against_may_2019_lists_are_alphabetical_in_welsh():
+    result = evaluate_scenario(preset("north_wales_regional"), DS)
+    assert planner.against_may_2019(result, DS, "cy")["gained"] == [
+        "Conwy", "Gwynedd", "Sir Ddinbych", "Sir y Fflint", "Wrecsam", "Ynys Môn"]
+    assert planner.against_may_2019(result, DS, "en")["gained"] == [
+        "Conwy", "Denbighshire", "Flintshire", "Gwynedd", "Isle of Anglesey", "Wrexham"]

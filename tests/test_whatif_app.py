@@ -37,7 +37,7 @@ def plain(markdown: str) -> str:
 
 
 def headline(at: AppTest) -> str:
-    return next(s.value for s in at.subheader if "authorities covered" in s.value)
+    return next(s.value for s in at.header if "authorities covered" in s.value)
 
 
 def widget(elements, prefix: str):
@@ -111,12 +111,25 @@ def test_hostile_hub_name_is_text():
     assert headline(at) == "6 of 22 authorities covered"
 
 
+def test_hub_names_in_radio_labels_are_text():
+    # Radio labels are markdown: a hub name there must be escaped (no link, image, icon).
+    evil = "[click](http://example.com) ![x](http://example.com/x.png) :material/home: $x^2$"
+    s = parse_scenario({"name": "x", "hubs": [{"name": evil, "model": "per_authority",
+                                               "authorities": ["Powys"]}]}, DS)
+    at = open_page(encode_share(s))
+    target = widget(at.radio, "wi_target_")
+    label = target.options[-1]
+    assert plain(label).replace("\u2060", "") == evil
+    assert "](" not in label and "![" not in label and ":material/" not in label
+
+
 def test_save_and_compare_side_by_side():
     at = open_page()
     at.button(key="wi_save").click().run()
     at.selectbox(key="_w_wi_preset_en").select("every_authority").run()
     table = at.dataframe[-1].value
-    assert list(table.columns)[1:] == ["Position as at 31 May 2019", "A MASH in every authority"]
+    assert list(table.columns)[1:] == ["Position as at 31 May 2019",
+                                      "A MASH in every authority (current)"]
     assert table.iloc[0].tolist()[1:] == ["5", "22"]
 
 
@@ -143,4 +156,4 @@ def test_welsh_interface():
     at.radio(key="_w_lang_en").set_value("cy").run()  # the shared sidebar, on the default page
     at.switch_page("pages/what-if.py").run()
     assert not at.exception
-    assert any("o 22 awdurdod wedi'u cwmpasu" in s.value for s in at.subheader)
+    assert any("o 22 awdurdod wedi'u cwmpasu" in s.value for s in at.header)

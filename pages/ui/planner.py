@@ -27,6 +27,7 @@ from explorer.i18n import number, percent, t
 from explorer.limits import (
     MAX_BEST_KM,
     MAX_BEST_SITES,
+    MAX_HUBS,
     MAX_NAME_CHARS,
     MAX_SAVED,
     MAX_SCENARIO_BYTES,
@@ -44,13 +45,13 @@ from explorer.scenario import (
     ScenarioError,
     decode_share,
     dumps_scenario,
-    encode_share,
     loads_scenario,
     may_2019_scenario,
+    share_token_or_none,
 )
 from explorer.text import md_escape
 from geo import cached, maps
-from geo.svg import coverage_svg
+from geo.svg import briefing_svg
 from pages.ui import shell
 
 state = st.session_state
@@ -87,8 +88,11 @@ def focus_if_asked() -> None:
     """Move keyboard focus where the user is working after a rerun (add or remove a hub)."""
     selector = state.pop("wi_focus", None)
     if selector:
+        # A new number each time: the same script twice in a row would not run again.
+        state["wi_focus_n"] = state.get("wi_focus_n", 0) + 1
         st.html(
-            "<script>(() => { let n = 0; const go = () => { const el = document.querySelector("
+            f"<script>/* {state['wi_focus_n']} */"
+            "(() => { let n = 0; const go = () => { const el = document.querySelector("
             + json.dumps(selector)
             + "); if (el) { el.focus(); el.scrollIntoView({block: 'center'}); }"
             " else if (n++ < 40) setTimeout(go, 50); }; go(); })();</script>",
@@ -194,14 +198,15 @@ def hub_editor(ds: Dataset, lang: str, presets: dict) -> dict:
     new = {"name": name, "include_existing": existing, "max_travel_km": limit,
            "population": basis, "hubs": []}
 
-    st.subheader(t("whatif.hubs", lang))
+    st.header(t("whatif.hubs", lang))
     options = views.authority_options(ds, lang)
     for i, (hub, hid) in enumerate(zip(draft["hubs"], state["wi_hub_ids"], strict=True)):
         with st.container(border=True):
-            c1, c2 = st.columns([3, 2])
-            h_name = c1.text_input(t("whatif.hub_name", lang), hub["name"],
+            # Name and model one above the other: a model's full label fits ("Regional (one
+            # co-located hub)"), at 1440 px as on a phone.
+            h_name = st.text_input(t("whatif.hub_name", lang), hub["name"],
                                    key=_key("name", hid), max_chars=MAX_NAME_CHARS)
-            model = c2.selectbox(t("whatif.model", lang), MODELS,
+            model = st.selectbox(t("whatif.model", lang), MODELS,
                                  index=MODELS.index(hub["model"]), key=_key("model", hid),
                                  format_func=lambda m: t(f"whatif.model_{m}", lang))
             members = st.multiselect(t("whatif.members", lang), options, hub["authorities"],
@@ -218,7 +223,10 @@ def hub_editor(ds: Dataset, lang: str, presets: dict) -> dict:
             new["hubs"].append({"name": h_name, "model": model, "authorities": members,
                                 "host": host})
     st.button(t("whatif.add_hub", lang), key=_key("add"), icon=":material/add:",
-              on_click=add_hub, args=(t("whatif.new_hub_name", lang),))
+              on_click=add_hub, args=(t("whatif.new_hub_name", lang),),
+              disabled=not planner.can_add_hub(draft))
+    if not planner.can_add_hub(draft):
+        st.caption(t("whatif.too_many_hubs", lang, limit=MAX_HUBS))
     for i, hub in enumerate(new["hubs"]):  # keep host consistent with model and members
         new = planner.update_hub(new, i, **hub)
     state["wi_draft"] = new
@@ -231,8 +239,9 @@ def click_target(lang: str, draft: dict) -> None:
         return
     count = len(draft["hubs"])
     st.radio(t("whatif.click_target", lang), [None, *range(count)],
+             # Radio labels are markdown: a hub name is user text, so it is escaped.
              format_func=lambda i: t("whatif.click_none", lang) if i is None
-             else draft["hubs"][i]["name"] or f"#{i + 1}",
+             else md_escape(draft["hubs"][i]["name"]) or f"#{i + 1}",
              index=count, key=_key("target"), horizontal=True)
 
 
@@ -242,20 +251,20 @@ def click_target(lang: str, draft: dict) -> None:
 def summary(head: dict, lang: str) -> None:
     """The headline, kept in view while editing (sticky on small screens)."""
     with st.container(key="wi_summary"):
-        st.subheader(head["authorities"])
+        st.header(head["authorities"])
         st.caption(t("whatif_ui.summary_line", lang, people=head["population"],
                      share=head["population_share"], hubs=head["hubs"]))
 
 
-def result_panel(ds: Dataset, lang: str, result: CoverageResult, checked, workshop: bool) -> dict:
-    """Figures, map, legend and per-hub table for a scenario; returns what the map used."""
+def figures(ds: Dataset, lang: str, result: CoverageResult, checked) -> None:
+    """The headline, figures, newly covered, left out and problems, as text."""
     head = planner.headline(result, ds, lang)
     summary(head, lang)
-    m1, m2, m3 = st.columns(3)
+    m1, m2, m3 = st.container(key="wi_metrics").columns(3)
     m1.metric(t("whatif.population_covered", lang), head["population"],
               help=head["population_basis"])
     m2.metric(t("whatif.row_share", lang), head["population_share"])
-    m3.metric(t("whatif.hubs_proposed", lang), head["hubs"])
+    m3.metric(t("whatif.mashes_proposed", lang), head["hubs"], help=t("whatif.mashes_help", lang))
     st.markdown(f"**{md_escape(t('whatif.newly_covered', lang))}:** "
                 + md_escape(", ".join(head["newly_covered"]) or t("whatif.none", lang)))
     if head["excluded"]:
@@ -271,27 +280,39 @@ def result_panel(ds: Dataset, lang: str, result: CoverageResult, checked, worksh
     if "wi_toast" in state:
         st.toast(md_escape(state.pop("wi_toast")))
 
-    # The base map is rendered once per process (geo/cached.py); the coverage, hubs and lines
-    # are a small overlay that the map draws without remounting.
-    height = 620 if workshop else 520
+
+
+def map_panel(ds: Dataset, lang: str, result: CoverageResult, draft: dict,
+              workshop: bool) -> dict:
+    """The planner map (clicks edit the chosen hub), its key and caption; returns what it drew.
+
+    The base map is rendered once per process (geo/cached.py); the coverage, hubs and lines
+    are a small overlay that the map draws without remounting."""
+    height = 700 if workshop else 520
     bset, payload, points = cached.planner_map(state.get("map_style", "geographic"), lang,
-                                               height, key="whatif_map")
+                                               height, key="whatif_map",
+                                               names=bool(state.get("names")), large=workshop)
     links = maps.hub_links(result)
     classes = planner.coverage_classes(result)
     cached.show_map(payload, key="whatif_map", height=height,
                     overlay=maps.coverage_js(classes, links, points),
                     on_change=partial(toggle_from_map, ds, lang))
-    st.caption(t("whatif.map_caption", lang, attribution=bset.attribution))
+    click_target(lang, draft)
     st.html("".join(
         f'<span style="display:inline-flex;align-items:center;gap:.35em;margin-right:1.2em">'
-        f'<span style="width:1em;height:1em;border:1px solid #4D4D4D;'
+        f'<span aria-hidden="true" style="width:1em;height:1em;'
+        f'border:{"2px dashed" if k == "newly_covered" else "1px solid"} #4D4D4D;'
         f'background:{maps.COVERAGE_COLOURS[k]}"></span>{t(f"whatif.class_{k}", lang)}</span>'
         for k in ("covered", "newly_covered", "not_covered")))
+    st.caption(t("whatif.map_caption", lang, attribution=bset.attribution))
+    return {"bset": bset, "links": links, "points": points, "classes": classes}
+
+
+def hub_table(ds: Dataset, lang: str, result: CoverageResult) -> None:
     if result.hubs:
         st.markdown(f"**{md_escape(t('whatif.per_hub', lang))}**")
         st.html(planner.hub_table_html(result, ds, lang))
-        st.caption(t("whatif_ui.per_hub_note", lang))
-    return {"bset": bset, "links": links, "points": points, "classes": classes}
+        st.caption(t("whatif.per_hub_note", lang))
 
 
 # ---- Compare, share, best sites ----------------------------------------------------------------
@@ -300,8 +321,8 @@ def result_panel(ds: Dataset, lang: str, result: CoverageResult, checked, worksh
 def _saved_to_url(ds: Dataset) -> None:
     tokens = []
     for text in state["wi_saved"]:
-        token = encode_share(loads_scenario(text, ds, "saved"))
-        if len(token) <= MAX_SHARE_CHARS:
+        token = share_token_or_none(loads_scenario(text, ds, "saved"))
+        if token is not None:
             tokens.append(token)
     if tokens and sum(map(len, tokens)) <= MAX_SHARE_CHARS:
         st.query_params[SAVED_PARAM] = ".".join(tokens)
@@ -330,7 +351,8 @@ def compare_tab(ds: Dataset, lang: str, checked, result: CoverageResult) -> None
         _saved_to_url(ds)
     results = [evaluate_scenario(loads_scenario(text, ds, "saved"), ds) for text in saved]
     if results:
-        st.dataframe(planner.side_by_side_rows([*results, result], ds, lang),
+        st.dataframe(planner.side_by_side_rows([*results, result], ds, lang,
+                                               current_index=len(results)),
                      hide_index=True, width="stretch")
     else:
         st.caption(t("whatif.saved_hint", lang))
@@ -351,8 +373,8 @@ def share_link(token: str, extra: dict[str, str] | None = None) -> str:
 
 
 def share_tab(ds: Dataset, lang: str, checked, result: CoverageResult, drawn: dict) -> None:
-    token = encode_share(checked.scenario)
-    if len(token) <= MAX_SHARE_CHARS:
+    token = share_token_or_none(checked.scenario)
+    if token is not None:
         link = share_link(token)
         if _secure_context(st.context.url or ""):
             st.code(link, language=None, wrap_lines=True)
@@ -363,9 +385,12 @@ def share_tab(ds: Dataset, lang: str, checked, result: CoverageResult, drawn: di
         st.html(qr_svg(link))
         st.caption(t("whatif_ui.share_qr", lang))
     else:
-        st.warning(t("whatif_ui.share_too_long", lang, limit=f"{MAX_SHARE_CHARS:,}"))
-    fill = maps.coverage_fills(drawn["classes"])
+        raw = len(dumps_scenario(checked.scenario).encode("utf-8"))
+        st.warning(t("whatif.share_too_long", lang, limit=f"{MAX_SHARE_CHARS:,}",
+                     chars=f"{4 * raw // 3 + (raw % 3 > 0):,}"))
     bset = drawn["bset"]
+    # Read now: the deferred download below runs outside this script run.
+    page_url = (st.context.url or "").split("?")[0]
     c1, c2, c3 = st.columns(3)
     # Files are generated only when their button is pressed (deferred data), and a download
     # never reruns the page (on_click="ignore").
@@ -379,9 +404,10 @@ def share_tab(ds: Dataset, lang: str, checked, result: CoverageResult, drawn: di
         t("whatif.download_briefing", lang),
         lambda: briefing_html(
             checked.scenario, result, ds,
-            coverage_svg(bset.geojson, fill, drawn["links"], drawn["points"],
+            briefing_svg(bset.geojson, result, ds, drawn["points"], lang,
                          title=checked.scenario.name),
-            attribution=bset.attribution, colours=maps.COVERAGE_COLOURS, lang=lang),
+            attribution=bset.attribution, lang=lang,
+            app_url=page_url),
         file_name="scenario-briefing.html", mime="text/html", key="wi_dl_html", on_click="ignore")
     upload = st.file_uploader(t("whatif.upload", lang, limit=f"{MAX_SCENARIO_BYTES // 1024}"),
                               type=["json"], key=_key("upload"), max_upload_size=1)
@@ -443,9 +469,7 @@ def tabs(ds: Dataset, lang: str, checked, result: CoverageResult, drawn: dict,
 
 def sync_link(checked) -> None:
     """The URL always carries the scenario being edited (when it fits in a link)."""
-    token = encode_share(checked.scenario)
-    if len(token) > MAX_SHARE_CHARS:
-        token = None
+    token = share_token_or_none(checked.scenario)
     if st.query_params.get("scenario") != token:
         if token is None:
             del st.query_params["scenario"]
@@ -458,6 +482,15 @@ STYLE = (
     "<style>"
     # The headline stays in view while the editor scrolls (phones stack the columns).
     ".st-key-wi_summary{position:sticky;top:0;z-index:5;background:#fff;padding:.2rem 0}"
+    # Metric labels wrap rather than being cut off (long Welsh labels).
+    "[data-testid='stMetricLabel'] *{white-space:normal !important;overflow:visible !important}"
+    # A phone shows the summary line instead of the three big figures (the map stays near),
+    # as a bar fixed to the bottom of the screen, so the count stays in view while editing.
+    "@media (max-width:640px){.st-key-wi_metrics{display:none}"
+    ".st-key-wi_summary{position:fixed;top:auto;bottom:0;left:0;right:0;z-index:999;"
+    "padding:.3rem 1rem;border-top:1px solid #8a8a8a;box-shadow:0 -2px 6px rgba(0,0,0,.15)}"
+    ".st-key-wi_summary h2{font-size:1.2rem;padding:0}"
+    "[data-testid='stMainBlockContainer']{padding-bottom:6rem}}"
     # The uploader's own size note would contradict our limit, which the label states.
     "[data-testid='stFileUploaderDropzoneInstructions'] small{display:none}"
     "</style>"

@@ -33,11 +33,13 @@ SETTINGS: dict[str, tuple[str, Any, tuple, Callable[[Any], str]]] = {
     "lang": ("lang", "en", LANGS, str),
     "workshop": ("workshop", False, (False, True), lambda on: "1" if on else "0"),
     "map_style": ("map", "geographic", MAP_STYLES, str),
+    "names": ("names", False, (False, True), lambda on: "1" if on else "0"),
 }
 _URL_VALUES = {
     "lang": {code: code for code in LANGS},
     "workshop": {"1": True, "0": False, "true": True, "false": False},
     "map_style": {style: style for style in MAP_STYLES},
+    "names": {"1": True, "0": False, "true": True, "false": False},
 }
 
 #: (key, file, url path, icon, section) for every page, in navigation order.
@@ -47,6 +49,7 @@ PAGE_SPECS = (
     ("timeline", "pages/timeline.py", "timeline", ":material/timeline:", "nav.section_2019"),
     ("table", "pages/table.py", "table", ":material/table:", "nav.section_2019"),
     ("what_if", "pages/what-if.py", "what-if", ":material/tune:", "nav.section_plan"),
+    ("workshop", "pages/workshop.py", "workshop", ":material/groups:", "nav.section_plan"),
     ("sources", "pages/sources.py", "sources", ":material/menu_book:", "nav.section_about"),
 )
 
@@ -142,11 +145,13 @@ def bound(widget: Callable[..., Any], state_key: str, lang: str,
             after()
 
     value = st.session_state.get(state_key)
-    if "options" in kwargs:
-        options = list(kwargs["options"])
-        kwargs["index"] = options.index(value) if value in options else None
-    else:
-        kwargs["value"] = value
+    if "options" in kwargs and value not in list(kwargs["options"]):
+        value = None
+    if "options" in kwargs and value is None:
+        kwargs["index"] = None  # nothing chosen yet
+    # The widget always starts this run from the plain value (even if Streamlit still holds
+    # an older choice for this key from an earlier visit to this language).
+    st.session_state[widget_key] = value
     return widget(key=widget_key, on_change=copy, **kwargs)
 
 

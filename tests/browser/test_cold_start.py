@@ -23,9 +23,10 @@ pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 DS = load_dataset()
-NAV_EN = ["Status map", "Forces", "Timeline", "Table", "What-if planner", "Sources"]
+NAV_EN = ["Status map", "Forces", "Timeline", "Table", "What-if planner", "Workshop room",
+          "Sources"]
 NAV_CY = ["Map statws", "Heddluoedd", "Llinell amser", "Tabl", "Cynllunydd beth-os",
-          "Ffynonellau"]
+          "Ystafell gweithdy", "Ffynonellau"]
 #: File names Streamlit's automatic navigation would show instead.
 RAW_NAMES = ["app", "status map", "what-if", "forces", "table"]
 
@@ -33,7 +34,8 @@ RAW_NAMES = ["app", "status map", "what-if", "forces", "table"]
 @pytest.fixture
 def fresh_server(tmp_path: Path) -> Iterator[Server]:
     server = start_server(REPO / "app.py", {"MASH_BOUNDARIES": boundaries_setting(),
-                                            "MASH_CACHE_DIR": str(tmp_path / "cache")},
+                                            "MASH_CACHE_DIR": str(tmp_path / "cache"),
+                                            "MASH_STATE_DIR": str(tmp_path / "state")},
                           log_path=tmp_path / "streamlit.log")
     try:
         yield server
@@ -87,5 +89,38 @@ def test_deep_link_is_the_whole_app_for_the_first_and_second_visitor(browser, fr
                 assert "scenario=" in query, visitor
                 if case == "what-if-cy":
                     assert "lang=cy" in query
+        finally:
+            context.close()
+
+
+ROOM_CASES = {
+    # The join link (a member's first visit), the board, and the board in Welsh.
+    "join": ("/what-if?room={code}&scenario={token}", "Workshop room {code}", NAV_EN),
+    "board": ("/workshop?room={code}", "Cold start board", NAV_EN),
+    "board-cy": ("/workshop?room={code}&lang=cy", "Cod ymuno", NAV_CY),
+}
+
+
+@pytest.mark.parametrize("case", list(ROOM_CASES))
+def test_room_links_on_a_fresh_server(browser, fresh_server, tmp_path, case):
+    from explorer import db, rooms
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'state' / 'rooms.db'}")
+    db.upgrade(engine)
+    code = rooms.create_room(engine, "Cold start board").room.code
+    engine.dispose()
+    path, expected, nav = ROOM_CASES[case]
+    url = fresh_server.url + path.format(code=code, token=north_wales_token())
+    for visitor in ("first", "second"):
+        context = browser.new_context(viewport=VIEWPORT)
+        context.set_default_timeout(60_000)
+        try:
+            page = context.new_page()
+            page.goto(url)
+            page.get_by_text(expected.format(code=code)).first.wait_for()
+            assert sidebar_links(page, len(nav)) == nav, visitor
+            assert f"room={code}" in page.evaluate("location.search"), visitor
+            if case == "join":
+                page.get_by_text("11 of 22 authorities covered").first.wait_for()
         finally:
             context.close()

@@ -128,6 +128,9 @@ def test_wheel_scrolls_the_page_until_the_map_is_clicked(sized_page, app_server)
     reset.focus()
     page.keyboard.press("Enter")
     frame.wait_for_function(f"window.map.getZoom() === {start_zoom}")
+    # Leaflet drops clicks while a zoom animation runs: let the reset finish first.
+    frame.wait_for_function("!window.map._animatingZoom")
+    page.wait_for_timeout(400)
     # After a click on the map, the wheel zooms it.
     wait_idle(page)
     page.evaluate("() => { for (const el of document.querySelectorAll('*')) el.scrollTop = 0; }")

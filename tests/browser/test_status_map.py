@@ -130,7 +130,7 @@ def details_heading(page, text: str):
 
 def details_panel(page):
     """The bordered container holding the details of the chosen authority."""
-    return page.locator("h3").locator("xpath=ancestor::div[@data-testid='stVerticalBlock'][1]")
+    return page.locator("h2").locator("xpath=ancestor::div[@data-testid='stVerticalBlock'][1]")
 
 
 def screenshot(page, name: str) -> Path:

@@ -30,7 +30,7 @@ def open_planner(page, server, token: str | None = None):
 
 
 def headline(page) -> str:
-    return page.locator("h3").filter(has_text="authorities covered").first.inner_text()
+    return page.locator("h2").filter(has_text="authorities covered").first.inner_text()
 
 
 def click_authority(page, frame, code: str) -> None:
@@ -155,3 +155,6 @@ def test_downloads_from_the_server(page, app_server):
     briefing = fetch("Printable briefing (HTML)")
     assert "9 of 22 authorities covered" in briefing and "<svg" in briefing
     assert "<script" not in briefing
+    # The paper carries the link that reopens the scenario (the page's address is read during
+    # the page run: the deferred download runs outside it).
+    assert f"{app_server.url}/what-if?scenario={encode_share(s)}" in briefing

@@ -1,0 +1,94 @@
+"""The planner's "Send to room" panel, shown when the planner is opened with ``?room=CODE``.
+
+It says which room the member is in, takes an optional display name, and sends (or replaces,
+or withdraws) the member's one entry. The first send joins the room: the member token goes
+into the URL (``member=``), so a reload or another tab keeps the member's identity.
+
+The scenario sent is the one just read from the editor in this same run, so a name typed just
+before pressing Send is part of it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from explorer import rooms
+from explorer.i18n import t
+from explorer.limits import MAX_DISPLAY_NAME_CHARS
+from explorer.room_links import app_base, member_link
+from explorer.scenario import Scenario
+from explorer.text import md_escape
+from pages.ui import rooms as ui
+
+
+def _send(eng, code: str, scenario: Scenario, name: str, lang: str) -> None:
+    token = ui.member_token(code)
+    try:
+        if not token:
+            token = rooms.join_room(eng, code, name).token
+            ui.remember_member(code, token)
+        rooms.send_entry(eng, code, token, scenario, display_name=name)
+    except rooms.RoomError as exc:
+        st.error(md_escape(t("workshop.refused", lang, problem=str(exc))))
+    else:  # redraw the panel from the stored state (button label, "on the board" line)
+        ui.say("success", t("room_ui.sent", lang))
+        st.rerun()
+
+
+def _withdraw(eng, code: str, lang: str) -> None:
+    try:
+        rooms.withdraw_entry(eng, code, ui.member_token(code))
+    except rooms.RoomError as exc:
+        st.error(md_escape(t("workshop.refused", lang, problem=str(exc))))
+    else:
+        ui.say("success", t("room_ui.withdrawn", lang))
+        st.rerun()
+
+
+def panel(lang: str, checked) -> None:
+    """The room panel (nothing when the planner was not opened with a room code)."""
+    if not st.query_params.get(ui.ROOM):
+        return
+    eng = ui.engine(lang)
+    room = ui.current_room(eng, lang) if eng is not None else None
+    if room is None:
+        return
+    code = room.code
+    with st.container(border=True, key="room_panel"):
+        st.subheader(t("room_ui.heading", lang, code=code), anchor=False)
+        st.text(room.name)
+        view = ui.member_view(eng, code, lang)
+        name = st.text_input(t("room_ui.display_name", lang),
+                             view.member.display_name if view else "",
+                             max_chars=MAX_DISPLAY_NAME_CHARS, key=f"room_display_{code}",
+                             placeholder=t("room_ui.display_placeholder", lang))
+        c1, c2, c3 = st.columns(3)
+        has_entry = view is not None and view.entry is not None
+        # A locked room shows no Send button (a disabled one cannot meet text contrast).
+        send = not room.locked and c1.button(
+            t("room_ui.replace" if has_entry else "room_ui.send", lang), type="primary",
+            icon=":material/send:", key="room_send")
+        withdraw = has_entry and c2.button(t("room_ui.withdraw", lang), icon=":material/undo:",
+                                           key="room_withdraw")
+        if send:
+            _send(eng, code, checked.scenario, name, lang)
+        elif withdraw:
+            _withdraw(eng, code, lang)
+        ui.flash()
+        token = ui.member_token(code)
+        base = app_base(st.context.url, "what-if")
+        c3.link_button(t("room_ui.open_board", lang),
+                       member_link(base, code, token, "workshop") if token
+                       else f"{base}/workshop?room={code}", icon=":material/open_in_new:")
+        if room.locked:
+            st.info(t("workshop.locked", lang), icon=":material/lock:")
+        if view is not None:
+            st.text(t("workshop.you_are", lang, name=view.member.display_name))
+        if view is not None and view.entry is not None:
+            when = view.entry.updated_at.strftime("%H:%M")
+            st.caption(t("room_ui.hidden" if view.entry.hidden else "room_ui.on_board", lang,
+                         when=when))
+        else:
+            st.caption(t("room_ui.not_sent", lang))
+        if checked.problems:
+            st.caption(t("room_ui.incomplete", lang))

@@ -1,0 +1,433 @@
+"""Workshop rooms storage, run on SQLite and on PostgreSQL (the ``engine`` fixture).
+
+Nothing here sleeps: concurrent writers start together at a barrier and the test waits for
+every thread to finish.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select, text
+
+from explorer import db, rooms
+from explorer.room_schema import entries, members, metadata, votes
+from explorer.scenario import HubSpec, Scenario, dumps_scenario
+from tests.cli import REPO
+
+POWYS = Scenario("Powys on its own", (HubSpec("Powys MASH", "per_authority", ("W06000023",),
+                                              None),))
+GWENT = Scenario("Gwent regional", (HubSpec("Gwent MASH", "regional",
+                                            ("W06000022", "W06000020"), "W06000022"),))
+
+
+def _count(engine, table) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def _room_with_members(engine, n: int):
+    created = rooms.create_room(engine, "Board")
+    joined = [rooms.join_room(engine, created.room.code) for _ in range(n)]
+    return created, joined
+
+
+# Rooms ---------------------------------------------------------------------------------------
+def test_create_room_gives_a_code_a_key_and_a_clean_name(engine):
+    created = rooms.create_room(engine, "  Mid and West Wales board, Mo\u0302n ")
+    room = created.room
+    assert room.name == "Mid and West Wales board, Môn"
+    assert len(room.code) == 6 and set(room.code) <= set("ABCDEFGHJKMNPQRSTUVWXYZ23456789")
+    assert (room.locked, room.votes_revealed, room.version) == (False, False, 1)
+    assert room.created_at.tzinfo is UTC
+    assert room.expires_at - room.last_activity == timedelta(days=30)
+    assert len(created.key) >= 32
+    assert rooms.get_room(engine, room.code.lower()) == room
+
+
+def test_secrets_are_stored_only_as_hashes(engine):
+    created, (joined,) = _room_with_members(engine, 1)
+    with engine.connect() as conn:
+        stored = [
+            str(value)
+            for table in metadata.sorted_tables
+            for row in conn.execute(select(table))
+            for value in row
+        ]
+        key_hash = conn.execute(text("SELECT key_hash FROM rooms")).scalar_one()
+        token_hash = conn.execute(text("SELECT token_hash FROM members")).scalar_one()
+    assert not any(created.key in v or joined.token in v for v in stored)
+    assert key_hash == rooms.hash_secret(created.key)
+    assert token_hash == rooms.hash_secret(joined.token)
+
+
+def test_a_taken_code_is_not_handed_out_again(engine, monkeypatch):
+    codes = iter(["AAAAAA", "AAAAAA", "BBBBBB"])
+    monkeypatch.setattr(rooms, "new_code", lambda: next(codes))
+    first = rooms.create_room(engine, "One")
+    second = rooms.create_room(engine, "Two")
+    assert (first.room.code, second.room.code) == ("AAAAAA", "BBBBBB")
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("", "room name must not be empty"),
+        (" \n\t ", "room name must not be empty"),
+        ("x" * 81, "room name is 81 characters long; the limit is 80"),
+        ("Board \ud800", "room name contains an unpaired surrogate (U+D800) at character 7, "
+                         "which is not a character; check the file's encoding"),
+        ("Two\nlines", "room name contains a control character (U+000A LINE FEED) at "
+                       "character 4; text here must be one line of plain text"),
+        ("abc\u202eevil", "room name contains a bidirectional control (U+202E RIGHT-TO-LEFT "
+                          "OVERRIDE) at character 4; text here must be one line of plain text"),
+        (None, "room name must be text, not null"),
+    ],
+)
+def test_bad_room_names_are_refused_with_one_line(engine, name, problem):
+    with pytest.raises(rooms.BadText) as caught:
+        rooms.create_room(engine, name)
+    assert str(caught.value) == problem
+    assert _count(engine, rooms.rooms) == 0
+
+
+def test_unknown_and_malformed_codes(engine):
+    rooms.create_room(engine, "Board")
+    with pytest.raises(rooms.RoomNotFound, match="no open room has the code ZZZZZZ"):
+        rooms.get_room(engine, "zzz-zzz")
+    with pytest.raises(rooms.RoomNotFound, match=r"not a room code \(six letters and digits\)"):
+        rooms.get_room(engine, "O0O0O0")  # 0 and O are not in the alphabet
+    assert rooms.room_version(engine, "ZZZZZZ") is None
+    assert rooms.room_version(engine, "not a code") is None
+
+
+# Members and entries -------------------------------------------------------------------------
+def test_members_are_numbered_and_named(engine):
+    created = rooms.create_room(engine, "Board")
+    a = rooms.join_room(engine, created.room.code)
+    b = rooms.join_room(engine, created.room.code, "  Dr\u0065\u0301 Jones ")
+    c = rooms.join_room(engine, created.room.code, "")
+    assert [a.member, b.member, c.member] == [
+        rooms.Member(1, "Member 1"), rooms.Member(2, "Dré Jones"), rooms.Member(3, "Member 3")]
+    assert a.token != b.token
+    renamed = rooms.set_display_name(engine, created.room.code, a.token, "Social services")
+    assert renamed == rooms.Member(1, "Social services")
+    assert rooms.set_display_name(engine, created.room.code, a.token, " ").display_name == (
+        "Member 1")
+    with pytest.raises(rooms.BadText, match=r"^display name contains a control character "
+                                            r"\(U\+0000 NUL\) at character 4"):
+        rooms.join_room(engine, created.room.code, "Eve\x00")
+
+
+def test_send_replace_and_withdraw(engine):
+    created, (alice, bob) = _room_with_members(engine, 2)
+    code = created.room.code
+    v0 = rooms.room_version(engine, code)
+    first = rooms.send_entry(engine, code, alice.token, POWYS, display_name="Alice")
+    assert first.scenario_json == dumps_scenario(POWYS)
+    assert (first.author, first.member_number, first.hidden) == ("Alice", 1, False)
+    assert rooms.room_version(engine, code) == v0 + 1
+    replaced = rooms.send_entry(engine, code, alice.token, GWENT)
+    assert replaced.id == first.id and replaced.scenario_json == dumps_scenario(GWENT)
+    assert replaced.updated_at >= first.updated_at and replaced.created_at == first.created_at
+    rooms.send_entry(engine, code, bob.token, POWYS)
+    board = rooms.board(engine, code)
+    assert [(e.author, e.scenario_json) for e in board.entries] == [
+        ("Alice", dumps_scenario(GWENT)), ("Member 2", dumps_scenario(POWYS))]
+    assert rooms.withdraw_entry(engine, code, alice.token) is True
+    assert rooms.withdraw_entry(engine, code, alice.token) is False
+    assert [e.author for e in rooms.board(engine, code).entries] == ["Member 2"]
+    assert rooms.member_view(engine, code, alice.token).entry is None
+    assert rooms.member_view(engine, code, bob.token).entry.scenario_json == dumps_scenario(POWYS)
+
+
+def test_a_scenario_too_large_is_refused(engine):
+    created, (alice,) = _room_with_members(engine, 1)
+    huge = Scenario("x" * (256 * 1024), ())
+    with pytest.raises(rooms.LimitReached, match=r"the limit is 262,144 bytes"):
+        rooms.send_entry(engine, created.room.code, alice.token, huge)
+    assert _count(engine, entries) == 0
+
+
+def test_entry_limit_per_room(engine, monkeypatch):
+    monkeypatch.setattr(rooms, "MAX_ROOM_ENTRIES", 2)
+    created, joined = _room_with_members(engine, 3)
+    code = created.room.code
+    rooms.send_entry(engine, code, joined[0].token, POWYS)
+    rooms.send_entry(engine, code, joined[1].token, POWYS)
+    with pytest.raises(rooms.LimitReached, match=f"room {code} has 2 entries; the limit is 2"):
+        rooms.send_entry(engine, code, joined[2].token, POWYS)
+    rooms.send_entry(engine, code, joined[0].token, GWENT)  # replacing is not a new entry
+    assert _count(engine, entries) == 2
+
+
+# Votes ---------------------------------------------------------------------------------------
+def test_votes_up_to_three_changeable_and_shown_when_revealed(engine):
+    created, joined = _room_with_members(engine, 5)
+    code, key = created.room.code, created.key
+    ids = [rooms.send_entry(engine, code, j.token, POWYS).id for j in joined[:4]]
+    voter = joined[4]
+    assert rooms.set_votes(engine, code, voter.token, [ids[0], ids[1], ids[0]]) == (
+        ids[0], ids[1])
+    with pytest.raises(rooms.LimitReached, match="4 votes given; each member has 3"):
+        rooms.set_votes(engine, code, voter.token, ids)
+    rooms.set_votes(engine, code, voter.token, [ids[2], ids[3], ids[0]])
+    rooms.set_votes(engine, code, joined[0].token, [ids[0]])  # one's own entry is allowed
+    assert rooms.member_view(engine, code, voter.token).voted_for == (ids[2], ids[3], ids[0])
+    hidden_counts = [e.votes for e in rooms.board(engine, code).entries]
+    assert hidden_counts == [None, None, None, None]
+    assert [e.votes for e in rooms.board(engine, code, key=key).entries] == [2, 0, 1, 1]
+    rooms.set_votes_revealed(engine, code, key, True)
+    assert [e.votes for e in rooms.board(engine, code).entries] == [2, 0, 1, 1]
+    rooms.set_votes(engine, code, voter.token, [])
+    assert [e.votes for e in rooms.board(engine, code).entries] == [1, 0, 0, 0]
+
+
+def test_votes_only_for_visible_entries_of_the_same_room(engine):
+    created, (alice, bob) = _room_with_members(engine, 2)
+    other, (carol,) = _room_with_members(engine, 1)
+    code = created.room.code
+    mine = rooms.send_entry(engine, code, alice.token, POWYS).id
+    theirs = rooms.send_entry(engine, other.room.code, carol.token, POWYS).id
+    with pytest.raises(rooms.RoomError, match=f"room {code} has no entry {theirs} to vote for"):
+        rooms.set_votes(engine, code, bob.token, [theirs])
+    rooms.set_hidden(engine, code, created.key, mine, True)
+    with pytest.raises(rooms.RoomError, match=f"has no entry {mine} to vote for"):
+        rooms.set_votes(engine, code, bob.token, [mine])
+    with pytest.raises(rooms.RoomError, match="votes must name entries by their number"):
+        rooms.set_votes(engine, code, bob.token, ["1"])
+    assert _count(engine, votes) == 0
+
+
+def test_withdrawing_removes_the_votes_given_to_the_entry(engine):
+    created, (alice, bob) = _room_with_members(engine, 2)
+    code = created.room.code
+    entry = rooms.send_entry(engine, code, alice.token, POWYS).id
+    rooms.set_votes(engine, code, bob.token, [entry])
+    rooms.withdraw_entry(engine, code, alice.token)
+    assert _count(engine, votes) == 0
+    assert rooms.member_view(engine, code, bob.token).voted_for == ()
+
+
+# Facilitator ---------------------------------------------------------------------------------
+def test_hide_lock_reveal_and_delete(engine):
+    created, (alice, bob) = _room_with_members(engine, 2)
+    code, key = created.room.code, created.key
+    a = rooms.send_entry(engine, code, alice.token, POWYS)
+    rooms.send_entry(engine, code, bob.token, GWENT)
+    rooms.set_hidden(engine, code, key, a.id, True)
+    assert [e.author for e in rooms.board(engine, code).entries] == ["Member 2"]
+    assert [(e.author, e.hidden) for e in rooms.board(engine, code, key=key).entries] == [
+        ("Member 1", True), ("Member 2", False)]
+    assert rooms.member_view(engine, code, alice.token).entry.hidden is True
+    rooms.set_hidden(engine, code, key, a.id, False)
+    assert len(rooms.board(engine, code).entries) == 2
+
+    assert rooms.set_locked(engine, code, key, True).locked is True
+    with pytest.raises(rooms.RoomLocked, match=f"room {code} is locked: no new entries or votes"):
+        rooms.send_entry(engine, code, alice.token, GWENT)
+    with pytest.raises(rooms.RoomLocked):
+        rooms.set_votes(engine, code, alice.token, [a.id])
+    assert rooms.withdraw_entry(engine, code, bob.token) is True  # always allowed
+    assert rooms.set_locked(engine, code, key, False).locked is False
+    rooms.send_entry(engine, code, bob.token, GWENT)
+
+    rooms.delete_room(engine, code, key)
+    with pytest.raises(rooms.RoomNotFound):
+        rooms.get_room(engine, code)
+    assert (_count(engine, members), _count(engine, entries), _count(engine, votes)) == (0, 0, 0)
+
+
+FACILITATOR_ONLY = ("hide entry", "lock", "reveal votes", "export", "facilitator board",
+                    "check key", "delete room")
+
+
+def _controls(engine, code: str) -> dict:
+    """Every control that needs a secret, as name -> call taking that secret."""
+    e = engine
+    return {
+        "hide entry": lambda s: rooms.set_hidden(e, code, s, 1, True),
+        "lock": lambda s: rooms.set_locked(e, code, s, True),
+        "reveal votes": lambda s: rooms.set_votes_revealed(e, code, s, True),
+        "export": lambda s: rooms.export_data(e, code, s),
+        "facilitator board": lambda s: rooms.board(e, code, key=s),
+        "check key": lambda s: rooms.check_key(e, code, s),
+        "delete room": lambda s: rooms.delete_room(e, code, s),
+        "send entry": lambda s: rooms.send_entry(e, code, s, POWYS),
+        "withdraw": lambda s: rooms.withdraw_entry(e, code, s),
+        "vote": lambda s: rooms.set_votes(e, code, s, [1]),
+        "rename": lambda s: rooms.set_display_name(e, code, s, "Mallory"),
+        "member view": lambda s: rooms.member_view(e, code, s),
+    }
+
+
+def test_every_control_refuses_without_the_right_secret(engine):
+    created, (alice,) = _room_with_members(engine, 1)
+    other, (outsider,) = _room_with_members(engine, 1)
+    code = created.room.code
+    rooms.send_entry(engine, code, alice.token, POWYS)
+    secrets_in_play = (created.key, alice.token, other.key, outsider.token)
+    controls = _controls(engine, code)
+    refused = 0
+    for name, call in controls.items():
+        good, swapped = ((created.key, alice.token) if name in FACILITATOR_ONLY
+                         else (alice.token, created.key))
+        for secret in (None, "", "x" * 500, good[:-1], good + "x", outsider.token, other.key,
+                       swapped, good.upper()):
+            if secret is None and name == "facilitator board":
+                continue  # no key at all is the public board (tested above)
+            before = rooms.room_version(engine, code)
+            with pytest.raises(rooms.NotAllowed) as caught:
+                call(secret)
+            message = str(caught.value)
+            assert "\n" not in message and message.startswith(f"room {code}: ")
+            assert not any(s in message for s in secrets_in_play)
+            assert rooms.room_version(engine, code) == before, name
+            refused += 1
+    assert refused == 12 * 9 - 1
+    # The same controls with the right secret all work: members first (before the lock),
+    # deletion last.
+    order = ["send entry", "vote", "rename", "member view", "hide entry", "reveal votes",
+             "export", "facilitator board", "check key", "lock", "withdraw", "delete room"]
+    assert sorted(order) == sorted(controls)
+    for name in order:
+        controls[name](created.key if name in FACILITATOR_ONLY else alice.token)
+    assert rooms.room_version(engine, code) is None
+
+
+# Expiry and purge ----------------------------------------------------------------------------
+def test_purge_deletes_rooms_idle_for_longer_than_the_limit(engine):
+    now = datetime.now(UTC)
+    old = rooms.create_room(engine, "Old", now=now - timedelta(days=25))
+    recent = rooms.create_room(engine, "Recent", now=now - timedelta(days=5))
+    assert rooms.purge(engine, 10, now=now) == 1
+    assert [s.room.code for s in rooms.list_rooms(engine)] == [recent.room.code]
+    assert rooms.room_version(engine, old.room.code) is None
+    assert rooms.purge(engine, 0, now=now) == 1
+    assert rooms.list_rooms(engine) == ()
+
+
+def test_an_expired_room_is_gone_before_it_is_purged(engine, monkeypatch):
+    created, (alice,) = _room_with_members(engine, 1)
+    later = datetime.now(UTC) + timedelta(days=31)
+    monkeypatch.setattr(rooms, "_utcnow", lambda: later)
+    with pytest.raises(rooms.RoomNotFound):
+        rooms.send_entry(engine, created.room.code, alice.token, POWYS)
+    monkeypatch.setenv("MASH_ROOM_EXPIRY_DAYS", "60")
+    rooms.send_entry(engine, created.room.code, alice.token, POWYS)  # now within the limit
+
+
+def test_activity_postpones_expiry(engine, monkeypatch):
+    created, (alice,) = _room_with_members(engine, 1)
+    later = datetime.now(UTC) + timedelta(days=20)
+    monkeypatch.setattr(rooms, "_utcnow", lambda: later)
+    rooms.send_entry(engine, created.room.code, alice.token, POWYS)
+    assert rooms.get_room(engine, created.room.code).expires_at == later + timedelta(days=30)
+
+
+# Persistence, concurrency, migrations --------------------------------------------------------
+def test_rooms_survive_a_restart(db_url):
+    first = db.make_engine(db_url)
+    db.upgrade(first)
+    created = rooms.create_room(first, "Board")
+    joined = rooms.join_room(first, created.room.code, "Alice")
+    rooms.send_entry(first, created.room.code, joined.token, POWYS)
+    first.dispose()
+    second = db.make_engine(db_url)
+    db.upgrade(second)
+    try:
+        board = rooms.board(second, created.room.code)
+        assert [(e.author, e.scenario_json) for e in board.entries] == [
+            ("Alice", dumps_scenario(POWYS))]
+        assert rooms.check_key(second, created.room.code, created.key).name == "Board"
+        rooms.withdraw_entry(second, created.room.code, joined.token)  # the token still works
+    finally:
+        second.dispose()
+
+
+def _together(n: int, work):
+    """Run ``work(i)`` in ``n`` threads released together; returns results and errors."""
+    barrier = threading.Barrier(n)
+    results: list = [None] * n
+    errors: list = []
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = work(i)
+        except Exception as exc:  # noqa: BLE001 - collected and asserted on below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads)
+    return results, errors
+
+
+def test_thirty_members_joining_and_sending_at_once(engine):
+    created = rooms.create_room(engine, "Board")
+    code = created.room.code
+
+    def member(i: int):
+        joined = rooms.join_room(engine, code, f"Member from thread {i}")
+        return rooms.send_entry(engine, code, joined.token, Scenario(f"Scenario {i}", ()))
+
+    results, errors = _together(30, member)
+    assert errors == []
+    board = rooms.board(engine, code)
+    assert len(board.entries) == 30 == board.members
+    assert sorted(e.member_number for e in board.entries) == list(range(1, 31))
+    assert sorted(e.author for e in board.entries) == sorted(
+        f"Member from thread {i}" for i in range(30))
+    assert len({e.scenario_json for e in board.entries}) == 30
+    assert board.room.version == 1 + 30 * 2  # every join and every send counted once
+
+
+def test_the_entry_limit_holds_under_concurrent_sends(engine, monkeypatch):
+    monkeypatch.setattr(rooms, "MAX_ROOM_ENTRIES", 10)
+    created, joined = _room_with_members(engine, 30)
+
+    def send(i: int):
+        return rooms.send_entry(engine, created.room.code, joined[i].token, POWYS)
+
+    results, errors = _together(30, send)
+    assert len([r for r in results if r is not None]) == 10
+    assert len(errors) == 20 and all(isinstance(e, rooms.LimitReached) for e in errors)
+    assert _count(engine, entries) == 10
+
+
+def test_migrations_are_idempotent_and_match_the_schema(engine):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    db.upgrade(engine)
+    db.upgrade(engine)
+    assert db.current_revision(engine) == "0001_rooms"
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diff == []
+
+
+def test_processes_starting_at_once_migrate_once(db_url):
+    script = "import sys; from explorer import db; db.upgrade(db.make_engine(sys.argv[1]))"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script, db_url], cwd=REPO,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
+    outcomes = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
+    assert outcomes == [(0, "")] * 4
+    engine = db.make_engine(db_url)
+    try:
+        assert db.current_revision(engine) == "0001_rooms"
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
+    finally:
+        engine.dispose()
