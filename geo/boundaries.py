@@ -540,15 +540,9 @@ def _check_codes(codes: Sequence[str | None], field: str, origin: str) -> None:
 
 def _polygonal(geom: Any, code: str, origin: str) -> Any:
     """Return ``geom`` as a valid, non-empty (Multi)Polygon or raise BoundaryError."""
-    import numpy as np
     import shapely
 
-    if geom is None or shapely.is_empty(geom):
-        raise BoundaryError(origin, f"{code} has no geometry")
-    if geom.geom_type not in ("Polygon", "MultiPolygon"):
-        raise BoundaryError(origin, f"{code} is a {geom.geom_type}, not a polygon")
-    if not np.isfinite(shapely.get_coordinates(geom)).all():
-        raise BoundaryError(origin, f"{code} has coordinates that are not finite numbers")
+    _polygonal_type(geom, code, origin)
     if not shapely.is_valid(geom):
         try:
             fixed = shapely.make_valid(geom)
@@ -681,6 +675,7 @@ def validate(data: Any, origin: str = "<in memory>") -> geopandas.GeoDataFrame:
 
 
 def _polygonal_type(geom: Any, code: str, origin: str) -> None:
+    """Raise BoundaryError unless ``geom`` is a non-empty (Multi)Polygon of finite numbers."""
     import numpy as np
     import shapely
 
