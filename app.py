@@ -2,14 +2,15 @@
 
 Run with ``streamlit run app.py``. Pages live in ``pages/``; logic in ``explorer/`` and
 ``geo/``. This file sets up the page, the shared settings and sidebar (language, workshop mode,
-map style), and navigation, and nothing else. ``pages/ui/shell.py`` explains how settings
-travel in the URL and why every page begins with ``shell.require_app()``.
+map style, names on maps), and navigation, and nothing else. ``pages/ui/shell.py`` explains
+how settings travel in the URL and why every page begins with ``shell.require_app()``.
 """
 
 import streamlit as st
 
 from explorer.data import DataError
 from explorer.i18n import LANGS, has_draft, t
+from explorer.text import md_escape
 from geo import cached
 from pages.ui import shell
 
@@ -56,7 +57,8 @@ st.html(f"<style>{STYLE}</style>")
 try:
     cached.dataset()
 except DataError as exc:
-    st.error(t("error.data", lang, problem=str(exc)), icon=":material/error:")
+    # The message quotes cells of the data files: shown as text, never as markdown.
+    st.error(md_escape(t("error.data", lang, problem=str(exc))), icon=":material/error:")
     st.stop()
 
 cached.leaflet_ready()
