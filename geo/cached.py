@@ -48,6 +48,7 @@ def nodelay_sockets(port: int) -> int:
     """Set TCP_NODELAY on every TCP socket of this process bound to local ``port`` (Linux:
     found through ``/proc/self/fd``; elsewhere nothing is done). Returns how many were set."""
     import socket
+    import stat
 
     try:
         fds = [int(name) for name in os.listdir("/proc/self/fd")]
@@ -56,8 +57,17 @@ def nodelay_sockets(port: int) -> int:
     tuned = 0
     for fd in fds:
         try:
-            sock = socket.socket(fileno=os.dup(fd))
-        except OSError:  # not a socket, or already closed
+            if not stat.S_ISSOCK(os.fstat(fd).st_mode):
+                continue  # pipes and files are never touched (nor duplicated)
+            dup = os.dup(fd)
+        except OSError:  # already closed
+            continue
+        try:
+            sock = socket.socket(fileno=dup)
+        except OSError:
+            # Close the duplicate: a leaked copy of a pipe would keep it open for good (a
+            # test process's browser driver, say, would then never see its input end).
+            os.close(dup)
             continue
         with sock:  # closes the duplicate only
             try:
