@@ -1,7 +1,7 @@
 """Benchmark: the status page's first view against a bare map page, in headless Chromium.
 
 Starts two Streamlit servers the same way (same config, Leaflet served from the same
-package and `static/``): one runs ``app.py``, the other a bare page holding only an ``st_folium``
+package and ``static/``): one runs ``app.py``, the other a bare page holding only an ``st_folium``
 map of 22 rectangles built with ``geo.assets.OfflineMap`` (no tiles, the same height and the
 same column width as the status map). For ``--runs`` runs, alternating which server goes first,
 each in a fresh browser context, it measures
