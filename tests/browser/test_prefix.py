@@ -226,6 +226,7 @@ def check_room_board_live(browser, people, base: str) -> tuple[str, str]:
     board.get_by_role("button", name="Open the room").click()
     board.get_by_text("Join code", exact=True).wait_for()
     code, key = query(board)["room"], query(board)["key"]
+    board.locator("code").filter(has_text="&key=").first.wait_for()
     codes = board.locator("code").all_inner_texts()
     shown_join = next(c.strip() for c in codes if "what-if?room=" in c)
     assert shown_join == f"{base}/what-if?room={code}", shown_join
