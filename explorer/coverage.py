@@ -37,10 +37,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from explorer.distance import distance_matrix_km
 from explorer.model import ACTIVE_STATUSES, Dataset
 from explorer.scenario import MODELS, Scenario
 from explorer.summary import POPULATION_FIELDS
-from geo.distance import distance_matrix_km
 
 
 class CoverageError(ValueError):
