@@ -17,7 +17,6 @@ rest of the scenario is still evaluated.
 from __future__ import annotations
 
 import copy
-import html
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -183,6 +182,27 @@ def coverage_classes(result: CoverageResult) -> dict[str, str]:
     return out
 
 
+@dataclass(frozen=True)
+class HubLink:
+    """A proposed hub as drawn on the planner map: host marker and lines to its members."""
+
+    name: str
+    model: str
+    host: str | None
+    members: tuple[str, ...]  # covered members
+    excluded: tuple[str, ...] = ()  # members left out by the distance limit
+
+
+def hub_links(result: CoverageResult) -> list[HubLink]:
+    """What the planner draws for each proposed hub of a ``CoverageResult``."""
+    return [
+        HubLink(h.name, h.model, h.host, h.covered_codes,
+                tuple(x.code for x in result.excluded if x.hub == h.name))
+        for h in result.hubs
+    ]
+
+
+
 def _names(ds: Dataset, codes, lang: str) -> list[str]:
     """Display names of ``codes`` in ``lang``, in alphabetical order for that language."""
     names = [ds.authority(c).name(lang) for c in codes]
@@ -298,46 +318,6 @@ def shared_members(s: Scenario) -> list[str]:
         for code in hub.authorities:
             seen[code] = seen.get(code, 0) + 1
     return [code for code, n in seen.items() if n > 1]
-
-
-def hub_table_html(result: CoverageResult, ds: Dataset, lang: str = "en") -> str:
-    """The per-hub table as escaped HTML that reflows into one card per hub on a phone.
-
-    Every cell is text (``html.escape``); numbers get thousands separators.
-    """
-    rows = hub_rows(result, ds, lang)
-    if not rows:
-        return ""
-    heads = list(rows[0])
-
-    def cell(value: Any) -> str:
-        if isinstance(value, bool):
-            return str(value)
-        if isinstance(value, int):
-            return number(value, lang)
-        if isinstance(value, float):
-            return f"{value:g}"
-        return str(value)
-
-    body = "".join(
-        "<tr>" + "".join(
-            f'<td data-label="{html.escape(h)}">{html.escape(cell(row[h]))}</td>' for h in heads
-        ) + "</tr>"
-        for row in rows
-    )
-    return (
-        "<style>.hub-wrap{overflow-x:auto;max-width:100%}"
-        ".hub-table{border-collapse:collapse;width:100%;font-size:.9rem}"
-        ".hub-table th,.hub-table td{border-bottom:1px solid #d0d0d0;padding:.3rem .5rem;"
-        "text-align:left;vertical-align:top;overflow-wrap:anywhere;min-width:4rem}"
-        "@media (max-width:640px){.hub-table thead{position:absolute;left:-9999px}"
-        ".hub-table tr{display:block;border:1px solid #d0d0d0;margin-bottom:.6rem}"
-        ".hub-table td{display:block;border:0}"
-        ".hub-table td::before{content:attr(data-label) ': ';font-weight:600}}</style>"
-        '<div class="hub-wrap"><table class="hub-table"><thead><tr>'
-        + "".join(f'<th scope="col">{html.escape(h)}</th>' for h in heads)
-        + f"</tr></thead><tbody>{body}</tbody></table></div>"
-    )
 
 
 def against_may_2019(result: CoverageResult, ds: Dataset, lang: str = "en") -> dict[str, Any]:

@@ -163,8 +163,9 @@ def map_geometry(style: str):
 
 
 def _outlines(ds: Dataset, bset, layers: Sequence[str]):
+    from explorer.printing.palette import OUTLINE_STYLES
     from geo.layers import dissolve
-    from geo.maps import OUTLINE_STYLES, Outline
+    from geo.maps import Outline
 
     attribute = {"forces": "force_id", "health_board": "health_board",
                  "safeguarding_board": "safeguarding_board"}

@@ -6,7 +6,8 @@ import streamlit as st
 
 from explorer import views
 from explorer.i18n import t
-from geo import cached, maps
+from explorer.printing import palette
+from geo import cached
 from pages.ui import shell
 
 shell.require_app()
@@ -39,7 +40,7 @@ figures = [
 ]
 legend = "".join(
     f'<span class="legend-item" role="listitem"><span class="swatch" aria-hidden="true" '
-    f'style="background:{maps.STATUS_COLOURS[s]}">'
+    f'style="background:{palette.STATUS_COLOURS[s]}">'
     f"</span>{html.escape(label)} ({n})</span>"
     for s, label, n in views.legend_rows(ds, lang)
 )

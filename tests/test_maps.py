@@ -6,6 +6,8 @@ import re
 import pytest
 from streamlit_folium import _get_map_string
 
+from explorer.planner import HubLink, hub_links
+from explorer.printing import palette
 from geo import layers, maps
 from geo.assets import (
     LEAFLET_CSS_URL,
@@ -57,7 +59,8 @@ def test_map_script_has_no_external_url_and_all_areas():
     assert not re.search(r"https?://", script)
     for code in CODES:
         assert code in script
-    assert maps.STATUS_COLOURS["mash"] in script and maps.STATUS_COLOURS["mash_ceased"] in script
+    colours = palette.STATUS_COLOURS
+    assert colours["mash"] in script and colours["mash_ceased"] in script
 
 
 def test_same_input_gives_the_same_leaflet_code():
@@ -97,7 +100,7 @@ def test_coverage_js_refills_areas_and_draws_hosts_and_lines():
                                                    "W06000008": "newly_covered"}
     data = _overlay(maps.coverage_js(
         classes,
-        [maps.HubLink("H", "regional", "W06000023", ("W06000023", "W06000008"),
+        [HubLink("H", "regional", "W06000023", ("W06000023", "W06000008"),
                       ("W06000009",))],
         points))
     # Newly covered: green and a dashed edge (not told apart by colour alone).
@@ -148,7 +151,7 @@ def test_hub_links_and_anchor_points_from_a_result():
     s = parse_scenario({"name": "x", "max_travel_km": 50, "hubs": [
         {"name": "MW", "model": "regional", "authorities": ["Powys", "Ceredigion", "Wrexham"],
          "host": "Powys"}]}, ds)
-    (link,) = maps.hub_links(evaluate_scenario(s, ds))
+    (link,) = hub_links(evaluate_scenario(s, ds))
     assert link.host == "W06000023" and link.members == ("W06000023",)
     assert set(link.excluded) == {"W06000008", "W06000006"}  # both over 50 km from Powys
     offices = maps.anchor_points(ds.authorities, None)
@@ -157,7 +160,7 @@ def test_hub_links_and_anchor_points_from_a_result():
     assert maps.anchor_points(ds.authorities, {"W06000023": (52.0, -3.0)}) == {
         "W06000023": (52.0 - maps.TILE_ANCHOR_DROP, -3.0)}
     assert maps.coverage_fills({"W06000023": "newly_covered"}) == {
-        "W06000023": maps.COVERAGE_COLOURS["newly_covered"]}
+        "W06000023": palette.COVERAGE_COLOURS["newly_covered"]}
 
 
 def test_payload_is_what_st_folium_would_send(monkeypatch):

@@ -5,10 +5,10 @@ import re
 from explorer import planner
 from explorer.coverage import evaluate_scenario
 from explorer.data import load_dataset
-from explorer.report import briefing_html
+from explorer.planner import HubLink
+from explorer.printing.briefing import briefing_html
+from explorer.printing.svg_map import coverage_svg
 from explorer.scenario import parse_scenario
-from geo.maps import HubLink
-from geo.svg import coverage_svg
 
 DS = load_dataset()
 SQUARES = (
@@ -62,13 +62,13 @@ import json  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from explorer.limits import MAX_HUBS, MAX_NAME_CHARS  # noqa: E402
+from explorer.printing.svg_map import briefing_svg, label_lines, place_labels, text_width  # noqa: E402
 from explorer.scenario import (  # noqa: E402,I001
     encode_share,  # noqa: E402
     load_presets,
     loads_scenario,
     share_token_or_none,
 )
-from geo.svg import briefing_svg, label_lines, place_labels, text_width  # noqa: E402
 
 TILES = (Path(__file__).resolve().parents[1] / "geo" / "tiles_wales.geojson").read_text()
 PRESETS = {p.key: p.scenario for p in load_presets(DS)}
@@ -163,7 +163,7 @@ def test_tile_map_labels_do_not_overlap():
 
 def test_place_labels_keeps_crowded_labels_apart_and_on_the_canvas():
     specs = [(f"k{i}", (100 + (i % 3) * 6, 100 + (i // 3) * 5), 40, 11) for i in range(9)]
-    from geo.svg import LabelSpec
+    from explorer.printing.svg_map import LabelSpec
 
     boxes = place_labels([LabelSpec(k, xy, w, h) for k, xy, w, h in specs], (300, 300))
     placed = list(boxes.values())

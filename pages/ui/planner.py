@@ -38,8 +38,11 @@ from explorer.limits import (
     TRAVEL_STEP_KM,
 )
 from explorer.model import Dataset
-from explorer.qr import qr_svg
-from explorer.report import briefing_html
+from explorer.printing import palette
+from explorer.printing.briefing import briefing_html
+from explorer.printing.hub_table import hub_table_html
+from explorer.printing.qr import qr_svg
+from explorer.printing.svg_map import briefing_svg
 from explorer.scenario import (
     MODELS,
     ScenarioError,
@@ -51,7 +54,6 @@ from explorer.scenario import (
 )
 from explorer.text import md_escape
 from geo import cached, maps
-from geo.svg import briefing_svg
 from pages.ui import shell
 
 state = st.session_state
@@ -292,7 +294,7 @@ def map_panel(ds: Dataset, lang: str, result: CoverageResult, draft: dict,
     bset, payload, points = cached.planner_map(state.get("map_style", "geographic"), lang,
                                                height, key="whatif_map",
                                                names=bool(state.get("names")), large=workshop)
-    links = maps.hub_links(result)
+    links = planner.hub_links(result)
     classes = planner.coverage_classes(result)
     cached.show_map(payload, key="whatif_map", height=height,
                     overlay=maps.coverage_js(classes, links, points),
@@ -302,7 +304,7 @@ def map_panel(ds: Dataset, lang: str, result: CoverageResult, draft: dict,
         f'<span style="display:inline-flex;align-items:center;gap:.35em;margin-right:1.2em">'
         f'<span aria-hidden="true" style="width:1em;height:1em;'
         f'border:{"2px dashed" if k == "newly_covered" else "1px solid"} #4D4D4D;'
-        f'background:{maps.COVERAGE_COLOURS[k]}"></span>{t(f"whatif.class_{k}", lang)}</span>'
+        f'background:{palette.COVERAGE_COLOURS[k]}"></span>{t(f"whatif.class_{k}", lang)}</span>'
         for k in ("covered", "newly_covered", "not_covered")))
     st.caption(t("whatif.map_caption", lang, attribution=bset.attribution))
     return {"bset": bset, "links": links, "points": points, "classes": classes}
@@ -311,7 +313,7 @@ def map_panel(ds: Dataset, lang: str, result: CoverageResult, draft: dict,
 def hub_table(ds: Dataset, lang: str, result: CoverageResult) -> None:
     if result.hubs:
         st.markdown(f"**{md_escape(t('whatif.per_hub', lang))}**")
-        st.html(planner.hub_table_html(result, ds, lang))
+        st.html(hub_table_html(result, ds, lang))
         st.caption(t("whatif.per_hub_note", lang))
 
 

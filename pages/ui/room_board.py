@@ -18,12 +18,13 @@ from explorer import room_report, rooms
 from explorer.i18n import t
 from explorer.limits import MAX_ROOM_NAME_CHARS, MAX_VOTES_PER_MEMBER
 from explorer.model import Dataset
-from explorer.qr import qr_img
+from explorer.printing import palette
+from explorer.printing.qr import qr_img
+from explorer.printing.svg_map import coverage_svg
 from explorer.room_links import links
 from explorer.scenario import encode_share, may_2019_scenario
 from explorer.text import md_escape
 from geo import cached, maps
-from geo.svg import coverage_svg
 from pages.ui import rooms as ui
 
 state = st.session_state
@@ -149,7 +150,7 @@ def board(ds: Dataset, board: rooms.Board, base: str, lang: str, token: str | No
         f'<span style="display:inline-flex;align-items:center;gap:.35em;margin-right:1.2em">'
         f'<span style="width:1em;height:1em;border:1px solid #4D4D4D;background:{colour}">'
         f'</span>{md_escape(t(f"workshop.legend_{i}", lang))}</span>'
-        for i, colour in enumerate(maps.COUNT_COLOURS)))
+        for i, colour in enumerate(palette.COUNT_COLOURS)))
     return {"figures": figures, "shown": shown, "counts": counts, "bset": bset, "points": points}
 
 

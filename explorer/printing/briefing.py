@@ -161,7 +161,8 @@ def briefing_html(
     """The printable briefing: map, headline, per-MASH table, assumptions, how to reopen the
     scenario, and sources.
 
-    ``map_svg`` is drawn by :func:`geo.svg.coverage_svg` (its key included). ``app_url`` is
+    ``map_svg`` is drawn by :func:`explorer.printing.svg_map.coverage_svg` (its key included).
+    ``app_url`` is
     the what-if page's address: with it, and a scenario short enough, the paper prints the
     share link; otherwise it prints the scenario file at the end. ``prepared`` defaults to
     today. ``attribution`` is shown exactly as given (escaped).

@@ -24,11 +24,9 @@ from shapely.ops import polylabel
 from explorer.coverage import CoverageResult
 from explorer.i18n import t
 from explorer.model import Dataset
-from explorer.planner import coverage_classes
-from geo.maps import AREA_EDGE, COVERAGE_COLOURS, HUB_COLOUR, HubLink, hub_links
+from explorer.planner import HubLink, coverage_classes, hub_links
+from explorer.printing.palette import AREA_EDGE, COVERAGE_COLOURS, EXCLUDED_COLOUR, HUB_COLOUR
 
-#: Line colour for a member left out by the distance limit (also dashed), as on the app map.
-EXCLUDED_COLOUR = "#D55E00"
 #: Advance widths (share of the font size) of DejaVu Sans, the sans-serif Chromium uses on
 #: Debian; other system fonts are a little narrower. Characters not listed count as wide.
 _ADVANCE = {
