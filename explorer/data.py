@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from explorer import config
 from explorer.limits import MAX_DATA_FILE_BYTES, MAX_DATA_TEXT_CHARS
 from explorer.model import (
     SECTION_SEPARATOR,
@@ -43,7 +44,7 @@ from explorer.text import TextError, clean_text, fold, terminal_safe
 #: The folder holding the committed dataset.
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 #: Environment variable naming another copy of the dataset (used by the app and the CLI).
-DATA_DIR_ENV = "MASH_DATA_DIR"
+DATA_DIR_ENV = config.DATA_DIR_ENV
 
 
 def resolve_data_dir(override: str | Path | None = None) -> Path:

@@ -50,6 +50,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from explorer import config
 from explorer.limits import MAX_ATTRIBUTION_CHARS, MAX_BOUNDARY_BYTES, MAX_BOUNDARY_FEATURES
 from explorer.model import WELSH_CODES
 
@@ -77,11 +78,11 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 #: Environment variable: a local boundary file to use instead of the bundled one.
-ENV_BOUNDARIES = "MASH_BOUNDARIES"
+ENV_BOUNDARIES = config.BOUNDARIES_ENV
 #: Environment variable: attribution text for the ``MASH_BOUNDARIES`` file.
-ENV_BOUNDARIES_ATTRIBUTION = "MASH_BOUNDARIES_ATTRIBUTION"
+ENV_BOUNDARIES_ATTRIBUTION = config.BOUNDARIES_ATTRIBUTION_ENV
 #: Environment variable: the cache directory itself (overrides the XDG default).
-ENV_CACHE_DIR = "MASH_CACHE_DIR"
+ENV_CACHE_DIR = config.CACHE_DIR_ENV
 
 CACHE_SUBDIR = "mash-wales-explorer"
 CACHE_GEOJSON = "boundaries.geojson"

@@ -24,10 +24,10 @@ import datetime as dt
 import html
 import json
 import string
-from urllib.parse import urlencode
 
 from explorer.coverage import CoverageResult
 from explorer.i18n import decimal, t
+from explorer.links import scenario_link
 from explorer.model import Dataset
 from explorer.planner import against_may_2019, headline, hub_rows
 from explorer.scenario import Scenario, scenario_to_dict, share_token_or_none
@@ -116,8 +116,7 @@ def share_link(scenario: Scenario, app_url: str | None, lang: str = "en") -> str
     token = share_token_or_none(scenario)
     if token is None:
         return None
-    query = urlencode({"scenario": token, **({"lang": lang} if lang != "en" else {})})
-    return f"{app_url.split('?')[0].split('#')[0]}?{query}"
+    return scenario_link(app_url, token, {"lang": lang} if lang != "en" else {})
 
 
 def scenario_text(scenario: Scenario) -> str:

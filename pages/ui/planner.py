@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from functools import partial
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -37,6 +37,7 @@ from explorer.limits import (
     MIN_TRAVEL_KM,
     TRAVEL_STEP_KM,
 )
+from explorer.links import scenario_link
 from explorer.model import Dataset
 from explorer.printing import palette
 from explorer.printing.briefing import briefing_html
@@ -367,11 +368,10 @@ def _secure_context(url: str) -> bool:
 
 
 def share_link(token: str, extra: dict[str, str] | None = None) -> str:
-    base = (st.context.url or "").split("?")[0]
-    params = {"scenario": token, **shell.settings_params(), **(extra or {})}
+    params = {**shell.settings_params(), **(extra or {})}
     params.pop("workshop", None)  # a shared link opens in the recipient's own mode
     params.pop("map", None)
-    return f"{base}?{urlencode(params)}"
+    return scenario_link(st.context.url, token, params)
 
 
 def share_tab(ds: Dataset, lang: str, checked, result: CoverageResult, drawn: dict) -> None:
