@@ -361,7 +361,7 @@ def evaluate_scenario(s: Scenario, ds: Dataset) -> CoverageResult:
     >>> from explorer.data import load_dataset
     >>> from explorer.scenario import may_2019_scenario
     >>> ds = load_dataset()
-    >>> r = evaluate_scenario(may_2019_scenario(ds), ds)
+    >>> r = evaluate_scenario(may_2019_scenario(), ds)
     >>> r.authorities_covered, r.population_covered, r.newly_covered_codes
     (5, 963896, ())
     """
@@ -466,7 +466,7 @@ def compare(a: CoverageResult, b: CoverageResult) -> dict[str, Any]:
     >>> from explorer.data import load_dataset
     >>> from explorer.scenario import may_2019_scenario, Scenario, HubSpec
     >>> ds = load_dataset()
-    >>> base = evaluate_scenario(may_2019_scenario(ds), ds)
+    >>> base = evaluate_scenario(may_2019_scenario(), ds)
     >>> powys = Scenario("Powys", (HubSpec("Powys MASH", "per_authority", ("W06000023",), None),))
     >>> c = compare(base, evaluate_scenario(powys, ds))
     >>> c["gained"], c["lost"], c["population_delta"]
@@ -544,7 +544,7 @@ def result_csv(result: CoverageResult) -> str:
     >>> from explorer.data import load_dataset
     >>> from explorer.scenario import may_2019_scenario
     >>> ds = load_dataset()
-    >>> print(result_csv(evaluate_scenario(may_2019_scenario(ds), ds)).splitlines()[14])
+    >>> print(result_csv(evaluate_scenario(may_2019_scenario(), ds)).splitlines()[14])
     W06000015,Cardiff,mash,yes,no,,362312
     """
     buf = io.StringIO()

@@ -169,7 +169,7 @@ def check_draft(draft: dict[str, Any], ds: Dataset) -> Checked:
         scenario = parse_scenario({**top, "hubs": hubs}, ds)
     except ScenarioError as exc:  # not expected: every part was checked on its own
         problems.insert(0, str(exc))
-        scenario = may_2019_scenario(ds)
+        scenario = may_2019_scenario()
     return Checked(scenario, tuple(problems))
 
 
@@ -323,9 +323,7 @@ def shared_members(s: Scenario) -> list[str]:
 def against_may_2019(result: CoverageResult, ds: Dataset, lang: str = "en") -> dict[str, Any]:
     """Per-authority gained / lost / unchanged lists (alphabetical in ``lang``), this
     scenario against May 2019."""
-    base = may_2019_scenario(ds)
-    base = Scenario(base.name, base.hubs, True, None, result.population_basis)
-    diff = compare(evaluate_scenario(base, ds), result)
+    diff = compare(evaluate_scenario(may_2019_scenario(result.population_basis), ds), result)
 
     def names(codes: list[str]) -> list[str]:
         return _names(ds, codes, lang)

@@ -53,8 +53,7 @@ class EntryFigures:
 
 def reference_result(ds: Dataset, basis: str = "census2021") -> CoverageResult:
     """The May 2019 position counted on ``basis``: the board's reference row."""
-    base = may_2019_scenario(ds)
-    return evaluate_scenario(Scenario(base.name, (), True, None, basis), ds)
+    return evaluate_scenario(may_2019_scenario(basis), ds)
 
 
 def entry_figures(board: Board, ds: Dataset) -> tuple[EntryFigures, ...]:

@@ -585,13 +585,14 @@ def decode_share(token: str, ds: Dataset) -> Scenario:
     return loads_scenario(raw, ds, source=source)
 
 
-def may_2019_scenario(ds: Dataset) -> Scenario:
-    """The position as at 31 May 2019: no proposed hubs, existing MASHs counted.
+def may_2019_scenario(population: str = "census2021") -> Scenario:
+    """The position as at 31 May 2019: no proposed hubs, existing MASHs counted, people
+    counted on ``population`` (the one baseline every comparison starts from).
 
-    ``ds`` is accepted for symmetry with the other constructors; the scenario names no
-    authority.
+    >>> may_2019_scenario().hubs, may_2019_scenario("mid2018").population
+    ((), 'mid2018')
     """
-    return Scenario(name=MAY_2019_NAME, hubs=(), include_existing=True)
+    return Scenario(name=MAY_2019_NAME, hubs=(), include_existing=True, population=population)
 
 
 # Presets -------------------------------------------------------------------------------------
@@ -607,7 +608,7 @@ def load_presets(ds: Dataset, data_dir: str | Path = DATA_DIR) -> list[Preset]:
     >>> from explorer.data import load_dataset
     >>> ds = load_dataset()
     >>> presets = load_presets(ds)
-    >>> presets[0].scenario == may_2019_scenario(ds)
+    >>> presets[0].scenario == may_2019_scenario()
     True
     """
     folder = Path(data_dir) / SCENARIO_DIR_NAME

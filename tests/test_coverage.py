@@ -145,7 +145,7 @@ def test_core_scales_beyond_22_areas():
 
 # Real dataset --------------------------------------------------------------------------------
 def test_may_2019_position(ds):
-    r = evaluate_scenario(may_2019_scenario(ds), ds)
+    r = evaluate_scenario(may_2019_scenario(), ds)
     assert (r.authorities_total, r.authorities_covered) == (22, 5)
     assert r.covered_codes == ("W06000013", CARDIFF, "W06000016", "W06000022", "W06000024")
     assert (r.population_covered, r.population_total) == (963_896, 3_107_489)
@@ -284,7 +284,7 @@ def test_distance_matrix_is_built_once_and_read_only(ds):
 
 
 def test_compare_with_may_2019(ds):
-    base = evaluate_scenario(may_2019_scenario(ds), ds)
+    base = evaluate_scenario(may_2019_scenario(), ds)
     other = evaluate_scenario(mid_west(60, include_existing=False), ds)
     c = compare(base, other)
     assert c["from"] == "Position as at 31 May 2019"
@@ -297,7 +297,7 @@ def test_compare_with_may_2019(ds):
 
 
 def test_compare_refuses_mixed_bases(ds):
-    a = evaluate_scenario(may_2019_scenario(ds), ds)
+    a = evaluate_scenario(may_2019_scenario(), ds)
     b = evaluate_scenario(Scenario("2018", (), population="mid2018"), ds)
     with pytest.raises(CoverageError, match="different bases"):
         compare(a, b)

@@ -314,8 +314,8 @@ def test_tampered_tokens_never_escape_as_other_errors(ds):
     assert set(token) <= set(alphabet)
 
 
-def test_may_2019_scenario(ds):
-    assert may_2019_scenario(ds) == Scenario("Position as at 31 May 2019", (), True, None)
+def test_may_2019_scenario():
+    assert may_2019_scenario() == Scenario("Position as at 31 May 2019", (), True, None)
 
 
 # Presets -------------------------------------------------------------------------------------
@@ -335,7 +335,7 @@ def test_presets_load_in_order_with_real_sections(ds):
     assert [p.key for p in presets] == PRESET_KEYS
     sections = ["sw-1;gw-1", "dp-2", "dp-3", "gw-1", "sw-2", "nw-4", "sw-2"]
     assert [p.section_id for p in presets] == sections
-    assert presets[0].scenario == may_2019_scenario(ds)
+    assert presets[0].scenario == may_2019_scenario()
     for p in presets:
         assert p.title and p.description.endswith(".")
         assert ds.citation(p.section_id)  # every id resolves (one or several)

@@ -107,7 +107,7 @@ def start(ds: Dataset) -> dict:
     """The draft to edit: from the link when it carries a new scenario, else this session's."""
     token = st.query_params.get("scenario")
     if "wi_draft" not in state or (token and token != state.get("wi_token")):
-        draft = planner.draft_of(may_2019_scenario(ds))
+        draft = planner.draft_of(may_2019_scenario())
         if token:
             try:
                 draft = planner.draft_of(decode_share(token, ds))

@@ -125,7 +125,7 @@ def board(ds: Dataset, board: rooms.Board, base: str, lang: str, token: str | No
     votes = board.room.votes_revealed or facilitator
     rows = room_report.board_rows(figures, ds, lang, votes=votes, hidden=facilitator)
     opener = t("workshop.col_open", lang)
-    may_2019 = encode_share(may_2019_scenario(ds))
+    may_2019 = encode_share(may_2019_scenario())
     for row, f in zip(rows, (None, *figures), strict=True):
         row[opener] = _open_link(base, board.room.code, token,
                                  room_report.share_token(f) if f else may_2019)
