@@ -39,7 +39,7 @@ from explorer.data import DATA_DIR_ENV, DataError, load_dataset, resolve_data_di
 from explorer.limits import MAX_BEST_KM, MAX_BEST_SITES, MIN_BEST_KM
 from explorer.scenario import ScenarioError, load_scenario_file
 from explorer.summary import headline, status_records
-from explorer.text import quote, terminal_safe
+from explorer.text import one_line, quote, terminal_safe
 
 STATUS_LABELS = {
     "mash": "MASH operating",
@@ -242,9 +242,6 @@ def _run_boundaries(args, out) -> int:
     from geo import boundaries as bd
 
     logging.getLogger(bd.__name__).setLevel(logging.ERROR)  # notices are printed below
-
-    def one_line(text: str) -> str:
-        return " ".join(str(text).split())
 
     folder = bd.default_cache_dir()
     if args.action == "show":

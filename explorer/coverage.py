@@ -41,6 +41,7 @@ from explorer.distance import distance_matrix_km
 from explorer.model import ACTIVE_STATUSES, Dataset
 from explorer.scenario import MODELS, Scenario
 from explorer.summary import POPULATION_FIELDS
+from explorer.text import formula_safe
 
 
 class CoverageError(ValueError):
@@ -528,11 +529,6 @@ def side_by_side(results: Sequence[CoverageResult]) -> dict[str, Any]:
 _CSV_COLUMNS = ("code", "name", "status_2019", "covered", "newly_covered", "hubs", "population")
 
 
-def _cell(text: str) -> str:
-    """Stop a spreadsheet reading user text (hub names) as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def result_csv(result: CoverageResult) -> str:
     """Per-authority CSV: code,name,status_2019,covered,newly_covered,hubs,population.
 
@@ -558,7 +554,7 @@ def result_csv(result: CoverageResult) -> str:
                 r.status_2019,
                 "yes" if r.covered else "no",
                 "yes" if r.newly_covered else "no",
-                _cell("; ".join(r.hubs)),
+                formula_safe("; ".join(r.hubs)),
                 r.population,
             ]
         )

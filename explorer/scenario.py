@@ -40,7 +40,6 @@ from explorer.limits import (
     MAX_NUMBER_CHARS,
     MAX_SCENARIO_BYTES,
     MAX_SHARE_CHARS,
-    MAX_SOURCE_CHARS,
     MAX_TRAVEL_KM,
     MIN_TRAVEL_KM,
 )
@@ -53,6 +52,7 @@ from explorer.text import (
     describe_char,
     fold,
     quote,
+    shown_source,
     terminal_safe,
     type_name,
 )
@@ -98,20 +98,6 @@ class ScenarioError(ValueError):
 class ShareTooLong(ScenarioError):
     """The scenario is valid but its share link would be too long to travel reliably;
     offer the scenario file instead."""
-
-
-def shown_source(source: str) -> str:
-    """A file name or path as shown in a message: one safe line, long paths shortened in the
-    middle (the file name at the end stays whole).
-
-    >>> shown_source("dir/two\\nlines.json")
-    'dir/two\\\\nlines.json'
-    """
-    text = terminal_safe(str(source))
-    if len(text) > MAX_SOURCE_CHARS:
-        keep = MAX_SOURCE_CHARS // 2 - 2
-        text = text[:keep] + " ... " + text[-keep:]
-    return text
 
 
 @dataclass(frozen=True)

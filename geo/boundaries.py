@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING, Any
 from explorer import config
 from explorer.limits import MAX_ATTRIBUTION_CHARS, MAX_BOUNDARY_BYTES, MAX_BOUNDARY_FEATURES
 from explorer.model import WELSH_CODES
+from explorer.text import printable
 
 if TYPE_CHECKING:
     import geopandas
@@ -138,15 +139,6 @@ _SOURCE_KINDS = ("env", "cache", "bundled", "tiles")
 _CONVERT = "ogr2ogr -f GeoJSON -t_srs EPSG:4326 wales.geojson {name}"
 
 
-def _printable(text: str, limit: int = 200) -> str:
-    """``text`` on one line: control characters shown as escapes, cut to ``limit``."""
-    out = "".join(
-        ch if unicodedata.category(ch)[0] != "C" else ch.encode("unicode_escape").decode()
-        for ch in str(text)
-    )
-    return out if len(out) <= limit else out[: limit - 1] + "…"
-
-
 class BoundaryError(ValueError):
     """A boundary file or download that cannot be used.
 
@@ -164,7 +156,7 @@ class BoundaryError(ValueError):
     """
 
     def __init__(self, origin: str, problem: str) -> None:
-        self.origin = _printable(origin)
+        self.origin = printable(origin)
         self.problem = problem
         super().__init__(f"{self.origin}: {problem}")
 
@@ -486,7 +478,7 @@ def _crs_of(collection: Mapping[str, Any], origin: str) -> Any:
         return CRS.from_user_input(name)
     except Exception:  # pyproj.exceptions.CRSError and friends
         raise BoundaryError(
-            origin, f"declares an unknown coordinate reference system {_printable(name, 60)!r}"
+            origin, f"declares an unknown coordinate reference system {printable(name, 60)!r}"
         ) from None
 
 
@@ -528,7 +520,7 @@ def _check_codes(codes: Sequence[str | None], field: str, origin: str) -> None:
         raise BoundaryError(
             origin,
             f"has {22 - len(missing)} of the 22 Welsh authority codes in property "
-            f"{_printable(field, 40)!r}; missing {shown}",
+            f"{printable(field, 40)!r}; missing {shown}",
         )
     repeated = sorted(c for c, n in counts.items() if n > 1)
     if repeated:
@@ -588,7 +580,7 @@ def _from_collection(collection: Any, origin: str) -> geopandas.GeoDataFrame:
     features = collection.get("features")
     if kind != "FeatureCollection" or not isinstance(features, list):
         raise BoundaryError(origin, f"is not a GeoJSON FeatureCollection (type "
-                                    f"{_printable(str(kind), 40)!r})")
+                                    f"{printable(str(kind), 40)!r})")
     if len(features) > MAX_BOUNDARY_FEATURES:
         raise BoundaryError(origin, f"has {len(features):,} features; Wales has 22 local "
                                     f"authorities (the limit is {MAX_BOUNDARY_FEATURES:,})")
@@ -1081,8 +1073,8 @@ def _read_cache(cache_dir: Path) -> Boundaries:
     return _boundaries(
         text,
         source="cache",
-        name=_printable(str(meta.get("name") or "Refreshed boundaries")),
-        attribution=_printable(str(meta.get("attribution") or ""), MAX_ATTRIBUTION_CHARS),
+        name=printable(str(meta.get("name") or "Refreshed boundaries")),
+        attribution=printable(str(meta.get("attribution") or ""), MAX_ATTRIBUTION_CHARS),
         origin=str(meta.get("origin") or geo_path),
         raw_bytes=raw,
     )
@@ -1095,7 +1087,7 @@ def _read_cache(cache_dir: Path) -> Boundaries:
 
 def _env_attribution(env: Mapping[str, str]) -> str:
     text = " ".join(env.get(ENV_BOUNDARIES_ATTRIBUTION, "").split())
-    text = unicodedata.normalize("NFC", _printable(text, MAX_ATTRIBUTION_CHARS))
+    text = unicodedata.normalize("NFC", printable(text, MAX_ATTRIBUTION_CHARS))
     return text or (
         "Boundaries: a file chosen by whoever runs this server, who has not given its source "
         f"({ENV_BOUNDARIES_ATTRIBUTION})."
@@ -1112,7 +1104,7 @@ def _from_env(chosen: str, env: Mapping[str, str], cache_dir: Path) -> Boundarie
         raise BoundaryError(
             chosen,
             "cannot be used: the app never downloads while a page loads; run "
-            f"`python -m explorer boundaries refresh --source {_printable(chosen, 80)}` once "
+            f"`python -m explorer boundaries refresh --source {printable(chosen, 80)}` once "
             f"and unset {ENV_BOUNDARIES}",
         )
     if chosen.lower().startswith("file://"):
@@ -1135,7 +1127,7 @@ def _from_env(chosen: str, env: Mapping[str, str], cache_dir: Path) -> Boundarie
     digest = hashlib.sha256(data).hexdigest()
     prepared = _prepared_path(cache_dir, digest)
     attribution = _env_attribution(env)
-    name = f"Boundaries from the file {_printable(path.name, 80)}"
+    name = f"Boundaries from the file {printable(path.name, 80)}"
     try:
         text, _ = _prepared(prepared.read_bytes(), str(prepared))
     except (OSError, BoundaryError):
