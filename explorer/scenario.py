@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from explorer.data import DATA_DIR, DataError, authority_keys, read_csv_rows
+from explorer.csvtable import DataError, read_csv_rows
+from explorer.data import DATA_DIR, authority_keys
 from explorer.limits import (
     MAX_DATA_TEXT_CHARS,
     MAX_HUBS,
