@@ -99,7 +99,7 @@ def dataset() -> Dataset:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _presets(data_dir: str):
-    from explorer.scenario import load_presets
+    from explorer.presets import load_presets
 
     return tuple(load_presets(_dataset(data_dir), data_dir))
 

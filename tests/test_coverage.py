@@ -22,7 +22,8 @@ from explorer.coverage import (
     side_by_side,
 )
 from explorer.data import load_dataset
-from explorer.scenario import HubSpec, Scenario, load_presets, may_2019_scenario
+from explorer.presets import load_presets
+from explorer.scenario import HubSpec, Scenario, may_2019_scenario
 
 CARM, CERE, PEMB, POWYS = "W06000010", "W06000008", "W06000009", "W06000023"
 SWANSEA, NPT, VALE, CARDIFF = "W06000011", "W06000012", "W06000014", "W06000015"

@@ -14,7 +14,8 @@ import pytest
 
 from explorer.data import DATA_DIR, load_dataset
 from explorer.model import section_ids
-from explorer.scenario import HOSTED_MODELS, load_presets
+from explorer.presets import load_presets
+from explorer.scenario import HOSTED_MODELS
 from tests.briefing import BRIEFING, SHARED, cited_texts, normalise, paragraphs
 
 DS = load_dataset()

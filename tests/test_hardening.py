@@ -526,7 +526,7 @@ def test_the_files_the_cli_reads_are_the_scenario_files(tmp_path):
 
 
 def test_preset_text_is_data_too(data_copy):
-    from explorer.scenario import load_presets
+    from explorer.presets import load_presets
 
     path = data_copy / "scenarios" / "presets.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("Gwent", "Gw\u202eent", 1),

@@ -119,7 +119,7 @@ def test_unknown_model_refused():
 
 
 def preset(key: str):
-    from explorer.scenario import load_presets
+    from explorer.presets import load_presets
 
     return next(p.scenario for p in load_presets(DS) if p.key == key)
 

@@ -62,10 +62,10 @@ import json  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from explorer.limits import MAX_HUBS, MAX_NAME_CHARS  # noqa: E402
+from explorer.presets import load_presets  # noqa: E402
 from explorer.printing.svg_map import briefing_svg, label_lines, place_labels, text_width  # noqa: E402
 from explorer.scenario import (  # noqa: E402,I001
     encode_share,  # noqa: E402
-    load_presets,
     loads_scenario,
     share_token_or_none,
 )

@@ -9,6 +9,7 @@ import shutil
 import pytest
 
 from explorer.data import DATA_DIR, DataError, load_dataset
+from explorer.presets import load_presets
 from explorer.scenario import (
     MAX_SCENARIO_BYTES,
     MAX_SHARE_CHARS,
@@ -18,7 +19,6 @@ from explorer.scenario import (
     decode_share,
     dumps_scenario,
     encode_share,
-    load_presets,
     load_scenario_file,
     loads_scenario,
     may_2019_scenario,
