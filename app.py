@@ -11,8 +11,7 @@ import streamlit as st
 from explorer.data import DataError
 from explorer.i18n import LANGS, has_draft, t
 from explorer.text import md_escape
-from geo import cached
-from pages.ui import shell
+from pages.ui import caches, server, shell
 
 settings = shell.sync_settings()
 st.set_page_config(
@@ -55,12 +54,12 @@ if settings["workshop"]:
 st.html(f"<style>{STYLE}</style>")
 
 try:
-    cached.dataset()
+    caches.dataset()
 except DataError as exc:
     # The message quotes cells of the data files: shown as text, never as markdown.
     st.error(md_escape(t("error.data", lang, problem=str(exc))), icon=":material/error:")
     st.stop()
 
-cached.leaflet_ready()
-cached.sockets_ready()
+server.leaflet_ready()
+server.tune_sockets()
 shell.in_app(page.run)

@@ -42,6 +42,8 @@ STATE_DIR_ENV = "MASH_STATE_DIR"
 BASE_URL_ENV = "MASH_BASE_URL"
 #: Days after its last activity that a workshop room is deleted.
 ROOM_EXPIRY_DAYS_ENV = "MASH_ROOM_EXPIRY_DAYS"
+#: ``off`` leaves the server's sockets as Streamlit set them (no TCP_NODELAY tuning).
+SOCKET_TUNING_ENV = "MASH_SOCKET_TUNING"
 
 
 class ConfigError(ValueError):

@@ -47,7 +47,7 @@ def resolve_data_dir(override: str | Path | None = None) -> Path:
     """The dataset folder: ``override`` (the CLI's ``--data``) if given, else
     ``MASH_DATA_DIR`` if set and not empty, else the committed ``data/``.
 
-    The one resolver used by ``python -m explorer`` and by the app (``geo/cached.py``).
+    The one resolver used by ``python -m explorer`` and by the app (``pages/ui/caches.py``).
 
     >>> resolve_data_dir("/tmp/d").as_posix()
     '/tmp/d'

@@ -34,8 +34,8 @@ WALES_BOUNDS = ((51.33, -5.35), (53.45, -2.63))
 class MapPayload:
     """A map rendered once into the plain strings the ``st_folium`` component needs.
 
-    Made by :func:`geo.cached.map_payload` from a folium map; the same for every visitor,
-    so it is built once per process and never changes.
+    Made by :func:`pages.ui.map_component.map_payload` from a folium map; the same for every
+    visitor, so it is built once per process and never changes.
     """
 
     script: str

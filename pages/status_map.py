@@ -7,14 +7,13 @@ import streamlit as st
 from explorer import views
 from explorer.i18n import t
 from explorer.printing import palette
-from geo import cached
-from pages.ui import shell
+from pages.ui import caches, map_component, shell
 
 shell.require_app()
 
 lang = st.session_state.get("lang", "en")
 workshop = st.session_state.get("workshop", False)
-ds = cached.dataset()
+ds = caches.dataset()
 
 
 def _on_map_click() -> None:
@@ -64,17 +63,18 @@ OPTIONAL_LAYERS = ("health_board", "safeguarding_board")
 # The outline toggles sit under the map; their values are read first to draw it.
 layers = [layer for layer in OPTIONAL_LAYERS if st.session_state.get(f"status_layer_{layer}")]
 # The map is rendered once per process for each style, language, layer set, height and label
-# choice (geo/cached.py); only the selection outline is sent per session.
+# choice (geo/caches.py); only the selection outline is sent per session.
 style = st.session_state.get("map_style", "geographic")
 map_height = 700 if workshop else 640
-bset, payload = cached.status_map(style, lang, layers, map_height, key="status_map",
+bset, payload = caches.status_map(style, lang, layers, map_height, key="status_map",
                                   names=bool(st.session_state.get("names")), large=workshop)
 with top:
-    cached.show_notice(bset, lang)
+    map_component.show_notice(bset, lang)
 with map_col:
-    cached.show_map(payload, key="status_map", height=map_height,
-                    overlay=cached.selection_overlay(style, st.session_state.get("authority")),
-                    on_change=_on_map_click)
+    map_component.show_map(
+        payload, key="status_map", height=map_height,
+        overlay=caches.selection_overlay(style, st.session_state.get("authority")),
+        on_change=_on_map_click)
     st.caption(t("status.map_caption", lang, attribution=bset.attribution))
     for layer in OPTIONAL_LAYERS:
         st.toggle(t(f"layer.{layer}_toggle", lang), key=f"status_layer_{layer}")

@@ -11,17 +11,16 @@ from explorer.data import DataError
 from explorer.i18n import t
 from explorer.scenario import ScenarioError
 from explorer.text import md_escape
-from geo import cached
-from pages.ui import planner, room_member, shell
+from pages.ui import caches, planner, room_member, shell
 
 shell.require_app()
 
 lang = st.session_state.get("lang", "en")
 workshop = st.session_state.get("workshop", False)
-ds = cached.dataset()
+ds = caches.dataset()
 planner.start(ds)
 try:
-    presets = {p.key: p for p in cached.presets()}
+    presets = {p.key: p for p in caches.presets()}
 except (DataError, ScenarioError) as exc:
     presets = {}
     st.error(md_escape(str(exc)))

@@ -11,15 +11,14 @@ from explorer import rooms
 from explorer.i18n import t
 from explorer.room_links import BOARD_PAGE, app_base
 from explorer.text import md_escape
-from geo import cached
-from pages.ui import room_board, shell
+from pages.ui import caches, room_board, shell
 from pages.ui import rooms as ui
 
 shell.require_app()
 
 lang = st.session_state.get("lang", "en")
 workshop = st.session_state.get("workshop", False)
-ds = cached.dataset()
+ds = caches.dataset()
 
 ui.flash()
 eng = ui.engine(lang)

@@ -404,7 +404,7 @@ def test_the_cli_and_the_app_read_mash_data_dir(data_copy, monkeypatch, tmp_path
     assert proc.returncode == 0, proc.stderr
     powys = next(r for r in json.loads(proc.stdout) if r["code"] == POWYS)
     assert powys["population"] == 1000
-    from geo.cached import _data_dir
+    from pages.ui.caches import _data_dir
 
     assert _data_dir() == str(data_copy)
     # A broken folder named by the variable is reported, not silently replaced.

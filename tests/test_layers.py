@@ -27,7 +27,9 @@ def _banned(path: str, source: str) -> list[str]:
     ("explorer/cli.py", "from geo import boundaries\n", False),
     ("geo/x.py", "import streamlit\n", True),
     ("geo/x.py", "import folium\nfrom explorer import model\n", False),
-    ("pages/ui/x.py", "import streamlit\nimport streamlit_folium\nfrom geo import maps\n", False),
+    ("pages/ui/x.py", "import streamlit\nfrom geo import maps\n", False),
+    ("pages/ui/x.py", "import streamlit_folium\n", True),
+    ("pages/ui/map_component.py", "import streamlit_folium\n", False),
 ])
 def test_layer_rules(path: str, source: str, banned: bool) -> None:
     assert bool(_banned(path, source)) is banned

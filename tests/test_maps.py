@@ -161,28 +161,3 @@ def test_hub_links_and_anchor_points_from_a_result():
         "W06000023": (52.0 - maps.TILE_ANCHOR_DROP, -3.0)}
     assert maps.coverage_fills({"W06000023": "newly_covered"}) == {
         "W06000023": palette.COVERAGE_COLOURS["newly_covered"]}
-
-
-def test_payload_is_what_st_folium_would_send(monkeypatch):
-    """geo.cached renders a map once; the component gets exactly what st_folium would give it
-    (so pinning a new streamlit-folium that renders differently fails here)."""
-    import streamlit_folium
-
-    from geo.cached import map_payload
-
-    sent = {}
-    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kw: sent.update(kw))
-    streamlit_folium.st_folium(status_map(), key="status_map", height=640,
-                               use_container_width=True,
-                               returned_objects=["last_active_drawing"])
-    payload = map_payload(status_map(), "status_map")
-    norm = lambda s: re.sub(r"_[0-9a-f]{32}", "", s)  # noqa: E731 folium's random ids
-    assert norm(payload.script) == norm(sent["script"])
-    assert norm(payload.header) == norm(sent["header"]) and payload.html == sent["html"]
-    assert list(payload.css_links) == sent["css_links"]
-    assert list(payload.js_links) == sent["js_links"]
-    assert sent["default"] == {"last_active_drawing": None}  # as cached.show_map sends
-    assert payload.zoom == 7.75 and sent["key"] == payload.js_hash
-    assert len(payload.js_hash) == 64
-    assert payload.js_hash == streamlit_folium.generate_js_hash(payload.script, "status_map",
-                                                                False)

@@ -54,8 +54,8 @@ from explorer.scenario import (
     share_token_or_none,
 )
 from explorer.text import md_escape
-from geo import cached, maps
-from pages.ui import shell
+from geo import maps
+from pages.ui import caches, map_component, shell
 
 state = st.session_state
 SAVED_PARAM = "saved"
@@ -289,16 +289,16 @@ def map_panel(ds: Dataset, lang: str, result: CoverageResult, draft: dict,
               workshop: bool) -> dict:
     """The planner map (clicks edit the chosen hub), its key and caption; returns what it drew.
 
-    The base map is rendered once per process (geo/cached.py); the coverage, hubs and lines
+    The base map is rendered once per process (geo/caches.py); the coverage, hubs and lines
     are a small overlay that the map draws without remounting."""
     height = 700 if workshop else 520
-    bset, payload, points = cached.planner_map(state.get("map_style", "geographic"), lang,
+    bset, payload, points = caches.planner_map(state.get("map_style", "geographic"), lang,
                                                height, key="whatif_map",
                                                names=bool(state.get("names")), large=workshop)
     links = planner.hub_links(result)
     classes = planner.coverage_classes(result)
-    cached.show_map(payload, key="whatif_map", height=height,
-                    overlay=maps.coverage_js(classes, links, points),
+    map_component.show_map(payload, key="whatif_map", height=height,
+                           overlay=maps.coverage_js(classes, links, points),
                     on_change=partial(toggle_from_map, ds, lang))
     click_target(lang, draft)
     st.html("".join(

@@ -24,7 +24,8 @@ from explorer.printing.svg_map import coverage_svg
 from explorer.room_links import links
 from explorer.scenario import encode_share, may_2019_scenario
 from explorer.text import md_escape
-from geo import cached, maps
+from geo import maps
+from pages.ui import caches, map_component
 from pages.ui import rooms as ui
 
 state = st.session_state
@@ -141,10 +142,10 @@ def board(ds: Dataset, board: rooms.Board, base: str, lang: str, token: str | No
     st.subheader(t("workshop.map_heading", lang))
     counts = room_report.coverage_counts(shown, ds)
     # The planner's base map, rendered once per process; the counts are a small overlay.
-    bset, payload, points = cached.planner_map(state.get("map_style", "geographic"), lang, 560,
+    bset, payload, points = caches.planner_map(state.get("map_style", "geographic"), lang, 560,
                                                key="board_map", names=bool(state.get("names")))
-    cached.show_map(payload, key="board_map", height=560,
-                    overlay=maps.count_js(counts, len(shown), points))
+    map_component.show_map(payload, key="board_map", height=560,
+                           overlay=maps.count_js(counts, len(shown), points))
     st.caption(t("workshop.map_caption", lang, attribution=bset.attribution))
     st.html("".join(
         f'<span style="display:inline-flex;align-items:center;gap:.35em;margin-right:1.2em">'

@@ -1,4 +1,4 @@
-"""The one Streamlit-aware module in ``geo/``: per-process caches and the map element.
+"""Per-process caches: what is the same for every visitor.
 
 What is the same for every visitor is built once per process and shared read-only
 (``st.cache_resource`` over frozen dataclasses, tuples and strings): the dataset, the
@@ -11,74 +11,13 @@ settings, codes, language).
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import streamlit as st
 
 from explorer.data import load_dataset, resolve_data_dir
 from explorer.model import Dataset
-
-#: What the map component reports back: only the clicked authority.
-RETURNED = ("last_active_drawing",)
-
-
-@st.cache_resource(show_spinner=False)
-def leaflet_ready() -> str:
-    """Copy Leaflet into the static folder once per server process."""
-    from geo.assets import install_leaflet
-
-    return str(install_leaflet())
-
-
-@st.cache_resource(show_spinner=False)
-def sockets_ready() -> int:
-    """Turn off Nagle's algorithm on this server's TCP sockets, once per process; returns how
-    many sockets were set.
-
-    Streamlit's server leaves it on (asyncio's TCP_NODELAY default misses sockets accepted
-    with protocol 0), so the last small messages of a run wait for the browser's delayed ACK:
-    a 40 ms stall on every rerun, measured by ``bench/bench_load.py``. Linux copies the option
-    from the listening socket to every connection it accepts later.
-    """
-    return nodelay_sockets(st.get_option("server.port"))
-
-
-def nodelay_sockets(port: int) -> int:
-    """Set TCP_NODELAY on every TCP socket of this process bound to local ``port`` (Linux:
-    found through ``/proc/self/fd``; elsewhere nothing is done). Returns how many were set."""
-    import socket
-    import stat
-
-    try:
-        fds = [int(name) for name in os.listdir("/proc/self/fd")]
-    except OSError:
-        return 0
-    tuned = 0
-    for fd in fds:
-        try:
-            if not stat.S_ISSOCK(os.fstat(fd).st_mode):
-                continue  # pipes and files are never touched (nor duplicated)
-            dup = os.dup(fd)
-        except OSError:  # already closed
-            continue
-        try:
-            sock = socket.socket(fileno=dup)
-        except OSError:
-            # Close the duplicate: a leaked copy of a pipe would keep it open for good (a
-            # test process's browser driver, say, would then never see its input end).
-            os.close(dup)
-            continue
-        with sock:  # closes the duplicate only
-            try:
-                if (sock.family in (socket.AF_INET, socket.AF_INET6)
-                        and sock.type == socket.SOCK_STREAM
-                        and sock.getsockname()[1] == port):
-                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                    tuned += 1
-            except OSError:
-                continue
-    return tuned
+from pages.ui.map_component import map_payload
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -156,12 +95,6 @@ def _geometry(style: str, stamp: tuple[str, str, int]):
     return bset, points, view
 
 
-def map_geometry(style: str):
-    """(boundaries, label points or None, view bounds) for a map style (``geographic`` or
-    ``tiles``): the tile map labels its squares and is framed on them."""
-    return _geometry(style, _stamp())
-
-
 def _outlines(ds: Dataset, bset, layers: Sequence[str]):
     from explorer.printing.palette import OUTLINE_STYLES
     from geo.layers import dissolve
@@ -181,37 +114,6 @@ def _outlines(ds: Dataset, bset, layers: Sequence[str]):
 # --------------------------------------------------------------------------------------------
 # Maps, rendered once per process
 # --------------------------------------------------------------------------------------------
-
-
-def map_payload(m, key: str):
-    """Render a folium map once into a :class:`geo.maps.MapPayload`, exactly as
-    ``st_folium(m, key=key)`` would render it on every run."""
-    import streamlit_folium as sf
-    from folium.elements import JSCSSMixin
-
-    from geo.maps import MapPayload
-
-    m.get_root().render()
-    m.render()
-    html = sf._get_html(m)
-    header = sf._get_header(m)
-    script = sf._get_map_string(m)
-    css: list[str] = []
-    js: list[str] = []
-    stack = [m]
-    while stack:  # depth-first, children in order, as st_folium walks them
-        element = stack.pop()
-        if isinstance(element, JSCSSMixin):
-            css += [href for _, href in getattr(element, "default_css", [])]
-            js += [src for _, src in getattr(element, "default_js", [])]
-        stack.extend(reversed(list(getattr(element, "_children", {}).values())))
-    (south, west), (north, east) = m.get_bounds()
-    return MapPayload(
-        script=script, header=header, html=html, map_id=sf.get_full_id(m),
-        css_links=tuple(dict.fromkeys(css)), js_links=tuple(dict.fromkeys(js)),
-        js_hash=sf.generate_js_hash(script, key, False), zoom=m.options.get("zoom"),
-        bounds=((south, west), (north, east)),
-    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -289,48 +191,6 @@ def _selection(style: str, code: str | None, stamp: tuple[str, str, int]) -> str
 def selection_overlay(style: str, code: str | None) -> str:
     """The overlay outlining authority ``code`` (or nothing) on the status map."""
     return _selection(style, code, _stamp())
-
-
-def show_map(payload, *, key: str, height: int, overlay: str | None = None,
-             on_change: Callable[[], None] | None = None):
-    """Draw a prepared map with the ``st_folium`` component, as ``st_folium`` would, without
-    rendering the map again. ``st.session_state[key]`` holds what the map reported (the
-    clicked authority in ``last_active_drawing``) when ``on_change`` runs."""
-    from streamlit_folium import _component_func
-
-    hash_key = payload.js_hash
-
-    def changed() -> None:
-        st.session_state[key] = st.session_state.get(hash_key, {})
-        if on_change is not None:
-            on_change()
-
-    (south, west), (north, east) = payload.bounds
-    defaults = {
-        "last_active_drawing": None,
-        "bounds": {"_southWest": {"lat": south, "lng": west},
-                   "_northEast": {"lat": north, "lng": east}},
-        "zoom": payload.zoom,
-    }
-    return _component_func(
-        script=payload.script, header=payload.header, html=payload.html, id=payload.map_id,
-        key=hash_key, height=height, width=None, returned_objects=list(RETURNED),
-        default={k: v for k, v in defaults.items() if k in RETURNED}, zoom=None, center=None,
-        feature_group=overlay, return_on_hover=False, layer_control=None, pixelated=False,
-        css_links=list(payload.css_links), js_links=list(payload.js_links), on_change=changed,
-        wrap_longitude=False,
-    )
-
-
-def show_notice(bset, lang: str) -> None:
-    """The boundaries' notice, if any: one sentence, with the details in an expander."""
-    from explorer.i18n import t
-
-    if bset.notice:
-        st.info(bset.notice, icon=":material/info:")
-        if bset.details:
-            with st.expander(t("map.notice_details", lang)):
-                st.text(bset.details)
 
 
 def boundary_credits(lang: str) -> list[str]:

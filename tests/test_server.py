@@ -1,4 +1,4 @@
-"""geo.cached helpers that need no running app."""
+"""pages/ui/server.py: socket tuning, tested without a running app."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from geo.cached import nodelay_sockets
+from pages.ui import server
+from pages.ui.server import nodelay_sockets
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc/self/fd (Linux)")
@@ -29,3 +30,13 @@ def test_nodelay_on_the_server_port_and_inherited_by_later_connections() -> None
                 assert accepted.getsockopt(*nodelay) != 0  # inherited from the listener
             assert client.getsockopt(*nodelay) == 0  # the client's own choice
         assert listener.fileno() != -1  # the app's socket is still open
+
+
+@pytest.mark.parametrize(("value", "tuned"), [("off", False), ("0", False), ("", True),
+                                              ("on", True)])
+def test_socket_tuning_can_be_turned_off(monkeypatch, value: str, tuned: bool) -> None:
+    calls = []
+    monkeypatch.setattr(server, "sockets_ready", lambda: calls.append(1) or 3)
+    monkeypatch.setenv("MASH_SOCKET_TUNING", value)
+    assert server.tune_sockets() == (3 if tuned else 0)
+    assert bool(calls) is tuned
