@@ -9,10 +9,10 @@ from explorer.i18n import t
 from explorer.printing import palette
 from pages.ui import caches, map_component, shell
 
-shell.require_app()
+settings = shell.require_app()
 
-lang = st.session_state.get("lang", "en")
-workshop = st.session_state.get("workshop", False)
+lang = settings.lang
+projector = settings.projector
 ds = caches.dataset()
 
 
@@ -24,7 +24,7 @@ def _on_map_click() -> None:
 
 
 st.title(t("status.title", lang))
-if not workshop:
+if not projector:
     st.caption(t("status.subtitle", lang))
 top = st.container()
 # On a projector the map takes the left of the screen from the top, the figures the right.
@@ -44,7 +44,7 @@ legend = "".join(
     for s, label, n in views.legend_rows(ds, lang)
 )
 # One element for the headline figures and the legend: fewer elements, faster first view.
-(detail_col if workshop else top).html(
+(detail_col if projector else top).html(
     "<style>dl.figs{display:flex;flex-wrap:wrap;gap:1rem 3rem;margin:.3rem 0 .8rem;"
     "padding:0 !important}"
     ".fig dt{font-size:.875rem;color:#2f2d2b}.fig dd{margin:0;font-size:2.25rem;line-height:1.2}"
@@ -64,10 +64,10 @@ OPTIONAL_LAYERS = ("health_board", "safeguarding_board")
 layers = [layer for layer in OPTIONAL_LAYERS if st.session_state.get(f"status_layer_{layer}")]
 # The map is rendered once per process for each style, language, layer set, height and label
 # choice (geo/caches.py); only the selection outline is sent per session.
-style = st.session_state.get("map_style", "geographic")
-map_height = 700 if workshop else 640
+style = settings.map_style
+map_height = 700 if projector else 640
 bset, payload = caches.status_map(style, lang, layers, map_height, key="status_map",
-                                  names=bool(st.session_state.get("names")), large=workshop)
+                                  names=settings.names, large=projector)
 with top:
     map_component.show_notice(bset, lang)
 with map_col:

@@ -6,9 +6,9 @@ from explorer import views
 from explorer.i18n import t
 from pages.ui import caches, shell
 
-shell.require_app()
+settings = shell.require_app()
 
-lang = st.session_state.get("lang", "en")
+lang = settings.lang
 ds = caches.dataset()
 
 st.title(t("table.title", lang))

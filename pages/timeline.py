@@ -7,9 +7,9 @@ from explorer.i18n import t
 from explorer.model import WALES_SCOPE
 from pages.ui import caches, shell
 
-shell.require_app()
+settings = shell.require_app()
 
-lang = st.session_state.get("lang", "en")
+lang = settings.lang
 ds = caches.dataset()
 
 st.title(t("timeline.title", lang))

@@ -14,10 +14,10 @@ from explorer.text import md_escape
 from pages.ui import caches, room_board, shell
 from pages.ui import rooms as ui
 
-shell.require_app()
+settings = shell.require_app()
 
-lang = st.session_state.get("lang", "en")
-workshop = st.session_state.get("workshop", False)
+lang = settings.lang
+projector = settings.projector
 ds = caches.dataset()
 
 ui.flash()
@@ -43,7 +43,7 @@ view = ui.member_view(eng, room.code, lang) if key is None else None
 base = app_base(st.context.url, BOARD_PAGE)
 
 st.title(md_escape(board.room.name), anchor=False)
-room_board.join_panel(board.room, base, lang, workshop, key)
+room_board.join_panel(board.room, base, lang, projector, key)
 drawn = room_board.board(ds, board, base, lang, ui.member_token(room.code), key is not None)
 if key is not None:
     room_board.controls(eng, ds, board, key, lang, drawn)

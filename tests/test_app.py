@@ -118,11 +118,11 @@ def test_welsh_names_labels_and_one_draft_caption(app: AppTest):
 
 
 def test_workshop_toggle(app: AppTest):
-    app.toggle(key=bound("workshop")).set_value(True).run()
+    app.toggle(key=bound("projector")).set_value(True).run()
     assert not app.exception
-    assert app.session_state["workshop"] is True
+    assert app.session_state["projector"] is True
     assert [v for _, v in figures(app)] == ["5 of 22", "4", "31.0%"]
-    app.toggle(key=bound("workshop")).set_value(False).run()
+    app.toggle(key=bound("projector")).set_value(False).run()
     assert not app.exception
 
 
