@@ -1,6 +1,6 @@
 """What-if planner (/what-if): propose hubs, see coverage, compare, share, find best sites.
 
-The pieces (editor, result panel, tabs) live in ``pages/ui/planner.py``; this page lays them out.
+The pieces (editor, result panel, tabs) live in ``pages/ui/planner/``; this page lays them out.
 """
 
 import streamlit as st
@@ -46,7 +46,7 @@ with room_slot:
 with figures_box or view_col:
     planner.figures(ds, lang, result, checked)
 with view_col:
-    drawn = planner.map_panel(ds, lang, result, draft, projector)
+    drawn = planner.map_panel(ds, settings, result, draft)
 with edit_col if projector else view_col:
     planner.hub_table(ds, lang, result)
 
