@@ -503,29 +503,6 @@ def compare(a: CoverageResult, b: CoverageResult) -> dict[str, Any]:
     return out
 
 
-def side_by_side(results: Sequence[CoverageResult]) -> dict[str, Any]:
-    """Several results in columns (the app compares up to three saved scenarios).
-
-    Returns ``scenarios`` (names), ``authorities_covered``, ``population_covered`` and
-    ``population_share`` (one value per scenario), and ``per_authority``: one row per
-    authority with ``code``, ``name`` and ``covered`` (one bool per scenario).
-    """
-    if not results:
-        raise CoverageError("side_by_side needs at least one result")
-    for other in results[1:]:
-        compare(results[0], other)  # same authorities and basis, or a clear error
-    return {
-        "scenarios": [r.scenario_name for r in results],
-        "authorities_covered": [r.authorities_covered for r in results],
-        "population_covered": [r.population_covered for r in results],
-        "population_share": [r.population_share for r in results],
-        "per_authority": [
-            {"code": rows[0].code, "name": rows[0].name, "covered": [x.covered for x in rows]}
-            for rows in zip(*(r.per_authority for r in results), strict=True)
-        ],
-    }
-
-
 _CSV_COLUMNS = ("code", "name", "status_2019", "covered", "newly_covered", "hubs", "population")
 
 

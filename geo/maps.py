@@ -343,11 +343,6 @@ def anchor_points(
     return {a.code: (a.office_lat, a.office_lon) for a in authorities}
 
 
-def coverage_fills(classes: Mapping[str, str]) -> dict[str, str]:
-    """Fill colour per authority from its coverage class."""
-    return {code: COVERAGE_COLOURS[k] for code, k in classes.items()}
-
-
 def planner_base_map(
     geojson: str,
     tooltip_by_code: Mapping[str, str],

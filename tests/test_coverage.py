@@ -19,7 +19,6 @@ from explorer.coverage import (
     evaluate,
     evaluate_scenario,
     result_csv,
-    side_by_side,
 )
 from explorer.data import load_dataset
 from explorer.presets import load_presets
@@ -302,17 +301,6 @@ def test_compare_refuses_mixed_bases(ds):
     b = evaluate_scenario(Scenario("2018", (), population="mid2018"), ds)
     with pytest.raises(CoverageError, match="different bases"):
         compare(a, b)
-
-
-def test_side_by_side(ds):
-    results = [evaluate_scenario(p.scenario, ds) for p in load_presets(ds)[:3]]
-    t = side_by_side(results)
-    assert t["authorities_covered"] == [5, 9, 9]
-    assert t["population_covered"] == [963_896, 1_479_801, 1_479_801]
-    powys = {"code": POWYS, "name": "Powys", "covered": [False, True, True]}
-    assert t["per_authority"][20] == powys
-    with pytest.raises(CoverageError):
-        side_by_side([])
 
 
 def test_result_csv(ds):

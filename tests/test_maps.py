@@ -159,5 +159,3 @@ def test_hub_links_and_anchor_points_from_a_result():
     # On the tile map: just below the tile's label.
     assert maps.anchor_points(ds.authorities, {"W06000023": (52.0, -3.0)}) == {
         "W06000023": (52.0 - maps.TILE_ANCHOR_DROP, -3.0)}
-    assert maps.coverage_fills({"W06000023": "newly_covered"}) == {
-        "W06000023": palette.COVERAGE_COLOURS["newly_covered"]}
