@@ -81,7 +81,7 @@ with map_col:
 
 with detail_col:
     # A radio list, not a drop-down: every authority visible and one click away, and far
-    # lighter for the browser to draw (see README, performance). Read before it is drawn,
+    # lighter for the browser to draw (see docs/performance.md). Read before it is drawn,
     # so the details can come first.
     code = st.session_state.get("authority")
     if code is None:

@@ -1,4 +1,4 @@
-"""Every limit is defined once (explorer/limits.py) and the README states the same values."""
+"""Every limit is defined once (explorer/limits.py); docs/operations.md states the same values."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 from explorer import limits
 from explorer.i18n import catalogue, t
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[1] / "docs" / "operations.md"
 
 
 def readme_limits() -> dict[str, float]:
-    """Constant -> the first number in its row of the README's Limits table."""
+    """Constant -> the first number in its row of the Limits table of docs/operations.md."""
     text = README.read_text(encoding="utf-8")
     section = text.split("## Limits", 1)[1].split("\n## ", 1)[0]
     out: dict[str, float] = {}
