@@ -2,7 +2,7 @@
 
 A folium map is rendered once per process into the plain strings the component needs
 (:func:`map_payload`), and each run sends only those strings and a small overlay
-(:func:`show_map`), exactly as ``st_folium`` would (``tests/test_map_component.py`` holds it
+(:func:`show_map`), exactly as ``st_folium`` would (``tests/app/test_map_component.py`` holds it
 to that contract).
 """
 

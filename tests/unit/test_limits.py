@@ -8,7 +8,7 @@ from pathlib import Path
 from explorer import limits
 from explorer.i18n import catalogue, t
 
-README = Path(__file__).resolve().parents[1] / "docs" / "operations.md"
+README = Path(__file__).resolve().parents[2] / "docs" / "operations.md"
 
 
 def readme_limits() -> dict[str, float]:

@@ -191,7 +191,7 @@ def test_cli_gives_the_same_numbers_as_the_engine(obj):
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(obj=scenario_objects(max_hubs=3))
 def test_the_planner_page_shows_any_accepted_scenario(obj, monkeypatch, tmp_path):
-    from tests.test_whatif_app import headline, open_page
+    from tests.app.test_whatif_app import headline, open_page
 
     s = accepted(obj)
     token = share_token_or_none(s)

@@ -20,7 +20,7 @@ from explorer.model import WELSH_CODES
 from geo import boundaries as bd
 from geo.make_bundled import DEFAULT_SOURCE, make
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SHARED_README = DEFAULT_SOURCE.with_name("README.md")
 
 

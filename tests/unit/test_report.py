@@ -70,7 +70,7 @@ from explorer.scenario import (  # noqa: E402,I001
     share_token_or_none,
 )
 
-TILES = (Path(__file__).resolve().parents[1] / "geo" / "tiles_wales.geojson").read_text()
+TILES = (Path(__file__).resolve().parents[2] / "geo" / "tiles_wales.geojson").read_text()
 PRESETS = {p.key: p.scenario for p in load_presets(DS)}
 
 

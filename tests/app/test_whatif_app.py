@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from explorer.data import load_dataset
 from explorer.scenario import encode_share, load_scenario_file, parse_scenario
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DS = load_dataset()
 
 

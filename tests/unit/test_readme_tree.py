@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 #: Where source lives, and what counts as source there.
 SOURCE_DIRS = ("explorer", "geo", "pages", "static")
 SOURCE_SUFFIXES = {".py", ".js", ".toml", ".mako", ".geojson"}

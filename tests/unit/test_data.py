@@ -9,7 +9,7 @@ import pytest
 from explorer.data import DATA_DIR, DataError, load_dataset
 from explorer.model import WELSH_CODES
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 
 
 @pytest.fixture

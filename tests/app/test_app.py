@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from explorer.data import DATA_DIR
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 APP = REPO / "app.py"
 NO_BOUNDARIES = "/nonexistent.geojson"
 NEWPORT = "W06000022"

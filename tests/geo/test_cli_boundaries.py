@@ -12,7 +12,7 @@ import pytest
 from geo import boundaries as bd
 from tests.cli import run_cli
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from tests.cli import run_cli as run
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 PRESETS = REPO / "data" / "scenarios"
 
 

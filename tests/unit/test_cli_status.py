@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tests.cli import run_cli as run
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_status_json_gives_22_authorities_as_the_briefing_says():

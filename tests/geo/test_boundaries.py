@@ -48,7 +48,7 @@ from geo.boundaries import refresh as bd_refresh
 from geo.boundaries import simplification as bd_simplification
 from geo.boundaries import store as bd_store
 
-SHARED_GEOJSON = Path(__file__).resolve().parents[1] / ".." / "shared" / "geo" / (
+SHARED_GEOJSON = Path(__file__).resolve().parents[2] / ".." / "shared" / "geo" / (
     "wales_lad_2013.geojson"
 )
 

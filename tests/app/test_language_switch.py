@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from explorer.data import load_dataset
 from explorer.scenario import MODELS, decode_share, encode_share, parse_scenario
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DS = load_dataset()
 CODES = sorted(DS.codes())
 #: Authorities whose Welsh name differs from the English one: the ones the bug dropped.

@@ -8,7 +8,7 @@ import streamlit_folium
 
 from pages.ui import map_component
 from pages.ui.map_component import map_payload
-from tests.test_maps import status_map
+from tests.geo.test_maps import status_map
 
 
 def test_payload_is_what_st_folium_would_send(monkeypatch):
