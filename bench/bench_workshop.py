@@ -37,9 +37,10 @@ if str(REPO) not in sys.path:
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from explorer import db, rooms  # noqa: E402
+from explorer import rooms  # noqa: E402
 from explorer.data import load_dataset  # noqa: E402
 from explorer.scenario import encode_share, load_presets  # noqa: E402
+from explorer.storage import db  # noqa: E402
 from tests import pgcluster  # noqa: E402
 from tests.browser.conftest import (  # noqa: E402
     CHROMIUM,

@@ -53,7 +53,7 @@ MAX_BOUNDARY_FEATURES = 5_000
 #: Longest boundary attribution text (``MASH_BOUNDARIES_ATTRIBUTION``), in characters.
 MAX_ATTRIBUTION_CHARS = 400
 
-# Workshop rooms (explorer/rooms.py, the workshop page and ``python -m explorer rooms``) ----
+# Workshop rooms (explorer/rooms/, the workshop page and ``python -m explorer rooms``) ----
 #: Longest room name and member display name, in characters (after normalisation).
 MAX_ROOM_NAME_CHARS = 80
 MAX_DISPLAY_NAME_CHARS = 40

@@ -12,7 +12,8 @@ from explorer.i18n import t
 from explorer.scenario import ScenarioError
 from explorer.text import md_escape
 from geo import cached
-from pages.ui import planner, room_member, shell
+from pages.ui import planner, shell
+from pages.ui.rooms import member as room_member
 
 shell.require_app()
 

@@ -2,18 +2,19 @@
 
 ``/workshop`` opens a room or goes to one by code; ``/workshop?room=CODE`` is the board (anyone
 with the code); ``&key=KEY`` adds the facilitator's controls; ``&member=TOKEN`` lets a member
-vote. The pieces live in ``pages/ui/room_board.py``; storage in ``explorer/rooms.py``.
+vote. The pieces live in ``pages/ui/rooms/board.py``; storage in ``explorer/rooms/``.
 """
 
 import streamlit as st
 
 from explorer import rooms
 from explorer.i18n import t
-from explorer.room_links import BOARD_PAGE, app_base
+from explorer.rooms.links import BOARD_PAGE, app_base
 from explorer.text import md_escape
 from geo import cached
-from pages.ui import room_board, shell
-from pages.ui import rooms as ui
+from pages.ui import shell
+from pages.ui.rooms import board as room_board
+from pages.ui.rooms import state as ui
 
 shell.require_app()
 

@@ -11,20 +11,23 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import streamlit as st
-from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
-from explorer import room_report, rooms
+from explorer import rooms
 from explorer.i18n import t
 from explorer.limits import MAX_ROOM_NAME_CHARS, MAX_VOTES_PER_MEMBER
 from explorer.model import Dataset
+from explorer.printing import room_summary
 from explorer.qr import qr_img
-from explorer.room_links import links
+from explorer.rooms import report as room_report
+from explorer.rooms.links import links
 from explorer.scenario import encode_share, may_2019_scenario
+from explorer.storage import db
+from explorer.storage.db import Engine
 from explorer.text import md_escape
 from geo import cached, maps
 from geo.svg import coverage_svg
-from pages.ui import rooms as ui
+from pages.ui.rooms import keys
+from pages.ui.rooms import state as ui
 
 state = st.session_state
 #: Seconds between checks of the room's version (an entry reaches the board within this
@@ -37,7 +40,7 @@ def watch(eng: Engine, code: str, seen: int) -> None:
     """Rerun the page when the room has changed since it was drawn (see the module note)."""
     try:
         now = rooms.room_version(eng, code)
-    except SQLAlchemyError:
+    except db.DatabaseError:
         return  # the database did not answer this time: try again at the next poll
     if now != seen:
         st.rerun()
@@ -49,7 +52,7 @@ def watch(eng: Engine, code: str, seen: int) -> None:
 def lobby(eng: Engine, lang: str) -> None:
     """Open a new room, or go to one by its code."""
     left, right = st.columns(2)
-    with left, st.form("room_create"):
+    with left, st.form(keys.CREATE_FORM):
         st.subheader(t("workshop.create_heading", lang))
         name = st.text_input(t("workshop.room_name", lang), max_chars=MAX_ROOM_NAME_CHARS,
                              placeholder=t("workshop.room_name_placeholder", lang))
@@ -60,16 +63,16 @@ def lobby(eng: Engine, lang: str) -> None:
             except rooms.RoomError as exc:
                 st.error(md_escape(t("workshop.refused", lang, problem=str(exc))))
             else:
-                st.query_params.update({ui.ROOM: created.room.code, ui.KEY: created.key})
-                state["room_new"] = created.room.code
+                st.query_params.update({keys.ROOM: created.room.code, keys.KEY: created.key})
+                state[keys.NEW] = created.room.code
                 st.rerun()
-    with right, st.form("room_go"):
+    with right, st.form(keys.GO_FORM):
         st.subheader(t("workshop.go_heading", lang))
         typed = st.text_input(t("workshop.code", lang), max_chars=12)
         if st.form_submit_button(t("workshop.go", lang), icon=":material/login:"):
             room = ui.find(eng, typed, lang)
             if room is not None:
-                st.query_params[ui.ROOM] = room.code
+                st.query_params[keys.ROOM] = room.code
                 st.rerun()
 
 
@@ -92,7 +95,7 @@ def join_panel(room: rooms.Room, base: str, lang: str, workshop: bool, key: str 
                        width_css="52vh" if workshop else "240px"))
     if key is not None:
         with st.expander(t("workshop.facilitator_link", lang), icon=":material/key:",
-                         expanded=state.pop("room_new", None) == room.code):
+                         expanded=state.pop(keys.NEW, None) == room.code):
             st.code(urls["facilitator_link"], language=None, wrap_lines=True)
             st.caption(t("workshop.facilitator_keep", lang))
             st.link_button(t("workshop.projector_link", lang), urls["board_link"],
@@ -105,9 +108,9 @@ def join_panel(room: rooms.Room, base: str, lang: str, workshop: bool, key: str 
 def _open_link(base: str, code: str, token: str | None, scenario_token: str | None):
     if scenario_token is None:
         return None
-    params = {"scenario": scenario_token, ui.ROOM: code}
+    params = {"scenario": scenario_token, keys.ROOM: code}
     if token:
-        params[ui.MEMBER] = token
+        params[keys.MEMBER] = token
     return f"{base}/what-if?{urlencode(params)}"
 
 
@@ -132,7 +135,7 @@ def board(ds: Dataset, board: rooms.Board, base: str, lang: str, token: str | No
         st.caption(t("room.no_entries", lang))
     order = list(rows[0])
     order.insert(3, order.pop())  # the planner link beside the scenario's name
-    st.dataframe(rows, hide_index=True, width="stretch", key="room_table", column_order=order,
+    st.dataframe(rows, hide_index=True, width="stretch", key=keys.TABLE, column_order=order,
                  column_config={opener: st.column_config.LinkColumn(
                      opener, display_text=t("workshop.open", lang))})
     st.caption(t("workshop.entries_help", lang))
@@ -173,7 +176,7 @@ def votes(eng: Engine, board: rooms.Board, drawn: dict, lang: str,
         return
     st.text(t("workshop.you_are", lang, name=view.member.display_name))
     visible = {f.entry.id: f for f in drawn["shown"]}
-    widget = f"room_votes_{code}_{board.room.version}"
+    widget = keys.votes(code, board.room.version)
     token = ui.member_token(code)
 
     def save() -> None:
@@ -223,23 +226,23 @@ def controls(eng: Engine, ds: Dataset, board: rooms.Board, key: str, lang: str,
     v = room.version
     st.subheader(t("workshop.controls", lang))
     c1, c2 = st.columns(2)
-    c1.toggle(t("workshop.lock", lang), room.locked, key=f"room_lock_{v}",
+    c1.toggle(t("workshop.lock", lang), room.locked, key=keys.lock(v),
               on_change=lambda: _act(rooms.set_locked, eng, code, key,
-                                     state[f"room_lock_{v}"]))
-    c2.toggle(t("workshop.reveal", lang), room.votes_revealed, key=f"room_reveal_{v}",
+                                     state[keys.lock(v)]))
+    c2.toggle(t("workshop.reveal", lang), room.votes_revealed, key=keys.reveal(v),
               on_change=lambda: _act(rooms.set_votes_revealed, eng, code, key,
-                                     state[f"room_reveal_{v}"]))
+                                     state[keys.reveal(v)]))
     by_id = {f.entry.id: f for f in drawn["figures"]}
 
     def hide() -> None:
-        wanted = set(state[f"room_hidden_{v}"])
+        wanted = set(state[keys.hidden(v)])
         for entry_id, f in by_id.items():
             if f.entry.hidden != (entry_id in wanted):
                 _act(rooms.set_hidden, eng, code, key, entry_id, entry_id in wanted)
 
     st.multiselect(t("workshop.hidden", lang), list(by_id),
                    default=[i for i, f in by_id.items() if f.entry.hidden],
-                   key=f"room_hidden_{v}", on_change=hide,
+                   key=keys.hidden(v), on_change=hide,
                    format_func=lambda i: _option(by_id[i], lang),
                    placeholder=t("workshop.votes_placeholder", lang))
 
@@ -247,24 +250,25 @@ def controls(eng: Engine, ds: Dataset, board: rooms.Board, key: str, lang: str,
         svg = coverage_svg(bset.geojson, maps.count_fills(counts, len(shown)), (), points,
                            names={c: str(n) for c, n in counts.items() if n},
                            title=room.name)
-        return room_report.summary_html(rooms.export_data(eng, code, key), ds, lang=lang,
+        return room_summary.summary_html(rooms.export_data(eng, code, key), ds, lang=lang,
                                         map_svg=svg, attribution=bset.attribution)
 
     st.markdown(f"**{md_escape(t('workshop.export', lang))}**")
     d1, d2, d3 = st.columns(3)
     d1.download_button(t("workshop.download_zip", lang), lambda: room_report.export_zip(
         rooms.export_data(eng, code, key), ds, summary()), file_name=f"room-{code}.zip",
-        mime="application/zip", key="room_dl_zip", on_click="ignore", icon=":material/download:")
+        mime="application/zip", key=keys.DOWNLOAD_ZIP, on_click="ignore",
+        icon=":material/download:")
     d2.download_button(t("workshop.download_csv", lang), lambda: room_report.entries_csv(
         rooms.export_data(eng, code, key), ds), file_name=f"room-{code}-entries.csv",
-        mime="text/csv", key="room_dl_csv", on_click="ignore")
+        mime="text/csv", key=keys.DOWNLOAD_CSV, on_click="ignore")
     d3.download_button(t("workshop.download_html", lang), summary,
                        file_name=f"room-{code}-summary.html", mime="text/html",
-                       key="room_dl_html", on_click="ignore")
+                       key=keys.DOWNLOAD_HTML, on_click="ignore")
     st.caption(t("workshop.export_help", lang))
-    sure = st.checkbox(t("workshop.delete_confirm", lang), key=f"room_delete_sure_{code}")
+    sure = st.checkbox(t("workshop.delete_confirm", lang), key=keys.delete_sure(code))
     if st.button(t("workshop.delete", lang), icon=":material/delete:",
-                 key=f"room_delete_{code}"):
+                 key=keys.delete(code)):
         if not sure:
             st.warning(t("workshop.delete_first", lang))
             return
@@ -273,7 +277,7 @@ def controls(eng: Engine, ds: Dataset, board: rooms.Board, key: str, lang: str,
         except rooms.RoomError as exc:
             st.error(md_escape(t("workshop.refused", lang, problem=str(exc))))
             return
-        for param in (ui.ROOM, ui.KEY, ui.MEMBER):
+        for param in (keys.ROOM, keys.KEY, keys.MEMBER):
             st.query_params.pop(param, None)
         ui.say("success", t("workshop.deleted", lang))
         st.rerun()

@@ -15,10 +15,11 @@ import streamlit as st
 from explorer import rooms
 from explorer.i18n import t
 from explorer.limits import MAX_DISPLAY_NAME_CHARS
-from explorer.room_links import app_base, member_link
+from explorer.rooms.links import app_base, member_link
 from explorer.scenario import Scenario
 from explorer.text import md_escape
-from pages.ui import rooms as ui
+from pages.ui.rooms import keys
+from pages.ui.rooms import state as ui
 
 
 def _send(eng, code: str, scenario: Scenario, name: str, lang: str) -> None:
@@ -47,29 +48,29 @@ def _withdraw(eng, code: str, lang: str) -> None:
 
 def panel(lang: str, checked) -> None:
     """The room panel (nothing when the planner was not opened with a room code)."""
-    if not st.query_params.get(ui.ROOM):
+    if not st.query_params.get(keys.ROOM):
         return
     eng = ui.engine(lang)
     room = ui.current_room(eng, lang) if eng is not None else None
     if room is None:
         return
     code = room.code
-    with st.container(border=True, key="room_panel"):
+    with st.container(border=True, key=keys.PANEL):
         st.subheader(t("room_ui.heading", lang, code=code), anchor=False)
         st.text(room.name)
         view = ui.member_view(eng, code, lang)
         name = st.text_input(t("room_ui.display_name", lang),
                              view.member.display_name if view else "",
-                             max_chars=MAX_DISPLAY_NAME_CHARS, key=f"room_display_{code}",
+                             max_chars=MAX_DISPLAY_NAME_CHARS, key=keys.display_name(code),
                              placeholder=t("room_ui.display_placeholder", lang))
         c1, c2, c3 = st.columns(3)
         has_entry = view is not None and view.entry is not None
         # A locked room shows no Send button (a disabled one cannot meet text contrast).
         send = not room.locked and c1.button(
             t("room_ui.replace" if has_entry else "room_ui.send", lang), type="primary",
-            icon=":material/send:", key="room_send")
+            icon=":material/send:", key=keys.SEND)
         withdraw = has_entry and c2.button(t("room_ui.withdraw", lang), icon=":material/undo:",
-                                           key="room_withdraw")
+                                           key=keys.WITHDRAW)
         if send:
             _send(eng, code, checked.scenario, name, lang)
         elif withdraw:

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer import db, rooms
+from explorer import rooms
 from explorer.scenario import HubSpec, Scenario, dumps_scenario
+from explorer.storage import db
 from explorer.text import md_escape
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = "**Board** [x](http://evil.example) <img src=x onerror=alert(1)>"
 POWYS = Scenario("Powys <b>alone</b>", (HubSpec("Powys MASH", "per_authority", ("W06000023",),
                                                None),))

@@ -7,9 +7,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from explorer import db, rooms
+from explorer import rooms
 from explorer.data import load_dataset
 from explorer.scenario import load_scenario_file
+from explorer.storage import db
 from tests.cli import REPO
 from tests.cli import run_cli as run
 

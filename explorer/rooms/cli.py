@@ -21,11 +21,10 @@ import argparse
 import json
 import os
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from explorer import db, rooms
+from explorer import rooms
 from explorer.limits import MAX_ROOM_EXPIRY_DAYS
-from explorer.room_links import links
+from explorer.rooms.links import links
+from explorer.storage import db
 from explorer.text import terminal_safe
 
 DEFAULT_BASE_URL = "http://localhost:8501"
@@ -90,10 +89,8 @@ def run(args: argparse.Namespace, data_dir: str | None, out) -> int:
     """Carry out one ``rooms`` command; refusals raise :class:`RoomsCliError`."""
     try:
         return _run(args, data_dir, out)
-    except db.DatabaseError as exc:
+    except db.DatabaseError as exc:  # StorageUnavailable too: storage translates its errors
         raise RoomsCliError(str(exc)) from None
-    except SQLAlchemyError as exc:
-        raise RoomsCliError(f"the rooms database failed: {db.reason(exc)}") from None
 
 
 def _run(args: argparse.Namespace, data_dir: str | None, out) -> int:
@@ -140,7 +137,7 @@ def _run(args: argparse.Namespace, data_dir: str | None, out) -> int:
                       file=out)
     elif command == "export":
         from explorer.data import load_dataset, resolve_data_dir
-        from explorer.room_report import entries_csv, export_dict
+        from explorer.rooms.report import entries_csv, export_dict
 
         board = rooms.export_as_operator(engine, args.code)
         ds = load_dataset(resolve_data_dir(data_dir))

@@ -5,8 +5,9 @@ a reload or another tab keeps it; no cookies or accounts) and, on the facilitato
 ``key=KEY``. Session state keeps only plain values: which code and key were checked, the wrong
 tries so far (:class:`explorer.throttle.CodeAttempts`) and each room's member token.
 
-Storage is :mod:`explorer.rooms` over :func:`explorer.db.shared_engine` (one migrated engine
-per process). Every refusal reaches the page as one line of text, never as markup.
+Storage is :mod:`explorer.rooms` over :func:`explorer.storage.db.shared_engine` (one migrated
+engine per process). Every refusal reaches the page as one line of text, never as markup. The
+keys used here are all in :mod:`pages.ui.rooms.keys`.
 """
 
 from __future__ import annotations
@@ -15,16 +16,17 @@ import math
 import time
 
 import streamlit as st
-from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
-from explorer import db, rooms
+from explorer import rooms
 from explorer.i18n import t
+from explorer.storage import db
+from explorer.storage.db import Engine
 from explorer.text import md_escape
 from explorer.throttle import CodeAttempts
+from pages.ui.rooms import keys
+from pages.ui.rooms.keys import KEY, MEMBER, ROOM
 
 state = st.session_state
-ROOM, KEY, MEMBER = "room", "key", "member"
 
 
 def engine(lang: str) -> Engine | None:
@@ -39,17 +41,17 @@ def engine(lang: str) -> Engine | None:
 
 def say(kind: str, text: str) -> None:
     """Show ``text`` (may hold user text) after the next rerun, as literal text."""
-    state["room_flash"] = (kind, text)
+    state[keys.FLASH] = (kind, text)
 
 
 def flash() -> None:
-    kind, text = state.pop("room_flash", (None, ""))
+    kind, text = state.pop(keys.FLASH, (None, ""))
     if kind:
         getattr(st, kind)(md_escape(text))
 
 
 def _attempts() -> CodeAttempts:
-    return CodeAttempts.from_plain(state.get("room_attempts"))
+    return CodeAttempts.from_plain(state.get(keys.ATTEMPTS))
 
 
 def must_wait(lang: str) -> bool:
@@ -63,7 +65,7 @@ def must_wait(lang: str) -> bool:
 
 def record(ok: bool) -> None:
     attempts = _attempts()
-    state["room_attempts"] = (attempts.succeeded() if ok else attempts.failed(time.time())
+    state[keys.ATTEMPTS] = (attempts.succeeded() if ok else attempts.failed(time.time())
                               ).as_plain()
 
 
@@ -87,7 +89,7 @@ def current_room(eng: Engine, lang: str) -> rooms.Room | None:
     raw = st.query_params.get(ROOM)
     if not raw:
         return None
-    known = state.get("room_known")
+    known = state.get(keys.KNOWN)
     if known and known[0] == raw:
         try:
             return rooms.get_room(eng, known[1])
@@ -96,7 +98,7 @@ def current_room(eng: Engine, lang: str) -> rooms.Room | None:
             return None
     room = find(eng, raw, lang)
     if room is not None:
-        state["room_known"] = (raw, room.code)
+        state[keys.KNOWN] = (raw, room.code)
         if raw != room.code:
             st.query_params[ROOM] = room.code
     return room
@@ -107,7 +109,7 @@ def facilitator_key(eng: Engine, room: rooms.Room, lang: str) -> str | None:
     key = st.query_params.get(KEY)
     if not key:
         return None
-    if state.get("room_key_ok") == (room.code, key):
+    if state.get(keys.KEY_OK) == (room.code, key):
         return key
     if must_wait(lang):
         return None
@@ -118,13 +120,13 @@ def facilitator_key(eng: Engine, room: rooms.Room, lang: str) -> str | None:
         st.warning(t("workshop.wrong_key", lang), icon=":material/key_off:")
         return None
     record(True)
-    state["room_key_ok"] = (room.code, key)
+    state[keys.KEY_OK] = (room.code, key)
     return key
 
 
 def member_token(code: str) -> str | None:
     """This member's token for room ``code``: from the URL, else from this session."""
-    token = st.query_params.get(MEMBER) or state.get("room_tokens", {}).get(code)
+    token = st.query_params.get(MEMBER) or state.get(keys.TOKENS, {}).get(code)
     if token and st.query_params.get(MEMBER) != token:
         st.query_params[MEMBER] = token
     return token or None
@@ -132,13 +134,13 @@ def member_token(code: str) -> str | None:
 
 def remember_member(code: str, token: str | None) -> None:
     """Keep (or with None, forget) this session's token for ``code``, in the URL too."""
-    tokens = {k: v for k, v in state.get("room_tokens", {}).items() if k != code}
+    tokens = {k: v for k, v in state.get(keys.TOKENS, {}).items() if k != code}
     if token:
         tokens[code] = token
         st.query_params[MEMBER] = token
     elif MEMBER in st.query_params:
         del st.query_params[MEMBER]
-    state["room_tokens"] = tokens
+    state[keys.TOKENS] = tokens
 
 
 def member_view(eng: Engine, code: str, lang: str) -> rooms.MemberView | None:
@@ -158,5 +160,5 @@ def version(eng: Engine, code: str) -> int | None:
     """The room's change counter; None when it is gone or the database did not answer."""
     try:
         return rooms.room_version(eng, code)
-    except SQLAlchemyError:
+    except db.DatabaseError:
         return None

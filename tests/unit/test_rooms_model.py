@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from explorer import db, rooms
+from explorer import rooms
+from explorer.storage import db
 from explorer.throttle import CodeAttempts
 
 

@@ -1,0 +1,1 @@
+"""Everything that produces HTML, SVG or CSS for printing or download."""
