@@ -30,11 +30,15 @@ from explorer.rooms.model import (
     RoomLocked,
     RoomNotFound,
     RoomSummary,
+    SettingsError,
+    check_settings,
     clean_name,
     expiry_days,
+    facilitator_passcode,
     hash_secret,
     new_code,
     normalise_code,
+    passcode_matches,
 )
 from explorer.rooms.operator import delete_as_operator, export_as_operator, list_rooms
 from explorer.rooms.store import (
@@ -47,6 +51,7 @@ from explorer.rooms.store import (
     join_room,
     member_view,
     purge,
+    remove_member,
     room_version,
     send_entry,
     set_hidden,
@@ -58,10 +63,11 @@ from explorer.rooms.store import (
 
 __all__ = [
     "BadText", "Board", "Created", "Entry", "Joined", "LimitReached", "Member", "MemberView",
-    "NotAllowed", "Room", "RoomError", "RoomLocked", "RoomNotFound", "RoomSummary", "board",
-    "check_key", "clean_name", "create_room", "delete_as_operator", "delete_room",
-    "expiry_days", "export_as_operator", "export_data", "get_room", "hash_secret",
-    "join_room", "list_rooms", "member_view", "new_code", "normalise_code", "purge",
-    "room_version", "send_entry", "set_hidden", "set_locked", "set_votes",
-    "set_votes_revealed", "withdraw_entry",
+    "NotAllowed", "Room", "RoomError", "RoomLocked", "RoomNotFound", "RoomSummary",
+    "SettingsError", "board", "check_key", "check_settings", "clean_name", "create_room",
+    "delete_as_operator", "delete_room", "expiry_days", "export_as_operator", "export_data",
+    "facilitator_passcode", "get_room", "hash_secret", "join_room", "list_rooms", "member_view",
+    "new_code", "normalise_code", "passcode_matches", "purge", "remove_member", "room_version",
+    "send_entry", "set_hidden", "set_locked", "set_votes", "set_votes_revealed",
+    "withdraw_entry",
 ]

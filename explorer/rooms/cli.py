@@ -25,7 +25,7 @@ from explorer import rooms
 from explorer.limits import MAX_ROOM_EXPIRY_DAYS
 from explorer.rooms.links import links
 from explorer.storage import db
-from explorer.text import terminal_safe
+from explorer.text import quote, terminal_safe
 
 DEFAULT_BASE_URL = "http://localhost:8501"
 
@@ -41,10 +41,11 @@ def base_url(given: str | None) -> str:
     ('https://mash.example.org', 'http://localhost:8501')
     """
     url = (given or os.environ.get("MASH_BASE_URL") or DEFAULT_BASE_URL).strip().rstrip("/")
-    if not url.startswith(("http://", "https://")) or any(c in url for c in " \n\r\t?#"):
+    if (not url.startswith(("http://", "https://")) or any(c in url for c in " ?#")
+            or not all(c.isprintable() and c.isascii() for c in url)):
         raise RoomsCliError(
-            f"base URL must start with http:// or https:// and hold no spaces, ? or #: "
-            f"{url[:60]!r}"
+            "base URL must start with http:// or https:// and hold only printable ASCII, no "
+            f"spaces, ? or #: {quote(url, 60)}"
         )
     return url
 

@@ -11,13 +11,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import secrets
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from explorer.i18n import LANGS, t
 from explorer.limits import (
+    LEGACY_ROOM_CODE_LENGTH,
+    MAX_COMBINING_MARKS,
+    MAX_PASSCODE_CHARS,
     MAX_ROOM_EXPIRY_DAYS,
     MAX_SCENARIO_BYTES,
     ROOM_CODE_ALPHABET,
@@ -25,7 +31,7 @@ from explorer.limits import (
     ROOM_EXPIRY_DAYS,
 )
 from explorer.scenario import Scenario, dumps_scenario
-from explorer.text import TextError, clean_text
+from explorer.text import TextError, clean_text, describe_char, fold, quote
 
 #: Bytes of randomness in a facilitator key and a member token (URL-safe base64 text).
 KEY_BYTES = 24
@@ -170,23 +176,31 @@ def new_code() -> str:
 
 
 def normalise_code(text: Any) -> str | None:
-    """A join code as typed ("abc 234", "ABC-234") in canonical form, or None if it cannot be one.
+    """A join code as typed ("abc 2345", "ABC-2345") in canonical form, or None if it cannot be
+    one. Codes of the earlier length (:data:`~explorer.limits.LEGACY_ROOM_CODE_LENGTH`) are
+    accepted for rooms opened before codes grew.
 
-    >>> normalise_code(" abc-234 "), normalise_code("ABC23"), normalise_code("ABCDE0")
-    ('ABC234', None, None)
+    >>> normalise_code(" abc-2345 "), normalise_code("ABC23"), normalise_code("ABCDE0")
+    ('ABC2345', None, None)
+    >>> normalise_code("abc234")
+    'ABC234'
     """
     if not isinstance(text, str) or len(text) > 40:
         return None
     code = "".join(ch for ch in text.upper() if ch not in " -\t")
-    if len(code) != ROOM_CODE_LENGTH or not set(code) <= set(ROOM_CODE_ALPHABET):
+    if (len(code) not in (ROOM_CODE_LENGTH, LEGACY_ROOM_CODE_LENGTH)
+            or not set(code) <= set(ROOM_CODE_ALPHABET)):
         return None
     return code
 
 
-def clean_name(value: Any, what: str, max_chars: int, *, optional: bool = False) -> str:
+def clean_name(value: Any, what: str, max_chars: int, *, optional: bool = False,
+               member_labels: bool = False) -> str:
     """User text for a name, by the one rule for names (:func:`explorer.text.clean_text`):
     NFC, one line, no control characters, unpaired surrogates or bidi overrides, at most
     ``max_chars`` characters. ``optional``: nothing typed (None or blanks) gives ``""``.
+``member_labels``: "Member N" is let through, for the caller to check that N is the member's
+own number (:func:`check_member_label`).
 
     >>> clean_name("  Ynys Mo\u0302n ", "room name", 80)
     'Ynys Môn'
@@ -197,13 +211,79 @@ def clean_name(value: Any, what: str, max_chars: int, *, optional: bool = False)
 character 6; text here must be one line of plain text
     >>> clean_name(" ", "display name", 40, optional=True)
     ''
+
+    Names that pass those rules can still mislead on a board, so these are refused too:
+    direction marks that reorder the text around them, names with nothing visible in them,
+    more than :data:`~explorer.limits.MAX_COMBINING_MARKS` combining marks stacked on one
+    character, and the labels the board itself uses ("May 2019 (reference)", "Member 7").
+
+    >>> clean_name("May 2019 (Reference)", "display name", 40)
+    Traceback (most recent call last):
+    ...
+    explorer.rooms.model.BadText: display name 'May 2019 (Reference)' is a label the board \
+uses itself; choose another name
     """
     if optional and (value is None or (isinstance(value, str) and not value.strip())):
         return ""
     try:
-        return clean_text(value, what, max_chars)
+        text = clean_text(value, what, max_chars)
     except TextError as exc:
         raise BadText(str(exc)) from None
+    _refuse_misleading(text, what, member_labels)
+    return text
+
+
+#: Marks that change the order of the text around them (the overrides and isolates are refused
+#: by :func:`explorer.text.clean_text` already).
+DIRECTION_MARKS = frozenset("\u200e\u200f\u061c")
+#: Characters that draw nothing though Unicode does not class them as format characters.
+BLANK_LOOKING = frozenset("\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0")
+
+
+def _member_label(text: str) -> int | None:
+    match = re.fullmatch(r"(?:member|aelod) ?(\d{1,9})", fold(text))
+    return int(match.group(1)) if match else None
+
+
+def check_member_label(name: str, number: int) -> None:
+    """Refuse "Member N" as the display name of any member but member N.
+
+    >>> check_member_label("Member 3", 3)
+    >>> check_member_label("member 4", 3)
+    Traceback (most recent call last):
+    ...
+    explorer.rooms.model.BadText: display name 'member 4' is a label the board uses itself; \
+choose another name
+    """
+    label = _member_label(name)
+    if label is not None and label != number:
+        raise BadText(f"display name {quote(name)} is a label the board uses itself; "
+                      "choose another name")
+
+
+def _refuse_misleading(text: str, what: str, member_labels: bool = False) -> None:
+    for position, ch in enumerate(text, start=1):
+        if ch in DIRECTION_MARKS:
+            raise BadText(f"{what} contains a direction mark ({describe_char(ch)}) at character "
+                          f"{position}, which reorders the text around it; leave it out")
+    if all(unicodedata.category(ch) in ("Cf", "Mn", "Me", "Zs") or ch in BLANK_LOOKING
+           for ch in text):
+        raise BadText(f"{what} has no visible character in it")
+    run = 0
+    for position, ch in enumerate(text, start=1):
+        run = run + 1 if unicodedata.category(ch) in ("Mn", "Me") else 0
+        if run > MAX_COMBINING_MARKS:
+            raise BadText(f"{what} stacks more than {MAX_COMBINING_MARKS} combining marks on one "
+                          f"character (at character {position}); leave the extra ones out")
+    folded = fold(text)
+    reserved = {fold(t("room.reference", lang)) for lang in LANGS}
+    if folded in reserved or (not member_labels and _member_label(text) is not None):
+        raise BadText(f"{what} {quote(text)} is a label the board uses itself; "
+                      "choose another name")
+
+
+class SettingsError(RoomError):
+    """A rooms setting in the environment that cannot be used (for whoever runs the server)."""
 
 
 def expiry_days(env: Mapping[str, str] | None = None) -> int:
@@ -216,12 +296,50 @@ def expiry_days(env: Mapping[str, str] | None = None) -> int:
     raw = (env.get("MASH_ROOM_EXPIRY_DAYS") or "").strip()
     if not raw:
         return ROOM_EXPIRY_DAYS
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_ROOM_EXPIRY_DAYS:
-        raise RoomError(
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ROOM_EXPIRY_DAYS:
+        raise SettingsError(
             f"MASH_ROOM_EXPIRY_DAYS must be a whole number of days from 1 to "
             f"{MAX_ROOM_EXPIRY_DAYS}, not {raw[:20]!r}"
         )
     return int(raw)
+
+
+def facilitator_passcode(env: Mapping[str, str] | None = None) -> str | None:
+    """The passcode needed to open a room (``MASH_FACILITATOR_PASSCODE``), or None (default:
+    anyone may open a room, right for a laptop). It is a secret: never logged or shown.
+
+    >>> facilitator_passcode({}), facilitator_passcode({"MASH_FACILITATOR_PASSCODE": " s3 "})
+    (None, 's3')
+    """
+    env = os.environ if env is None else env
+    raw = (env.get("MASH_FACILITATOR_PASSCODE") or "").strip()
+    if not raw:
+        return None
+    if len(raw) > MAX_PASSCODE_CHARS or not raw.isprintable():
+        raise SettingsError(f"MASH_FACILITATOR_PASSCODE must be one line of at most "
+                            f"{MAX_PASSCODE_CHARS} printable characters")
+    return raw
+
+
+def passcode_matches(expected: str, given: Any) -> bool:
+    """Whether ``given`` is the passcode, compared in constant time (digests of both).
+
+    >>> passcode_matches("s3", "s3"), passcode_matches("s3", "S3"), passcode_matches("s3", None)
+    (True, False, False)
+    """
+    if not isinstance(given, str) or len(given) > 4 * MAX_PASSCODE_CHARS:
+        return False
+    try:
+        digest = hashlib.sha256(given.strip().encode("utf-8")).digest()
+    except UnicodeEncodeError:
+        return False
+    return hmac.compare_digest(hashlib.sha256(expected.encode("utf-8")).digest(), digest)
+
+
+def check_settings(env: Mapping[str, str] | None = None) -> None:
+    """Read every rooms setting once, so a bad one is named at start (:class:`SettingsError`)."""
+    expiry_days(env)
+    facilitator_passcode(env)
 
 
 def scenario_text(scenario: Scenario) -> str:

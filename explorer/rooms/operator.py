@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Engine, delete, func, select
 
-from explorer.rooms.model import Board, RoomSummary, expiry_days, utcnow
+from explorer.rooms.model import Board, RoomSummary, expiry_days
 from explorer.rooms.schema import entries, members, rooms
-from explorer.rooms.store import _entries, _find_room, _member_count, _room_of, purge
+from explorer.rooms.store import _entries, _find_room, _member_count, _room_of, live, purge
 from explorer.storage.db import translated, writer
 
 __all__ = ["delete_as_operator", "export_as_operator", "list_rooms", "purge"]
@@ -19,7 +18,6 @@ __all__ = ["delete_as_operator", "export_as_operator", "list_rooms", "purge"]
 def list_rooms(engine: Engine) -> tuple[RoomSummary, ...]:
     """Every open room, newest activity first, with its member and entry counts."""
     days = expiry_days()
-    cutoff = utcnow() - timedelta(days=days)
     n_members = (
         select(func.count()).where(members.c.room_id == rooms.c.id).scalar_subquery()
     )
@@ -29,7 +27,7 @@ def list_rooms(engine: Engine) -> tuple[RoomSummary, ...]:
     with engine.connect() as conn:
         result = conn.execute(
             select(rooms, n_members.label("n_members"), n_entries.label("n_entries"))
-            .where(rooms.c.last_activity >= cutoff)
+            .where(live())
             .order_by(rooms.c.last_activity.desc(), rooms.c.id.desc())
         )
         return tuple(

@@ -17,7 +17,9 @@ import csv
 import io
 import json
 import re
+import threading
 import zipfile
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -30,10 +32,11 @@ from explorer.rooms.model import Board, Entry
 from explorer.scenario import (
     Scenario,
     ScenarioError,
-    encode_share,
+    dumps_scenario,
     loads_scenario,
     may_2019_scenario,
     scenario_to_dict,
+    share_token_or_none,
 )
 
 
@@ -57,33 +60,52 @@ def reference_result(ds: Dataset, basis: str = "census2021") -> CoverageResult:
     return evaluate_scenario(Scenario(base.name, (), True, None, basis), ds)
 
 
+#: Per-process cache of each stored scenario's figures: (id of the dataset, scenario JSON) ->
+#: (scenario, result, gained, lost, population gained, farthest km, problem). The same entry is
+#: read by every board in the room at every change, so it is evaluated once, not per board.
+_FIGURES: OrderedDict[tuple[int, str], tuple] = OrderedDict()
+_FIGURES_LOCK = threading.Lock()
+FIGURES_CACHED = 4096
+
+
+def _figures_of(scenario_json: str, entry_id: int, ds: Dataset,
+                references: dict[str, CoverageResult]) -> tuple:
+    key = (id(ds), scenario_json)
+    with _FIGURES_LOCK:
+        hit = _FIGURES.get(key)
+        if hit is not None:
+            _FIGURES.move_to_end(key)
+            return hit
+    try:
+        scenario = loads_scenario(scenario_json, ds, source=f"entry {entry_id}")
+    except ScenarioError as exc:
+        # Not cached: the message names the entry, and unreadable entries are rare.
+        return (None, None, (), (), 0, None, str(exc))
+    result = evaluate_scenario(scenario, ds)
+    basis = result.population_basis
+    if basis not in references:
+        references[basis] = reference_result(ds, basis)
+    diff = compare(references[basis], result)
+    trips = [h.max_distance_km for h in result.hubs if h.max_distance_km is not None]
+    value = (scenario, result, tuple(diff["gained"]), tuple(diff["lost"]),
+             int(diff["population_delta"]), max(trips) if trips else None, None)
+    with _FIGURES_LOCK:
+        _FIGURES[key] = value
+        while len(_FIGURES) > FIGURES_CACHED:
+            _FIGURES.popitem(last=False)
+    return value
+
+
 def entry_figures(board: Board, ds: Dataset) -> tuple[EntryFigures, ...]:
-    """Every entry of ``board`` parsed and evaluated, in board order."""
+    """Every entry of ``board`` parsed and evaluated, in board order (each distinct scenario
+    once per process: see :data:`_FIGURES`)."""
     references: dict[str, CoverageResult] = {}
     out = []
     for entry in board.entries:
-        try:
-            scenario = loads_scenario(entry.scenario_json, ds, source=f"entry {entry.id}")
-        except ScenarioError as exc:
-            out.append(EntryFigures(entry, None, None, (), (), 0, None, problem=str(exc)))
-            continue
-        result = evaluate_scenario(scenario, ds)
-        basis = result.population_basis
-        if basis not in references:
-            references[basis] = reference_result(ds, basis)
-        diff = compare(references[basis], result)
-        trips = [h.max_distance_km for h in result.hubs if h.max_distance_km is not None]
-        out.append(
-            EntryFigures(
-                entry=entry,
-                scenario=scenario,
-                result=result,
-                gained=tuple(diff["gained"]),
-                lost=tuple(diff["lost"]),
-                population_gained=int(diff["population_delta"]),
-                farthest_km=max(trips) if trips else None,
-            )
-        )
+        scenario, result, gained, lost, people, farthest, problem = _figures_of(
+            entry.scenario_json, entry.id, ds, references)
+        out.append(EntryFigures(entry, scenario, result, gained, lost, people, farthest,
+                                problem=problem))
     return tuple(out)
 
 
@@ -149,8 +171,15 @@ def board_rows(
 
 
 def share_token(f: EntryFigures) -> str | None:
-    """The planner share-link token that opens this entry's scenario (None if unreadable)."""
-    return encode_share(f.scenario) if f.scenario is not None else None
+    """The planner share-link token that opens this entry's scenario; None if it cannot be read
+    or is too long for a link (then it is offered as a file: :func:`scenario_file`). Never
+    raises: one entry must not stop the board drawing."""
+    return share_token_or_none(f.scenario) if f.scenario is not None else None
+
+
+def scenario_file(f: EntryFigures) -> str | None:
+    """The entry's scenario as a file's text (opens in the planner's upload), or None."""
+    return dumps_scenario(f.scenario) if f.scenario is not None else None
 
 
 # Export --------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 from explorer.storage.schema import UTCDateTime, metadata
@@ -47,6 +48,10 @@ members = Table(
     Column("display_name", String(200), nullable=False),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", UTCDateTime, nullable=False),
+    # The facilitator hid this member's entry: a new entry from them starts hidden too.
+    Column("hidden", Boolean, nullable=False, default=False, server_default=false()),
+    # The facilitator removed this member for good: their token is refused from then on.
+    Column("removed", Boolean, nullable=False, default=False, server_default=false()),
     UniqueConstraint("room_id", "number", name="uq_members_room_number"),
 )
 

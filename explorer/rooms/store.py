@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Row, and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from explorer.limits import (
@@ -40,6 +40,8 @@ from explorer.limits import (
     MAX_ROOM_MEMBERS,
     MAX_ROOM_NAME_CHARS,
     MAX_VOTES_PER_MEMBER,
+    ROOM_CODE_LENGTH,
+    UNJOINED_ROOM_EXPIRY_HOURS,
 )
 from explorer.rooms.model import (
     KEY_BYTES,
@@ -57,6 +59,7 @@ from explorer.rooms.model import (
     RoomError,
     RoomLocked,
     RoomNotFound,
+    check_member_label,
     clean_name,
     expiry_days,
     hash_secret,
@@ -69,6 +72,7 @@ from explorer.rooms.model import (
 from explorer.rooms.schema import entries, members, rooms, votes
 from explorer.scenario import Scenario
 from explorer.storage.db import translated, writer
+from explorer.text import quote
 
 
 # Reading rows -------------------------------------------------------------------------------
@@ -85,13 +89,25 @@ def _room_of(row: Row, days: int) -> Room:
     )
 
 
+def live(now: datetime | None = None):
+    """The condition on ``rooms`` for a room that is still open at ``now``: active within
+    :func:`expiry_days`, and, when nobody has joined it, within
+    :data:`~explorer.limits.UNJOINED_ROOM_EXPIRY_HOURS`."""
+    now = now or utcnow()
+    joined = select(members.c.id).where(members.c.room_id == rooms.c.id).exists()
+    return and_(
+        rooms.c.last_activity >= now - timedelta(days=expiry_days()),
+        or_(joined, rooms.c.last_activity >= now - timedelta(hours=UNJOINED_ROOM_EXPIRY_HOURS)),
+    )
+
+
 def _find_room(conn: Connection, code: Any, *, lock: bool = False) -> Row:
     """The open room with this code, or :class:`RoomNotFound`; ``lock`` for writers."""
     canonical = normalise_code(code)
     if canonical is None:
-        raise RoomNotFound("that is not a room code (six letters and digits)")
-    cutoff = utcnow() - timedelta(days=expiry_days())
-    query = select(rooms).where(rooms.c.code == canonical, rooms.c.last_activity >= cutoff)
+        raise RoomNotFound(
+            f"that is not a room code ({ROOM_CODE_LENGTH} letters and digits)")
+    query = select(rooms).where(rooms.c.code == canonical, live())
     if lock:
         query = query.with_for_update()
     row = conn.execute(query).first()
@@ -120,6 +136,8 @@ def _find_member(conn: Connection, room: Row, token: Any) -> Row:
             ).first()
     if row is None or not secret_matches(row.token_hash, token):
         raise NotAllowed(f"room {room.code}: this member link is not recognised in this room")
+    if row.removed:
+        raise NotAllowed(f"room {room.code}: the facilitator has removed this member")
     return row
 
 
@@ -161,10 +179,12 @@ def _entries(conn: Connection, room: Row, *, include_hidden: bool, with_votes: b
     )
 
 
-def _member_count(conn: Connection, room: Row) -> int:
-    return conn.execute(
-        select(func.count()).select_from(members).where(members.c.room_id == room.id)
-    ).scalar_one()
+def _member_count(conn: Connection, room: Row, *, removed: bool = False) -> int:
+    """Members of the room (``removed``: counting those the facilitator removed too)."""
+    query = select(func.count()).select_from(members).where(members.c.room_id == room.id)
+    if not removed:
+        query = query.where(members.c.removed.is_(False))
+    return conn.execute(query).scalar_one()
 
 
 # Anyone with the code -----------------------------------------------------------------------
@@ -186,8 +206,10 @@ def create_room(engine: Engine, name: Any, *, now: datetime | None = None) -> Cr
                 open_rooms = conn.execute(select(func.count()).select_from(rooms)).scalar_one()
                 if open_rooms >= MAX_OPEN_ROOMS:
                     raise LimitReached(
-                        f"this server already has {open_rooms} open rooms (the limit is "
-                        f"{MAX_OPEN_ROOMS}); delete or purge old ones first"
+                        f"this server already has {open_rooms} open rooms, its limit; ask "
+                        "whoever runs it to delete rooms no longer needed (python -m explorer "
+                        "rooms list, then rooms delete CODE), or try again later: rooms nobody "
+                        f"joins close after {UNJOINED_ROOM_EXPIRY_HOURS} hours"
                     )
                 if conn.execute(select(rooms.c.id).where(rooms.c.code == code)).first():
                     continue
@@ -217,12 +239,9 @@ def room_version(engine: Engine, code: Any) -> int | None:
     canonical = normalise_code(code)
     if canonical is None:
         return None
-    cutoff = utcnow() - timedelta(days=expiry_days())
     with engine.connect() as conn:
         return conn.execute(
-            select(rooms.c.version).where(
-                rooms.c.code == canonical, rooms.c.last_activity >= cutoff
-            )
+            select(rooms.c.version).where(rooms.c.code == canonical, live())
         ).scalar()
 
 
@@ -254,11 +273,12 @@ def join_room(engine: Engine, code: Any, display_name: Any = None) -> Joined:
 
     An empty display name becomes "Member N" (N counts members in the order they joined).
     """
-    name = clean_name(display_name, "display name", MAX_DISPLAY_NAME_CHARS, optional=True)
+    name = clean_name(display_name, "display name", MAX_DISPLAY_NAME_CHARS, optional=True,
+                      member_labels=True)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     with writer(engine).begin() as conn:
         room = _find_room(conn, code, lock=True)
-        count = _member_count(conn, room)
+        count = _member_count(conn, room, removed=True)
         if count >= MAX_ROOM_MEMBERS:
             raise LimitReached(
                 f"room {room.code} already has {count} members; the limit is {MAX_ROOM_MEMBERS}"
@@ -268,11 +288,13 @@ def join_room(engine: Engine, code: Any, display_name: Any = None) -> Joined:
                 members.c.room_id == room.id
             )
         ).scalar_one()
+        if name:
+            check_member_label(name, number)
         name = name or f"Member {number}"
         conn.execute(
             insert(members).values(
                 room_id=room.id, number=number, display_name=name,
-                token_hash=hash_secret(token), created_at=utcnow(),
+                token_hash=hash_secret(token), created_at=utcnow(), hidden=False, removed=False,
             )
         )
         _touch(conn, room)
@@ -307,13 +329,16 @@ def send_entry(
     """Send the member's scenario to the board, replacing their earlier entry if any.
 
     ``display_name``, when given, renames the member in the same transaction. Refused when
-    the room is locked, the scenario is too large, or the room has its 200 entries.
-    A replaced entry keeps its votes and its hidden flag.
+    the room is locked, the scenario is too large, or the room has its 200 visible entries
+    (hidden ones do not count). An entry the facilitator hid stays hidden when it is replaced,
+    or withdrawn and sent again. A replaced entry keeps its votes only when the scenario is
+    the same: votes are for what was voted for.
     """
     text = scenario_text(scenario)
     name = None
     if display_name is not None:
-        name = clean_name(display_name, "display name", MAX_DISPLAY_NAME_CHARS, optional=True)
+        name = clean_name(display_name, "display name", MAX_DISPLAY_NAME_CHARS, optional=True,
+                          member_labels=True)
     with writer(engine).begin() as conn:
         room = _find_room(conn, code, lock=True)
         member = _find_member(conn, room, token)
@@ -321,30 +346,37 @@ def send_entry(
             raise RoomLocked(f"room {room.code} is locked: no new entries or votes")
         now = utcnow()
         if name is not None:
+            if name:
+                check_member_label(name, member.number)
             name = name or f"Member {member.number}"
             conn.execute(
                 update(members).where(members.c.id == member.id).values(display_name=name)
             )
-        existing = conn.execute(
-            select(entries.c.id).where(entries.c.member_id == member.id)
-        ).scalar()
-        if existing is None:
+        found = conn.execute(
+            select(entries.c.id, entries.c.scenario_json).where(entries.c.member_id == member.id)
+        ).first()
+        existing = found.id if found is not None else None
+        if existing is None and not member.hidden:
             count = conn.execute(
-                select(func.count()).select_from(entries).where(entries.c.room_id == room.id)
+                select(func.count()).select_from(entries).where(
+                    entries.c.room_id == room.id, entries.c.hidden.is_(False))
             ).scalar_one()
             if count >= MAX_ROOM_ENTRIES:
                 raise LimitReached(
                     f"room {room.code} has {count} entries; the limit is {MAX_ROOM_ENTRIES}"
                 )
+        if existing is None:
             existing = conn.execute(
                 insert(entries)
                 .values(
-                    room_id=room.id, member_id=member.id, scenario_json=text, hidden=False,
-                    created_at=now, updated_at=now,
+                    room_id=room.id, member_id=member.id, scenario_json=text,
+                    hidden=bool(member.hidden), created_at=now, updated_at=now,
                 )
                 .returning(entries.c.id)
             ).scalar_one()
         else:
+            if found.scenario_json != text:  # a different scenario starts without votes
+                conn.execute(delete(votes).where(votes.c.entry_id == existing))
             conn.execute(
                 update(entries)
                 .where(entries.c.id == existing)
@@ -458,13 +490,41 @@ def set_hidden(engine: Engine, code: Any, key: Any, entry_id: Any, hidden: bool)
     with writer(engine).begin() as conn:
         room = _find_room(conn, code, lock=True)
         _check_key(room, key)
-        changed = conn.execute(
-            update(entries)
-            .where(entries.c.room_id == room.id, entries.c.id == entry_id)
-            .values(hidden=bool(hidden))
-        ).rowcount
-        if not changed:
-            raise RoomError(f"room {room.code} has no entry {entry_id!r}")
+        author = conn.execute(
+            select(entries.c.member_id).where(
+                entries.c.room_id == room.id, entries.c.id == _entry_id(entry_id))
+        ).scalar()
+        if author is None:
+            raise RoomError(f"room {room.code} has no entry {quote(entry_id)}")
+        conn.execute(update(entries).where(entries.c.id == entry_id).values(hidden=bool(hidden)))
+        # Kept on the member too, so withdrawing and sending again does not undo it.
+        conn.execute(update(members).where(members.c.id == author).values(hidden=bool(hidden)))
+        _touch(conn, room)
+
+
+def _entry_id(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise RoomError("entries are named by their number")
+    return value
+
+
+@translated
+def remove_member(engine: Engine, code: Any, key: Any, number: Any) -> None:
+    """Remove member ``number`` for good: their entry and votes go, and their member link is
+    refused from then on (they cannot send, vote or come back with it)."""
+    with writer(engine).begin() as conn:
+        room = _find_room(conn, code, lock=True)
+        _check_key(room, key)
+        if isinstance(number, bool) or not isinstance(number, int):
+            raise RoomError("members are named by their number")
+        member = conn.execute(
+            select(members.c.id).where(members.c.room_id == room.id, members.c.number == number)
+        ).scalar()
+        if member is None:
+            raise RoomError(f"room {room.code} has no member {number}")
+        conn.execute(delete(votes).where(votes.c.member_id == member))
+        conn.execute(delete(entries).where(entries.c.member_id == member))
+        conn.execute(update(members).where(members.c.id == member).values(removed=True))
         _touch(conn, room)
 
 
@@ -487,6 +547,7 @@ def delete_room(engine: Engine, code: Any, key: Any) -> None:
 def purge(engine: Engine, older_than_days: int, *, now: datetime | None = None) -> int:
     """Delete every room whose last activity is more than ``older_than_days`` days ago.
 
+    Rooms nobody joined go after :data:`~explorer.limits.UNJOINED_ROOM_EXPIRY_HOURS`.
     Returns how many rooms were deleted (with their members, entries and votes).
     """
     if isinstance(older_than_days, bool) or not isinstance(older_than_days, int):
@@ -495,6 +556,12 @@ def purge(engine: Engine, older_than_days: int, *, now: datetime | None = None) 
         raise RoomError(
             f"the number of days must be from 0 to {MAX_ROOM_EXPIRY_DAYS}, not {older_than_days}"
         )
-    cutoff = (now or utcnow()) - timedelta(days=older_than_days)
+    now = now or utcnow()
+    cutoff = now - timedelta(days=older_than_days)
+    joined = select(members.c.id).where(members.c.room_id == rooms.c.id).exists()
+    unjoined_cutoff = now - timedelta(hours=UNJOINED_ROOM_EXPIRY_HOURS)
     with writer(engine).begin() as conn:
-        return conn.execute(delete(rooms).where(rooms.c.last_activity < cutoff)).rowcount
+        return conn.execute(delete(rooms).where(or_(
+            rooms.c.last_activity < cutoff,
+            and_(~joined, rooms.c.last_activity < unjoined_cutoff),
+        ))).rowcount

@@ -45,7 +45,7 @@ def test_create_room_gives_a_code_a_key_and_a_clean_name(engine):
     created = rooms.create_room(engine, "  Mid and West Wales board, Mo\u0302n ")
     room = created.room
     assert room.name == "Mid and West Wales board, Môn"
-    assert len(room.code) == 6 and set(room.code) <= set("ABCDEFGHJKMNPQRSTUVWXYZ23456789")
+    assert len(room.code) == 7 and set(room.code) <= set("ABCDEFGHJKMNPQRSTUVWXYZ23456789")
     assert (room.locked, room.votes_revealed, room.version) == (False, False, 1)
     assert room.created_at.tzinfo is UTC
     assert room.expires_at - room.last_activity == timedelta(days=30)
@@ -103,7 +103,7 @@ def test_unknown_and_malformed_codes(engine):
     rooms.create_room(engine, "Board")
     with pytest.raises(rooms.RoomNotFound, match="no open room has the code ZZZZZZ"):
         rooms.get_room(engine, "zzz-zzz")
-    with pytest.raises(rooms.RoomNotFound, match=r"not a room code \(six letters and digits\)"):
+    with pytest.raises(rooms.RoomNotFound, match=r"not a room code \(7 letters and digits\)"):
         rooms.get_room(engine, "O0O0O0")  # 0 and O are not in the alphabet
     assert rooms.room_version(engine, "ZZZZZZ") is None
     assert rooms.room_version(engine, "not a code") is None
@@ -305,15 +305,39 @@ def test_every_control_refuses_without_the_right_secret(engine):
 
 
 # Expiry and purge ----------------------------------------------------------------------------
+def _joined_at(engine, code: str, when: datetime) -> None:
+    """A member who joined at ``when`` (without touching the room's activity)."""
+    with engine.begin() as conn:
+        room_id = conn.execute(select(rooms_table.c.id).where(
+            rooms_table.c.code == code)).scalar_one()
+        conn.execute(members.insert().values(
+            room_id=room_id, number=1, display_name="Member 1",
+            token_hash=rooms.hash_secret(code), created_at=when))
+
+
 def test_purge_deletes_rooms_idle_for_longer_than_the_limit(engine):
     now = datetime.now(UTC)
     old = rooms.create_room(engine, "Old", now=now - timedelta(days=25))
+    _joined_at(engine, old.room.code, now - timedelta(days=25))
     recent = rooms.create_room(engine, "Recent", now=now - timedelta(days=5))
+    _joined_at(engine, recent.room.code, now - timedelta(days=5))
     assert rooms.purge(engine, 10, now=now) == 1
     assert [s.room.code for s in rooms.list_rooms(engine)] == [recent.room.code]
     assert rooms.room_version(engine, old.room.code) is None
     assert rooms.purge(engine, 0, now=now) == 1
     assert rooms.list_rooms(engine) == ()
+
+
+def test_a_room_nobody_joined_closes_after_48_hours(engine, monkeypatch):
+    """Issue 22: one client filled the server with rooms nobody used, for 30 days."""
+    now = datetime.now(UTC)
+    empty = rooms.create_room(engine, "Empty", now=now - timedelta(hours=49))
+    used = rooms.create_room(engine, "Used", now=now - timedelta(hours=49))
+    _joined_at(engine, used.room.code, now - timedelta(hours=49))
+    assert rooms.room_version(engine, empty.room.code) is None
+    assert rooms.room_version(engine, used.room.code) == 1
+    assert [s.room.code for s in rooms.list_rooms(engine)] == [used.room.code]
+    assert rooms.purge(engine, 30, now=now) == 1
 
 
 def test_an_expired_room_is_gone_before_it_is_purged(engine, monkeypatch):
@@ -414,7 +438,7 @@ def test_migrations_are_idempotent_and_match_the_schema(engine):
 
     db.upgrade(engine)
     db.upgrade(engine)
-    assert db.current_revision(engine) == "0001_rooms"
+    assert db.current_revision(engine) == "0002_member_flags"
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), all_tables())
     assert diff == []
@@ -431,7 +455,7 @@ def test_processes_starting_at_once_migrate_once(db_url):
     assert outcomes == [(0, "")] * 4
     engine = db.make_engine(db_url)
     try:
-        assert db.current_revision(engine) == "0001_rooms"
+        assert db.current_revision(engine) == "0002_member_flags"
         with engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
     finally:

@@ -24,6 +24,8 @@ KNOWN = "room_known"
 KEY_OK = "room_key_ok"
 #: {code: member token}: this session's identity in each room it joined.
 TOKENS = "room_tokens"
+#: True while the page waits for the database to come back (see ``state.retry_later``).
+RETRY_ARMED = "room_retry_armed"
 #: The code of a room this session has just opened (its facilitator link is shown open).
 NEW = "room_new"
 
@@ -33,6 +35,9 @@ CREATE_FORM, GO_FORM = "room_create", "room_go"
 TABLE = "room_table"
 DOWNLOAD_ZIP, DOWNLOAD_CSV, DOWNLOAD_HTML = "room_dl_zip", "room_dl_csv", "room_dl_html"
 PANEL, SEND, WITHDRAW = "room_panel", "room_send", "room_withdraw"
+PASSCODE = "room_passcode"
+FILE_CHOICE = "room_file_choice"
+REMOVE_CHOICE, REMOVE_SURE, REMOVE = "room_remove_choice", "room_remove_sure", "room_remove"
 
 
 # Widget keys (per room, per version of the room where a widget must start afresh) ---------

@@ -1,53 +1,116 @@
-"""Workshop rooms in the app: the database, the room, key and member token from the URL.
+"""Workshop rooms in the app: the database, the room, key and member of this session.
 
-The URL carries ``room=CODE`` (anyone in the room), ``member=TOKEN`` (one member's identity, so
-a reload or another tab keeps it; no cookies or accounts) and, on the facilitator's board,
-``key=KEY``. Session state keeps only plain values: which code and key were checked, the wrong
-tries so far (:class:`explorer.throttle.CodeAttempts`) and each room's member token.
+The URL carries ``room=CODE`` (anyone in the room) and, on the facilitator's board, ``key=KEY``.
+A member's identity (their token) is kept in session state only, so no link a member may pass
+on (the planner's address, the board's "open" links, a share link) carries it. To continue on
+another device a member uses their private link (``member=TOKEN``), which this module takes out
+of the address bar as soon as it is read.
 
-Storage is :mod:`explorer.rooms` over :func:`explorer.storage.db.shared_engine` (one migrated
-engine per process). Every refusal reaches the page as one line of text, never as markup. The
-keys used here are all in :mod:`pages.ui.rooms.keys`.
+Session state keeps only plain values (see :mod:`pages.ui.rooms.keys`). Wrong codes and keys
+are slowed per session and per client address (:class:`explorer.throttle.ClientLimits`, one per
+process), and opening rooms and joining them are limited per client address.
+
+Storage is :mod:`explorer.rooms` over :func:`explorer.storage.db.shared_engine`. A database
+that is down or full reaches the page as one calm line (the detail goes to the server log,
+never to visitors), and the page tries again by itself.
 """
 
 from __future__ import annotations
 
+import logging
 import math
+import os
 import time
 
 import streamlit as st
 
 from explorer import rooms
 from explorer.i18n import t
+from explorer.limits import (
+    MAX_JOINS_PER_CLIENT_PER_MINUTE,
+    MAX_MEMBERS_PER_CLIENT,
+    MAX_ROOMS_PER_CLIENT_PER_HOUR,
+    NOTICE_SECONDS,
+)
 from explorer.storage import db
 from explorer.storage.db import Engine
 from explorer.text import md_escape
-from explorer.throttle import CodeAttempts
+from explorer.throttle import ClientLimits, CodeAttempts, client_address
 from pages.ui.rooms import keys
 from pages.ui.rooms.keys import KEY, MEMBER, ROOM
 
 state = st.session_state
+log = logging.getLogger("mash.rooms")
+#: Per-process counts by client address (wrong codes, rooms opened, members added).
+LIMITS = ClientLimits()
+#: Seconds between tries while the database is unavailable.
+RETRY_S = 10.0
+
+
+def client() -> str:
+    """This visitor's address, to count them by (see :func:`explorer.throttle.client_address`)."""
+    trust = os.environ.get("MASH_TRUST_FORWARDED_FOR", "").strip() in ("1", "true", "yes")
+    try:
+        headers = {str(k): str(v) for k, v in st.context.headers.items()} if trust else None
+        peer = st.context.ip_address
+    except Exception:  # noqa: BLE001 (no browser connection, e.g. in tests)
+        headers, peer = None, None
+    return client_address(peer if isinstance(peer, str) else None, headers, trust)
+
+
+def unavailable(lang: str, exc: BaseException | None = None) -> None:
+    """One calm line for visitors; the detail (never a password) for the server log."""
+    if exc is not None:
+        log.warning("workshop rooms unavailable: %s", exc)
+    st.info(t("workshop.unavailable_now", lang), icon=":material/cloud_off:")
+    retry_later()
+
+
+@st.fragment(run_every=RETRY_S)
+def retry_later() -> None:
+    """While the database is unavailable: try again every few seconds, redraw when it is back."""
+    if state.get(keys.RETRY_ARMED):
+        try:
+            db.shared_engine()
+        except db.DatabaseError:
+            return
+        state.pop(keys.RETRY_ARMED, None)
+        st.rerun()
+    state[keys.RETRY_ARMED] = True
 
 
 def engine(lang: str) -> Engine | None:
-    """The rooms database (migrated on first use in this process), or None with an error."""
+    """The rooms database (migrated on first use in this process), or None with one line."""
     try:
-        return db.shared_engine()
-    except db.DatabaseError as exc:
-        st.error(md_escape(t("workshop.unavailable", lang, problem=str(exc))),
-                 icon=":material/database_off:")
+        rooms.check_settings()
+    except rooms.SettingsError as exc:
+        log.error("workshop rooms switched off: %s", exc)
+        st.warning(t("workshop.misconfigured", lang), icon=":material/settings_alert:")
         return None
+    try:
+        eng = db.shared_engine()
+    except db.DatabaseError as exc:
+        unavailable(lang, exc)
+        return None
+    state.pop(keys.RETRY_ARMED, None)
+    return eng
 
 
 def say(kind: str, text: str) -> None:
-    """Show ``text`` (may hold user text) after the next rerun, as literal text."""
-    state[keys.FLASH] = (kind, text)
+    """Show ``text`` (may hold user text) as literal text for the next few seconds, across the
+    board's own reruns (a confirmation must not vanish when the room changes meanwhile)."""
+    state[keys.FLASH] = (kind, text, time.time() + NOTICE_SECONDS)
 
 
 def flash() -> None:
-    kind, text = state.pop(keys.FLASH, (None, ""))
-    if kind:
-        getattr(st, kind)(md_escape(text))
+    value = state.get(keys.FLASH)
+    if not value:
+        return
+    kind, text, until = value if len(value) == 3 else (None, "", 0.0)
+    if kind is None or time.time() > until:
+        state.pop(keys.FLASH, None)
+        return
+    getattr(st, kind)(md_escape(text))
 
 
 def _attempts() -> CodeAttempts:
@@ -55,8 +118,9 @@ def _attempts() -> CodeAttempts:
 
 
 def must_wait(lang: str) -> bool:
-    """True (with a notice) while wrong codes or keys from this session are being slowed."""
-    wait = _attempts().wait_s(time.time())
+    """True (with a notice) while wrong codes or keys from this session or address are slowed."""
+    now = time.time()
+    wait = max(_attempts().wait_s(now), LIMITS.code_wait_s(client(), now))
     if wait > 0:
         st.warning(t("workshop.wait", lang, seconds=math.ceil(wait)), icon=":material/timer:")
         return True
@@ -64,9 +128,37 @@ def must_wait(lang: str) -> bool:
 
 
 def record(ok: bool) -> None:
-    attempts = _attempts()
-    state[keys.ATTEMPTS] = (attempts.succeeded() if ok else attempts.failed(time.time())
-                              ).as_plain()
+    """Count a wrong code or key (a right one changes nothing: it does not reset the count)."""
+    if ok:
+        return
+    now = time.time()
+    state[keys.ATTEMPTS] = _attempts().failed(now).as_plain()
+    LIMITS.code_failed(client(), now)
+
+
+def may_open_room(lang: str) -> bool:
+    """Count one room opened from this address; False (with the refusal) past the limit."""
+    now, address = time.time(), client()
+    if LIMITS.allow(("open", address), MAX_ROOMS_PER_CLIENT_PER_HOUR, 3600.0, now=now):
+        return True
+    minutes = math.ceil(LIMITS.retry_after_s(("open", address), 3600.0, now=now) / 60)
+    st.error(t("workshop.too_many_rooms", lang, n=MAX_ROOMS_PER_CLIENT_PER_HOUR,
+               minutes=max(minutes, 1)))
+    return False
+
+
+def may_join(code: str, lang: str) -> bool:
+    """Count one member added to room ``code`` from this address; False past the limits."""
+    now, address = time.time(), client()
+    total = ("joined", address, code)
+    ok = (LIMITS.count(total, 86400.0 * 365, now=now) < MAX_MEMBERS_PER_CLIENT
+          and LIMITS.allow(("join", address, code), MAX_JOINS_PER_CLIENT_PER_MINUTE, 60.0,
+                           now=now))
+    if ok:
+        LIMITS.allow(total, MAX_MEMBERS_PER_CLIENT, 86400.0 * 365, now=now)
+        return True
+    st.error(t("workshop.too_many_members", lang))
+    return False
 
 
 def find(eng: Engine, typed: str, lang: str) -> rooms.Room | None:
@@ -80,7 +172,6 @@ def find(eng: Engine, typed: str, lang: str) -> rooms.Room | None:
         st.warning(md_escape(t("workshop.not_opened", lang, problem=str(exc))),
                    icon=":material/door_front:")
         return None
-    record(True)
     return room
 
 
@@ -93,8 +184,8 @@ def current_room(eng: Engine, lang: str) -> rooms.Room | None:
     if known and known[0] == raw:
         try:
             return rooms.get_room(eng, known[1])
-        except rooms.RoomNotFound as exc:  # deleted or expired since: not a wrong code
-            st.warning(md_escape(t("workshop.not_opened", lang, problem=str(exc))))
+        except rooms.RoomNotFound:  # deleted or expired since: not a wrong code
+            st.info(t("workshop.room_gone", lang), icon=":material/door_front:")
             return None
     room = find(eng, raw, lang)
     if room is not None:
@@ -119,27 +210,27 @@ def facilitator_key(eng: Engine, room: rooms.Room, lang: str) -> str | None:
         record(False)
         st.warning(t("workshop.wrong_key", lang), icon=":material/key_off:")
         return None
-    record(True)
     state[keys.KEY_OK] = (room.code, key)
     return key
 
 
 def member_token(code: str) -> str | None:
-    """This member's token for room ``code``: from the URL, else from this session."""
-    token = st.query_params.get(MEMBER) or state.get(keys.TOKENS, {}).get(code)
-    if token and st.query_params.get(MEMBER) != token:
-        st.query_params[MEMBER] = token
-    return token or None
+    """This session's token for room ``code``. A private link's ``?member=`` is moved into the
+    session and out of the address bar, so the address can be shared safely."""
+    given = st.query_params.get(MEMBER)
+    if given:
+        del st.query_params[MEMBER]
+        if st.query_params.get(ROOM) in (None, code) or rooms.normalise_code(
+                st.query_params.get(ROOM)) == code:
+            state[keys.TOKENS] = {**state.get(keys.TOKENS, {}), code: given}
+    return state.get(keys.TOKENS, {}).get(code) or None
 
 
 def remember_member(code: str, token: str | None) -> None:
-    """Keep (or with None, forget) this session's token for ``code``, in the URL too."""
+    """Keep (or with None, forget) this session's token for ``code`` (session state only)."""
     tokens = {k: v for k, v in state.get(keys.TOKENS, {}).items() if k != code}
     if token:
         tokens[code] = token
-        st.query_params[MEMBER] = token
-    elif MEMBER in st.query_params:
-        del st.query_params[MEMBER]
     state[keys.TOKENS] = tokens
 
 
@@ -150,15 +241,8 @@ def member_view(eng: Engine, code: str, lang: str) -> rooms.MemberView | None:
         return None
     try:
         return rooms.member_view(eng, code, token)
-    except rooms.NotAllowed:
+    except rooms.NotAllowed as exc:
         remember_member(code, None)
-        st.info(t("room_ui.stranger", lang), icon=":material/person_off:")
-        return None
-
-
-def version(eng: Engine, code: str) -> int | None:
-    """The room's change counter; None when it is gone or the database did not answer."""
-    try:
-        return rooms.room_version(eng, code)
-    except db.DatabaseError:
+        st.info(md_escape(str(exc)) if "removed" in str(exc) else t("room_ui.stranger", lang),
+                icon=":material/person_off:")
         return None
