@@ -53,7 +53,7 @@ def show() -> None:
     if key is None:
         room_board.votes(eng, board, figures, lang, view)
     st.caption(t("room.stored", lang, days=rooms.expiry_days()))
-    room_board.watch(eng, board.room.code, board.room.version, lang)
+    room_board.watch(eng, board.room, lang)
 
 
 try:

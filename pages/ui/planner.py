@@ -38,7 +38,7 @@ from explorer.limits import (
     TRAVEL_STEP_KM,
 )
 from explorer.model import Dataset
-from explorer.qr import qr_svg
+from explorer.qr import qr_img
 from explorer.report import briefing_html
 from explorer.scenario import (
     MODELS,
@@ -382,7 +382,8 @@ def share_tab(ds: Dataset, lang: str, checked, result: CoverageResult, drawn: di
         else:
             st.text_area(t("whatif_ui.share_link", lang), link, key="wi_link_text", height=100)
             st.caption(t("whatif_ui.share_insecure", lang))
-        st.html(qr_svg(link))
+        # An <img> (data URI): st.html strips inline <svg>, so the promised QR code was missing.
+        st.html(qr_img(link, label=t("whatif_ui.share_qr", lang)))
         st.caption(t("whatif_ui.share_qr", lang))
     else:
         raw = len(dumps_scenario(checked.scenario).encode("utf-8"))
@@ -503,6 +504,9 @@ def styles() -> None:
 
 def problem_from_link(lang: str) -> None:
     if "wi_link_problem" in state:
-        st.warning(md_escape(t("whatif.bad_link", lang, problem=state.pop("wi_link_problem"))),
-                   icon=":material/link_off:")
+        # The detail is the parser's (English) message: a Welsh page gives the Welsh notice
+        # without it, rather than an English sentence inside a page declared Welsh.
+        problem = state.pop("wi_link_problem")
+        st.warning(md_escape(t("whatif.bad_link", lang, problem=problem if lang == "en" else "")
+                             .strip()), icon=":material/link_off:")
 

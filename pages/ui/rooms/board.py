@@ -47,16 +47,17 @@ POLL_S = 2.0
 
 
 @st.fragment(run_every=POLL_S)
-def watch(eng: Engine, code: str, seen: int, lang: str) -> None:
+def watch(eng: Engine, room: rooms.Room, lang: str) -> None:
     """Say whether the board is live; rerun the page when the room has changed since drawn."""
     try:
-        now = rooms.room_version(eng, code)
+        now = rooms.room_version(eng, room.code)
     except db.DatabaseError:
         st.caption(t("workshop.not_live", lang))  # tried again at the next poll
         return
-    if now != seen:
+    if now != room.version:
         st.rerun()
-    st.caption(t("workshop.live", lang))
+    st.caption(t("workshop.live", lang) + " " + t(
+        "workshop.live_at", lang, when=room.last_activity.strftime("%H:%M:%S")))
 
 
 @st.cache_resource(ttl=120, max_entries=128, show_spinner=False)
