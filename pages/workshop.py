@@ -27,6 +27,7 @@ ds = cached.dataset()
 
 
 def show() -> None:
+    ui.take_private_link()
     ui.flash()
     eng = ui.engine(lang)
     if eng is None:
@@ -53,7 +54,7 @@ def show() -> None:
     if key is None:
         room_board.votes(eng, board, figures, lang, view)
     st.caption(t("room.stored", lang, days=rooms.expiry_days()))
-    room_board.watch(eng, board.room, lang)
+    room_board.watch(eng, board.room, lang, public=key is None)
 
 
 try:

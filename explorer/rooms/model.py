@@ -76,6 +76,8 @@ class Room:
     votes_revealed: bool
     version: int
     expires_at: datetime
+    #: What boards without the key poll: not bumped by votes while votes are hidden.
+    board_version: int = 1
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,9 @@ rooms = Table(
     Column("locked", Boolean, nullable=False, default=False),
     Column("votes_revealed", Boolean, nullable=False, default=False),
     Column("version", Integer, nullable=False, default=1),
+    # Bumped by every change a board without the key shows (not by votes while they are
+    # hidden): what those boards poll, so they redraw only when what they show has changed.
+    Column("board_version", Integer, nullable=False, default=1, server_default="1"),
 )
 
 members = Table(

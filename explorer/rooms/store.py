@@ -86,6 +86,7 @@ def _room_of(row: Row, days: int) -> Room:
         votes_revealed=bool(row.votes_revealed),
         version=int(row.version),
         expires_at=row.last_activity + timedelta(days=days),
+        board_version=int(row.board_version),
     )
 
 
@@ -141,11 +142,13 @@ def _find_member(conn: Connection, room: Row, token: Any) -> Row:
     return row
 
 
-def _touch(conn: Connection, room: Row) -> None:
+def _touch(conn: Connection, room: Row, *, public: bool = True) -> None:
+    """Bump the room's version (and, when ``public``, the version public boards poll)."""
     conn.execute(
         update(rooms)
         .where(rooms.c.id == room.id)
-        .values(version=rooms.c.version + 1, last_activity=utcnow())
+        .values(version=rooms.c.version + 1, last_activity=utcnow(),
+                board_version=rooms.c.board_version + (1 if public else 0))
     )
 
 
@@ -217,6 +220,7 @@ def create_room(engine: Engine, name: Any, *, now: datetime | None = None) -> Cr
                     insert(rooms).values(
                         code=code, name=clean, key_hash=hash_secret(key), created_at=now,
                         last_activity=now, locked=False, votes_revealed=False, version=1,
+                        board_version=1,
                     )
                 )
                 row = conn.execute(select(rooms).where(rooms.c.code == code)).one()
@@ -234,15 +238,17 @@ def get_room(engine: Engine, code: Any) -> Room:
 
 
 @translated
-def room_version(engine: Engine, code: Any) -> int | None:
-    """The room's change counter (one indexed row), or None once the room is gone."""
+def room_version(engine: Engine, code: Any, *, public: bool = False) -> int | None:
+    """The room's change counter (one indexed row), or None once the room is gone.
+
+    ``public``: the counter of what a board without the key shows (votes changed while they
+    are hidden do not bump it)."""
     canonical = normalise_code(code)
     if canonical is None:
         return None
+    column = rooms.c.board_version if public else rooms.c.version
     with engine.connect() as conn:
-        return conn.execute(
-            select(rooms.c.version).where(rooms.c.code == canonical, live())
-        ).scalar()
+        return conn.execute(select(column).where(rooms.c.code == canonical, live())).scalar()
 
 
 @translated
@@ -449,7 +455,7 @@ def set_votes(engine: Engine, code: Any, token: Any, entry_ids: Iterable[Any]) -
                     room_id=room.id, member_id=member.id, entry_id=entry_id, created_at=now
                 )
             )
-        _touch(conn, room)
+        _touch(conn, room, public=bool(room.votes_revealed))  # hidden votes: boards unchanged
     return tuple(wanted)
 
 

@@ -243,3 +243,11 @@ def test_wrong_codes_stay_slowed_after_a_right_code_and_a_reload(engine):
     fresh = open_page("pages/workshop.py")  # a reload: a new session, the same address
     go(fresh, created.room.code.lower())  # a right code, in another spelling
     assert "Too many wrong codes" in text_of(fresh)
+
+
+def test_a_private_link_leaves_the_address_even_when_the_room_is_refused(engine):
+    """Found by the second attack: a throttled session kept ``member=`` in its address."""
+    at = open_page("pages/what-if.py", room="ZZZ2345", member="a-private-token")
+    assert "member" not in at.query_params
+    at = open_page("pages/workshop.py", room="ZZZ2345", member="a-private-token")
+    assert "member" not in at.query_params

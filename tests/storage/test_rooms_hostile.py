@@ -133,3 +133,20 @@ def test_the_full_server_tells_the_facilitator_what_to_do(engine, monkeypatch):
         rooms.create_room(engine, "Two")
     message = str(caught.value)
     assert "ask whoever runs it" in message and "purge old ones first" not in message
+
+
+def test_hidden_votes_do_not_make_public_boards_redraw(engine):
+    """Issue 22: every change redrew every open board; a vote nobody can see changes nothing
+    a board without the key shows, so its polled version stays."""
+    created, (author, voter) = _room(engine, 2)
+    code, key = created.room.code, created.key
+    entry = rooms.send_entry(engine, code, author.token, POWYS)
+    public = rooms.room_version(engine, code, public=True)
+    private = rooms.room_version(engine, code)
+    rooms.set_votes(engine, code, voter.token, [entry.id])
+    assert rooms.room_version(engine, code, public=True) == public
+    assert rooms.room_version(engine, code) == private + 1  # the facilitator's board redraws
+    rooms.set_votes_revealed(engine, code, key, True)
+    public = rooms.room_version(engine, code, public=True)
+    rooms.set_votes(engine, code, voter.token, [])
+    assert rooms.room_version(engine, code, public=True) == public + 1

@@ -47,14 +47,15 @@ POLL_S = 2.0
 
 
 @st.fragment(run_every=POLL_S)
-def watch(eng: Engine, room: rooms.Room, lang: str) -> None:
-    """Say whether the board is live; rerun the page when the room has changed since drawn."""
+def watch(eng: Engine, room: rooms.Room, lang: str, public: bool) -> None:
+    """Say whether the board is live; rerun the page when what it shows has changed since it
+    was drawn (``public``: a board without the key, which hidden votes do not change)."""
     try:
-        now = rooms.room_version(eng, room.code)
+        now = rooms.room_version(eng, room.code, public=public)
     except db.DatabaseError:
         st.caption(t("workshop.not_live", lang))  # tried again at the next poll
         return
-    if now != room.version:
+    if now != (room.board_version if public else room.version):
         st.rerun()
     st.caption(t("workshop.live", lang) + " " + t(
         "workshop.live_at", lang, when=room.last_activity.strftime("%H:%M:%S")))
@@ -70,7 +71,7 @@ def read_board(eng: Engine, room: rooms.Room, key: str | None) -> rooms.Board:
     key (every board in the room shares it); the facilitator's own read otherwise."""
     if key is not None:
         return rooms.board(eng, room.code, key=key)
-    return _public_board(eng, room.code, room.version)
+    return _public_board(eng, room.code, room.board_version)
 
 
 # ---- Lobby (no room in the URL) ----------------------------------------------------------------

@@ -52,6 +52,7 @@ def _withdraw(eng, code: str, lang: str) -> None:
 
 def panel(lang: str, checked) -> None:
     """The room panel (nothing when the planner was not opened with a room code)."""
+    ui.take_private_link()
     if not st.query_params.get(keys.ROOM):
         return
     try:

@@ -214,15 +214,21 @@ def facilitator_key(eng: Engine, room: rooms.Room, lang: str) -> str | None:
     return key
 
 
-def member_token(code: str) -> str | None:
-    """This session's token for room ``code``. A private link's ``?member=`` is moved into the
-    session and out of the address bar, so the address can be shared safely."""
+def take_private_link() -> None:
+    """Move a private link's ``?member=`` into the session and out of the address bar at once
+    (before anything else is checked), so the address can be shared safely."""
     given = st.query_params.get(MEMBER)
-    if given:
-        del st.query_params[MEMBER]
-        if st.query_params.get(ROOM) in (None, code) or rooms.normalise_code(
-                st.query_params.get(ROOM)) == code:
-            state[keys.TOKENS] = {**state.get(keys.TOKENS, {}), code: given}
+    if MEMBER not in st.query_params:
+        return
+    del st.query_params[MEMBER]
+    code = rooms.normalise_code(st.query_params.get(ROOM))
+    if given and code:
+        state[keys.TOKENS] = {**state.get(keys.TOKENS, {}), code: given}
+
+
+def member_token(code: str) -> str | None:
+    """This session's token for room ``code`` (session state only)."""
+    take_private_link()
     return state.get(keys.TOKENS, {}).get(code) or None
 
 

@@ -1,4 +1,5 @@
-"""Workshop rooms: a member's entry stays hidden across withdraw and resend; removed members.
+"""Workshop rooms: a member's entry stays hidden across withdraw and resend; removed members;
+the version public boards poll.
 
 Revision ID: 0002_member_flags
 Revises: 0001_rooms
@@ -15,6 +16,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("rooms") as batch:
+        batch.add_column(sa.Column("board_version", sa.Integer, nullable=False,
+                                   server_default="1"))
     with op.batch_alter_table("members") as batch:
         batch.add_column(sa.Column("hidden", sa.Boolean, nullable=False,
                                    server_default=sa.false()))
@@ -29,3 +33,5 @@ def downgrade() -> None:
     with op.batch_alter_table("members") as batch:
         batch.drop_column("removed")
         batch.drop_column("hidden")
+    with op.batch_alter_table("rooms") as batch:
+        batch.drop_column("board_version")
