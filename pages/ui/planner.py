@@ -492,8 +492,9 @@ STYLE = (
     "padding:.3rem 1rem;border-top:1px solid #8a8a8a;box-shadow:0 -2px 6px rgba(0,0,0,.15)}"
     ".st-key-wi_summary h2{font-size:1.2rem;padding:0}"
     "[data-testid='stMainBlockContainer']{padding-bottom:6rem}}"
-    # The uploader's own size note would contradict our limit, which the label states.
-    "[data-testid='stFileUploaderDropzoneInstructions'] small{display:none}"
+    # The uploader's own size note ("1MB per file": Streamlit counts whole megabytes) would
+    # contradict our limit, which the label states (Streamlit 1.67 draws it without <small>).
+    "[data-testid='stFileUploaderDropzoneInstructions']{display:none}"
     "</style>"
 )
 
