@@ -92,9 +92,11 @@ MAX_ROOMS_PER_CLIENT_PER_HOUR = 5
 #: Hours a room is kept when nobody has joined it (instead of ROOM_EXPIRY_DAYS).
 UNJOINED_ROOM_EXPIRY_HOURS = 48
 #: Members one client address may add to one room (a room behind one NAT address must fit:
-#: the brief's largest workshop is 60), and how many of those within one minute.
+#: the brief's largest workshop is 60), and how many of those within one minute (as many: a
+#: whole room may press Send in the same minute; what stops a script beyond this is the
+#: facilitator removing members for good).
 MAX_MEMBERS_PER_CLIENT = 60
-MAX_JOINS_PER_CLIENT_PER_MINUTE = 20
+MAX_JOINS_PER_CLIENT_PER_MINUTE = 60
 #: Longest facilitator passcode accepted (MASH_FACILITATOR_PASSCODE), in characters.
 MAX_PASSCODE_CHARS = 200
 #: Most combining marks in a row on one character of a room or display name.
