@@ -14,16 +14,15 @@ from explorer.i18n import t
 from explorer.rooms.links import BOARD_PAGE, app_base
 from explorer.storage import db
 from explorer.text import md_escape
-from geo import cached
-from pages.ui import shell
+from pages.ui import caches, shell
 from pages.ui.rooms import board as room_board
 from pages.ui.rooms import state as ui
 
-shell.require_app()
+settings = shell.require_app()
 
-lang = st.session_state.get("lang", "en")
-workshop = st.session_state.get("workshop", False)
-ds = cached.dataset()
+lang = settings.lang
+projector = settings.projector
+ds = caches.dataset()
 
 
 def show() -> None:
@@ -47,7 +46,7 @@ def show() -> None:
     base = app_base(st.context.url, BOARD_PAGE)
 
     st.title(md_escape(board.room.name), anchor=False)
-    room_board.join_panel(board.room, base, lang, workshop, key)
+    room_board.join_panel(board.room, base, lang, projector, key)
     if key is not None:  # before the table: nothing in the table can take the controls away
         room_board.controls(eng, ds, board, figures, key, lang)
     room_board.board(ds, board, figures, base, lang, key is not None)

@@ -25,7 +25,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from explorer.coverage import CoverageResult, compare, evaluate_scenario
-from explorer.coverage import _cell as formula_safe
 from explorer.i18n import t
 from explorer.model import Dataset
 from explorer.rooms.model import Board, Entry
@@ -38,6 +37,7 @@ from explorer.scenario import (
     scenario_to_dict,
     share_token_or_none,
 )
+from explorer.text import formula_safe
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,7 @@ class EntryFigures:
 
 def reference_result(ds: Dataset, basis: str = "census2021") -> CoverageResult:
     """The May 2019 position counted on ``basis``: the board's reference row."""
-    base = may_2019_scenario(ds)
-    return evaluate_scenario(Scenario(base.name, (), True, None, basis), ds)
+    return evaluate_scenario(may_2019_scenario(basis), ds)
 
 
 #: Per-process cache of each stored scenario's figures: (id of the dataset, scenario JSON) ->

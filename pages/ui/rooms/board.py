@@ -26,16 +26,17 @@ from explorer import rooms
 from explorer.i18n import t
 from explorer.limits import MAX_VOTES_PER_MEMBER
 from explorer.model import Dataset
-from explorer.printing import room_summary
-from explorer.qr import qr_img
+from explorer.printing import palette, room_summary
+from explorer.printing.qr import qr_img
+from explorer.printing.svg_map import coverage_svg
 from explorer.rooms import report as room_report
 from explorer.rooms.links import links
 from explorer.scenario import may_2019_scenario, share_token_or_none
 from explorer.storage import db
 from explorer.storage.db import Engine
 from explorer.text import md_escape
-from geo import cached, maps
-from geo.svg import coverage_svg
+from geo import maps
+from pages.ui import caches, map_component
 from pages.ui.rooms import keys
 from pages.ui.rooms import state as ui
 
@@ -188,7 +189,7 @@ def _board(ds: Dataset, board: rooms.Board, figures_, base: str, lang: str,
     votes = board.room.votes_revealed or facilitator
     rows = room_report.board_rows(figures_, ds, lang, votes=votes, hidden=facilitator)
     opener = t("workshop.col_open", lang)
-    may_2019 = share_token_or_none(may_2019_scenario(ds))
+    may_2019 = share_token_or_none(may_2019_scenario())
     unlinked = []
     for row, f in zip(rows, (None, *figures_), strict=True):
         token = room_report.share_token(f) if f else may_2019
@@ -227,16 +228,16 @@ def _map(ds: Dataset, shown, lang: str) -> None:
     st.subheader(t("workshop.map_heading", lang))
     counts = room_report.coverage_counts(shown, ds)
     # The planner's base map, rendered once per process; the counts are a small overlay.
-    bset, payload, points = cached.planner_map(state.get("map_style", "geographic"), lang, 560,
+    bset, payload, points = caches.planner_map(state.get("map_style", "geographic"), lang, 560,
                                                key="board_map", names=bool(state.get("names")))
-    cached.show_map(payload, key="board_map", height=560,
-                    overlay=maps.count_js(counts, len(shown), points))
+    map_component.show_map(payload, key="board_map", height=560,
+                           overlay=maps.count_js(counts, len(shown), points))
     st.caption(t("workshop.map_caption", lang, attribution=bset.attribution))
     st.html("".join(
         f'<span style="display:inline-flex;align-items:center;gap:.35em;margin-right:1.2em">'
         f'<span style="width:1em;height:1em;border:1px solid #4D4D4D;background:{colour}">'
         f'</span>{md_escape(t(f"workshop.legend_{i}", lang))}</span>'
-        for i, colour in enumerate(maps.COUNT_COLOURS)))
+        for i, colour in enumerate(palette.COUNT_COLOURS)))
 
 
 def votes(eng: Engine, board: rooms.Board, figures_, lang: str,
@@ -395,7 +396,7 @@ def _exports(eng: Engine, ds: Dataset, room: rooms.Room, figures_, key: str,
         exported = rooms.export_data(eng, code, key)
         shown = tuple(f for f in room_report.entry_figures(exported, ds) if not f.entry.hidden)
         counts = room_report.coverage_counts(shown, ds)
-        bset, _payload, points = cached.planner_map("geographic", lang, 560, key="board_map")
+        bset, _payload, points = caches.planner_map("geographic", lang, 560, key="board_map")
         svg = coverage_svg(bset.geojson, maps.count_fills(counts, len(shown)), (), points,
                            names={c: str(n) for c, n in counts.items() if n}, title=room.name)
         return room_summary.summary_html(exported, ds, lang=lang, map_svg=svg,
