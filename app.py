@@ -47,7 +47,8 @@ with st.sidebar:
 STYLE = ("[data-testid='stCaptionContainer']{opacity:1;color:#545250}"
          "[data-testid='stMain'] h2{font-size:1.6rem}"
          # Keyboard focus always visible, whatever the widget's own styling.
-         ":focus-visible{outline:3px solid #0072B2 !important;outline-offset:2px}")
+         ":focus-visible{outline:3px solid #0072B2 !important;outline-offset:2px}"
+         + shell.HIDE_DOC_CSS)
 if settings["workshop"]:
     # Projector mode: larger text everywhere.
     STYLE += ("html{font-size:22px}[data-testid='stMetricValue']{font-size:2.1rem}"
@@ -63,4 +64,7 @@ except DataError as exc:
 
 cached.leaflet_ready()
 cached.sockets_ready()
+# Every page, every mode (projector included): the date the position refers to.
+shell.document_language(lang)
+st.caption(t("sidebar.as_at_banner", lang))
 shell.in_app(page.run)

@@ -123,6 +123,50 @@ def sidebar_links(lang: str) -> None:
         st.page_link(pages[key], query_params=params or None)
 
 
+#: Sets the document's language and marks the current page's sidebar link, in the page's own
+#: document (no request, no iframe of its own): Streamlit 1.67 hard-codes ``<html lang="en">``
+#: (streamlit/streamlit#15726) and gives ``st.page_link`` no ``aria-current``. The marker
+#: carries the language; the script runs whenever the marker changes (a new language), and one
+#: MutationObserver per window keeps both right as Streamlit redraws the page (every rerun,
+#: every page). Links are compared by resolved path, so it works under any path prefix and
+#: inside Community Cloud's iframe.
+_DOC_JS = """(function () {
+  function apply() {
+    var marks = document.querySelectorAll("span.mash-doc[data-lang]");
+    if (!marks.length) return;
+    var lang = marks[marks.length - 1].getAttribute("data-lang");
+    if (lang && document.documentElement.lang !== lang) document.documentElement.lang = lang;
+    var strip = function (p) { return p.replace(/\/+$/, ""); };
+    var here = strip(location.pathname);
+    document.querySelectorAll('a[data-testid="stPageLink-NavLink"]').forEach(function (a) {
+      var path = strip(new URL(a.getAttribute("href") || "", location.href).pathname);
+      if (path === here) {
+        if (a.getAttribute("aria-current") !== "page") a.setAttribute("aria-current", "page");
+      } else if (a.hasAttribute("aria-current")) {
+        a.removeAttribute("aria-current");
+      }
+    });
+  }
+  apply();
+  if (!window.mashDocObserver) {
+    window.mashDocObserver = new MutationObserver(apply);
+    window.mashDocObserver.observe(document.body, {childList: true, subtree: true,
+      attributes: true, attributeFilter: ["href", "data-lang"]});
+  }
+})();"""
+
+
+def document_language(lang: str) -> None:
+    """Declare the page's language on ``<html>`` and mark the sidebar's current page link
+    (WCAG 3.1.1 and 2.4.8); the element itself is hidden (see ``HIDE_DOC_CSS``)."""
+    st.html(f'<span class="mash-doc" data-lang="{lang}" hidden></span><script>{_DOC_JS}</script>',
+            unsafe_allow_javascript=True)
+
+
+#: The language marker's element takes no room on the page.
+HIDE_DOC_CSS = "[data-testid='stElementContainer']:has(span.mash-doc){display:none}"
+
+
 def bound(widget: Callable[..., Any], state_key: str, lang: str,
           after: Callable[[], None] | None = None, **kwargs: Any) -> Any:
     """A widget mirroring the plain session value ``state_key``.
