@@ -25,8 +25,8 @@ from explorer.limits import MAX_DATA_FILE_BYTES, MAX_DATA_TEXT_CHARS
 from explorer.model import (
     SECTION_SEPARATOR,
     STATUSES,
-    WIDER_SCOPES,
     WELSH_CODES,
+    WIDER_SCOPES,
     Arrangement,
     Authority,
     Dataset,

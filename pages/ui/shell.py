@@ -130,7 +130,7 @@ def sidebar_links(lang: str) -> None:
 #: MutationObserver per window keeps both right as Streamlit redraws the page (every rerun,
 #: every page). Links are compared by resolved path, so it works under any path prefix and
 #: inside Community Cloud's iframe.
-_DOC_JS = """(function () {
+_DOC_JS = r"""(function () {
   function apply() {
     var marks = document.querySelectorAll("span.mash-doc[data-lang]");
     if (!marks.length) return;
