@@ -65,6 +65,6 @@ except DataError as exc:
 cached.leaflet_ready()
 cached.sockets_ready()
 # Every page, every mode (projector included): the date the position refers to.
-shell.document_language(lang)
+shell.document_language(lang, page.url_path)
 st.caption(t("sidebar.as_at_banner", lang))
 shell.in_app(page.run)

@@ -114,7 +114,11 @@ def start_server(
         process = subprocess.Popen(
             command, cwd=cwd, env=full_env, stdout=log, stderr=subprocess.STDOUT
         )
-    server = Server(f"http://127.0.0.1:{port}", process, log_path)
+    # Under a path prefix (STREAMLIT_SERVER_BASE_URL_PATH) the app, health check included,
+    # is served below it: the server's URL carries the prefix.
+    prefix = full_env.get("STREAMLIT_SERVER_BASE_URL_PATH", "").strip("/")
+    server = Server(f"http://127.0.0.1:{port}" + (f"/{prefix}" if prefix else ""), process,
+                    log_path)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
