@@ -6,6 +6,8 @@ map style, names on maps), and navigation, and nothing else. ``pages/ui/shell.py
 how settings travel in the URL and why every page begins with ``shell.require_app()``.
 """
 
+import html
+
 import streamlit as st
 
 from explorer.data import DataError
@@ -48,11 +50,15 @@ STYLE = ("[data-testid='stCaptionContainer']{opacity:1;color:#545250}"
          "[data-testid='stMain'] h2{font-size:1.6rem}"
          # Keyboard focus always visible, whatever the widget's own styling.
          ":focus-visible{outline:3px solid #0072B2 !important;outline-offset:2px}"
-         + shell.HIDE_DOC_CSS)
+         + shell.HIDE_DOC_CSS
+         # The "as at" date on every page, in every mode: a 2019 map without its date would
+         # be read as today's.
+         + ".as-at{display:inline-block;margin:0;padding:.2rem .6rem;background:#FFF4CE;"
+         "border-left:4px solid #8A6D00;color:#1a1a1a;font-size:.9rem}")
 if settings["workshop"]:
     # Projector mode: larger text everywhere.
     STYLE += ("html{font-size:22px}[data-testid='stMetricValue']{font-size:2.1rem}"
-              "[data-testid='stMainBlockContainer']{padding-top:3.2rem}")
+              "[data-testid='stMainBlockContainer']{padding-top:4.4rem}")
 st.html(f"<style>{STYLE}</style>")
 
 try:
@@ -66,5 +72,5 @@ cached.leaflet_ready()
 cached.sockets_ready()
 # Every page, every mode (projector included): the date the position refers to.
 shell.document_language(lang, page.url_path)
-st.caption(t("sidebar.as_at_banner", lang))
+st.html(f'<p class="as-at" role="note">{html.escape(t("sidebar.as_at_banner", lang))}</p>')
 shell.in_app(page.run)

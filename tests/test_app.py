@@ -80,7 +80,7 @@ def app(boundaries_env: str) -> AppTest:
 def test_status_page_headline_metrics(app: AppTest):
     assert figures(app) == [
         ("Authorities with a MASH or pilot", "5 of 22"),
-        ("Hubs operating or piloted", "4"),
+        ("Hubs (not authorities) operating or piloted", "4"),
         ("Population living in them", "31.0%"),
     ]
     assert texts(app.title) == ["Multi-agency safeguarding hubs in Wales"]
@@ -181,13 +181,19 @@ def test_forces_page_has_four_tabs_and_dyfed_powys_has_no_mash(boundaries_env: s
 
 def test_timeline_filter_shows_only_gwent_events(boundaries_env: str):
     at = run_app("pages/timeline.py")
-    every = [m for m in texts(at.markdown) if m.startswith("**")]
+    every = [m for m in texts(at.markdown) if m.startswith("**") and " · " in m]
+    # South Wales Police's MASHs are undated: the timeline says so (with all forces chosen).
+    assert [m for m in texts(at.markdown) if "gives no date for any of them" in m]
     at.multiselect(key="timeline_scopes").set_value(["gwent"]).run()
     assert not at.exception
-    headers = [m for m in texts(at.markdown) if m.startswith("**")]
+    headers = [m for m in texts(at.markdown) if m.startswith("**") and " · " in m]
     assert headers and len(headers) < len(every)
     assert all(h.endswith("· Gwent Police") for h in headers)
     assert not [m for m in texts(at.markdown) if "North Wales Police trials" in m]
+    assert not [m for m in texts(at.markdown) if "gives no date for any of them" in m]
+    # Early Action Together is explained, with its citation.
+    assert "**What Early Action Together is**" in texts(at.markdown)
+    assert "Source: briefing, Gwent Police, paras 2–4" in texts(at.caption)
     at.multiselect(key="timeline_scopes").set_value([]).run()
     assert texts(at.info) == ["No events for this choice."]
 
