@@ -166,6 +166,9 @@ def base_map(
             "white-space:nowrap;background:rgba(255,255,255,.9);border-radius:3px;"
             "padding:3px;box-sizing:border-box;width:100%;height:100%}"
             ".map-name.big{font-size:16px}"
+            # A phone-sized map draws the tiles smaller: their names shrink to fit.
+            "@media (max-width:420px){.tile-label,.tile-label.big{font-size:9.5px;"
+            "max-width:60px}}"
             ".mash-wheel-hint{position:absolute;z-index:1000;left:50%;top:50%;"
             "transform:translate(-50%,-50%);background:rgba(0,0,0,.78);color:#fff;"
             "padding:.5em .8em;border-radius:4px;pointer-events:none;opacity:0;"

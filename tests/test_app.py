@@ -126,6 +126,35 @@ def test_workshop_toggle(app: AppTest):
     assert not app.exception
 
 
+def _main_html(at: AppTest) -> str:
+    return " ".join(block.proto.body for block in at.get("html"))
+
+
+@pytest.mark.parametrize("page", [None, "pages/forces.py", "pages/timeline.py", "pages/table.py",
+                                  "pages/what-if.py", "pages/workshop.py", "pages/sources.py"])
+def test_the_as_at_date_and_the_document_language_are_on_every_page_in_projector_mode(
+        boundaries_env: str, page):
+    at = run_app(page)
+    at.toggle(key=bound("workshop")).set_value(True).run()
+    assert not at.exception
+    body = _main_html(at)
+    # In the main area (not only the collapsed sidebar): a dated note above the page.
+    assert ('class="as-at" role="note">As at 31 May 2019, as the four police forces understood'
+            in body)
+    assert 'class="mash-doc" data-lang="en"' in body
+    at.radio(key=bound("lang")).set_value("cy").run()
+    body = _main_html(at)
+    assert 'class="as-at" role="note">Fel yr oedd ar 31 Mai 2019' in body
+    assert 'class="mash-doc" data-lang="cy"' in body
+
+
+def test_the_status_map_opens_with_what_the_briefing_found(app: AppTest):
+    first = texts(app.markdown)[0]
+    assert first.startswith("**What the briefing found.** In a note sent on 31 May 2019")
+    assert app.toggle(key=bound("workshop")).set_value(True).run()
+    assert any(m.startswith("**What the briefing found.**") for m in texts(app.markdown))
+
+
 def test_equal_tiles_map_style(app: AppTest):
     app.radio(key=bound("map_style")).set_value("tiles").run()
     assert not app.exception
