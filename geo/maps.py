@@ -163,7 +163,7 @@ def base_map(
             ".tile-label.big{font-size:16px;max-width:128px}"
             ".tile-label-icon{display:flex;align-items:center;justify-content:center}"
             ".map-name{font:600 11px/1.15 sans-serif;color:#111;text-align:center;"
-            "white-space:nowrap;background:rgba(255,255,255,.9);border-radius:3px;"
+            "white-space:nowrap;background:rgba(255,255,255,.72);border-radius:3px;"
             "padding:3px;box-sizing:border-box;width:100%;height:100%}"
             ".map-name.big{font-size:16px}"
             # A phone-sized map draws the tiles smaller: their names shrink to fit.
@@ -288,7 +288,7 @@ def add_labels(
 
 
 #: Leader line from an area to its name when the name sits off the area.
-LEADER_STYLE = {"color": "#333333", "weight": 1.2, "opacity": 0.9, "interactive": False}
+LEADER_STYLE = {"color": "#333333", "weight": 1.2, "opacity": 0.9}
 
 
 def _extent(geojson: str, bounds: tuple[tuple[float, float], tuple[float, float]]
@@ -306,10 +306,17 @@ def add_placed_names(m: folium.Map, placed: Sequence, large: bool = False
     """Names placed by :func:`geo.map_labels.place_names` (escaped, one line each), each in a
     box of its measured size, with a leader line where a name had to leave its area."""
     group = folium.FeatureGroup(name="labels", control=False)
-    for name in placed:
-        if name.leader is not None:
-            folium.PolyLine([list(name.leader[0]), list(name.leader[1])],
-                            **LEADER_STYLE).add_to(group)
+    leaders = [
+        {"type": "Feature", "properties": {},
+         "geometry": {"type": "LineString",
+                      "coordinates": [[lon, lat] for lat, lon in name.leader]}}
+        for name in placed if name.leader is not None
+    ]
+    if leaders:
+        # One layer, never clickable: a click on a line must still reach the area below.
+        folium.GeoJson({"type": "FeatureCollection", "features": leaders}, name="leaders",
+                       style_function=lambda _f: dict(LEADER_STYLE), interactive=False,
+                       control=False).add_to(group)
     for name in placed:
         w, h = name.size_px
         folium.Marker(

@@ -77,7 +77,9 @@ def test_the_map_draws_escaped_names_and_leader_lines():
     m.get_root().render()
     script = _get_map_string(m)
     assert "<b>x</b>" not in script and "\\u0026lt;b\\u0026gt;x" in script
-    assert script.count("L.polyline") == sum(1 for p in names if p.leader)
+    leaders = sum(1 for p in names if p.leader)
+    assert leaders and script.count('"LineString"') == leaders
+    assert '"interactive": false' in script
 
 
 def test_a_narrow_map_is_told_the_areas_whole_extent():
