@@ -14,6 +14,11 @@ def test_text_contrast_meets_wcag_aa(page, app_server, path):
     page.goto(app_server.url + path)
     page.locator("h1").first.wait_for()
     page.wait_for_timeout(1500)  # let late elements (map captions, tables) render
+    # Measured once the run has finished (Streamlit fades stale elements while a script runs)
+    # and the app's own style sheet is applied.
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    page.wait_for_function("[...document.querySelectorAll('[data-testid=stCaptionContainer]')]"
+                           ".every(e => getComputedStyle(e).opacity === '1')")
     failures = page.evaluate(CONTRAST_JS)
     assert failures == []
 
