@@ -85,6 +85,7 @@ def open_room(servers, tmp_path_factory, browser):
 @pytest.mark.parametrize("view", ["facilitator", "board"])
 def test_axe_core_on_the_workshop_room_with_a_room_open(page, open_room, lang, view):
     server, code, key = open_room
+    page.set_default_timeout(60_000)  # the board's first draw is slow on a busy machine
     extra = f"&key={key}" if view == "facilitator" else ""
     page.goto(f"{server.url}/workshop?room={code}{extra}&lang={lang}")
     page.locator("h1").first.wait_for()
@@ -124,6 +125,7 @@ def wait_for_document(frame, lang: str, path: str) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "cy"])
 def test_every_page_declares_its_language_and_marks_its_own_link(page, app_server, lang):
+    page.set_default_timeout(60_000)
     for path in ALL_PAGES:
         page.goto(f"{app_server.url}/{path}?lang={lang}")
         page.locator("h1").first.wait_for()

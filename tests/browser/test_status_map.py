@@ -178,7 +178,7 @@ def test_status_page_draws_22_authorities(page, app_server):
     assert len(codes) == 22 and all(code.startswith("W06") for code in codes)
     # Force outlines are drawn on top but are not clickable.
     assert frame.locator("path:not(.leaflet-interactive)").count() >= 1
-    assert page.get_by_text("MASH tried and ended (1)").is_visible()
+    assert page.get_by_text("MASH tried and ended: 1 authority").is_visible()
     screenshot(page, "status_en")
 
 
