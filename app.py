@@ -1,7 +1,7 @@
 """MASH Wales explorer: router and shared sidebar.
 
 Run with ``streamlit run app.py``. Pages live in ``pages/``; logic in ``explorer/`` and
-``geo/``. This file sets up the page, the shared settings and sidebar (language, workshop mode,
+``geo/``. This file sets up the page, the shared settings and sidebar (language, projector mode,
 map style, names on maps), and navigation, and nothing else. ``pages/ui/shell.py`` explains
 how settings travel in the URL and why every page begins with ``shell.require_app()``.
 """
@@ -13,8 +13,7 @@ import streamlit as st
 from explorer.data import DataError
 from explorer.i18n import LANGS, has_draft, t
 from explorer.text import md_escape
-from geo import cached
-from pages.ui import shell
+from pages.ui import caches, server, shell
 
 settings = shell.sync_settings()
 st.set_page_config(
@@ -22,16 +21,16 @@ st.set_page_config(
     page_icon="/app/static/favicon.png",  # a URL: no file read on every run
     layout="wide",
     # Projector: the sidebar gets out of the way. Elsewhere: open on a laptop, closed on a phone.
-    initial_sidebar_state="collapsed" if settings["workshop"] else "auto",
+    initial_sidebar_state="collapsed" if settings.projector else "auto",
 )
-lang = settings["lang"]
+lang = settings.lang
 page = shell.navigation(lang)
 
 with st.sidebar:
     shell.bound(st.radio, "lang", lang, label=t("sidebar.language", lang), options=LANGS,
                 format_func=lambda code: {"en": "English", "cy": "Cymraeg"}[code],
                 horizontal=True)
-    shell.bound(st.toggle, "workshop", lang, label=t("sidebar.workshop", lang),
+    shell.bound(st.toggle, "projector", lang, label=t("sidebar.workshop", lang),
                 help=t("sidebar.workshop_help", lang))
     shell.bound(st.radio, "map_style", lang, label=t("sidebar.map_style", lang),
                 options=shell.MAP_STYLES,
@@ -55,21 +54,21 @@ STYLE = ("[data-testid='stCaptionContainer']{opacity:1;color:#545250}"
          # be read as today's.
          + ".as-at{display:inline-block;margin:0;padding:.2rem .6rem;background:#FFF4CE;"
          "border-left:4px solid #8A6D00;color:#1a1a1a;font-size:.9rem}")
-if settings["workshop"]:
+if settings.projector:
     # Projector mode: larger text everywhere.
     STYLE += ("html{font-size:22px}[data-testid='stMetricValue']{font-size:2.1rem}"
               "[data-testid='stMainBlockContainer']{padding-top:4.4rem}")
 st.html(f"<style>{STYLE}</style>")
 
 try:
-    cached.dataset()
+    caches.dataset()
 except DataError as exc:
     # The message quotes cells of the data files: shown as text, never as markdown.
     st.error(md_escape(t("error.data", lang, problem=str(exc))), icon=":material/error:")
     st.stop()
 
-cached.leaflet_ready()
-cached.sockets_ready()
+server.leaflet_ready()
+server.tune_sockets()
 # Every page, every mode (projector included): the date the position refers to.
 shell.document_language(lang, page.url_path)
 st.html(f'<p class="as-at" role="note">{html.escape(t("sidebar.as_at_banner", lang))}</p>')
