@@ -1,10 +1,11 @@
 """Authority names on the geographic (folium) map, placed so that none overlaps another.
 
-The printed briefing's placer (:func:`explorer.printing.svg_map.place_labels`) does the work: names are sized
-in screen pixels at the map's first zoom (Web Mercator, as Leaflet draws it), placed on or
-beside their own area, and a name that had to move off its area gets a leader line back to
-it. Zooming in only spreads the names further apart. Pure and deterministic: the same
-boundaries, names and map size give the same placement (built once per process).
+The printed briefing's placer (:func:`explorer.printing.svg_map.place_labels`) does the
+work: names are sized in screen pixels at the map's first zoom (Web Mercator, as Leaflet
+draws it), placed on or beside their own area, and a name that had to move off its area
+gets a leader line back to it. Zooming in only spreads the names further apart. Pure and
+deterministic: the same boundaries, names and map size give the same placement (built once
+per process).
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ import numpy as np
 import shapely
 from shapely.geometry import shape
 
+from explorer.printing.svg_map import Box, LabelSpec, label_lines, place_labels, text_width
 from geo.layers import features_by_code, label_points
 from geo.maps import fit_zoom
-from explorer.printing.svg_map import Box, LabelSpec, label_lines, place_labels, text_width
 
 #: Font size (px) of a name, normal and for a projector, as in ``.map-name`` (geo/maps.py).
 FONT_PX = {False: 11, True: 16}

@@ -6,12 +6,12 @@ import pytest
 from streamlit_folium import _get_map_string
 
 from explorer.data import load_dataset
+from explorer.printing.svg_map import Box
 from geo import maps
 from geo.boundaries import load_bundled
 from geo.layers import bounds as area_bounds
 from geo.layers import label_points
 from geo.map_labels import place_names, to_lat_lon, to_px
-from explorer.printing.svg_map import Box
 
 DS = load_dataset()
 GEOJSON = load_bundled().geojson
