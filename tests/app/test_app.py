@@ -135,7 +135,7 @@ def _main_html(at: AppTest) -> str:
 def test_the_as_at_date_and_the_document_language_are_on_every_page_in_projector_mode(
         boundaries_env: str, page):
     at = run_app(page)
-    at.toggle(key=bound("workshop")).set_value(True).run()
+    at.toggle(key=bound("projector")).set_value(True).run()
     assert not at.exception
     body = _main_html(at)
     # In the main area (not only the collapsed sidebar): a dated note above the page.
@@ -151,7 +151,7 @@ def test_the_as_at_date_and_the_document_language_are_on_every_page_in_projector
 def test_the_status_map_opens_with_what_the_briefing_found(app: AppTest):
     first = texts(app.markdown)[0]
     assert first.startswith("**What the briefing found.** In a note sent on 31 May 2019")
-    assert app.toggle(key=bound("workshop")).set_value(True).run()
+    assert app.toggle(key=bound("projector")).set_value(True).run()
     assert any(m.startswith("**What the briefing found.**") for m in texts(app.markdown))
 
 
