@@ -102,7 +102,7 @@ def test_the_facilitator_removes_a_member_for_good(engine):
         ("\u2800\u2800", "no visible character"),
         ("Z" + "\u0301" * 8, "stacks more than 3 combining marks"),
         ("May 2019 (reference)", "a label the board uses itself"),
-        ("Mai 2019 (cyfeirnod)", "a label the board uses itself"),
+        ("Mai 2019 (llinell sylfaen)", "a label the board uses itself"),
         ("Member 1", "a label the board uses itself"),  # member 2 may not pose as member 1
     ],
 )
