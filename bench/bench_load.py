@@ -380,7 +380,7 @@ async def singles(base: str, target: Target, runs: int, timeout_s: float,
     compiled-script cache whenever the last session leaves, which would make every view here
     compile the scripts again."""
     ws_url = base.replace("http://", "ws://") + "/_stcore/stream"
-    out_ms = []
+    out_ms, sizes = [], []
     keeper = Outcome()
     url = f"{base}/{target.page_name}"
     keeper_task = asyncio.create_task(one_session(
@@ -399,8 +399,10 @@ async def singles(base: str, target: Target, runs: int, timeout_s: float,
         if not out.ok:
             raise RuntimeError(f"{target.name}: {out.problem}")
         out_ms.append(out.ms)
+        sizes.append(out.bytes)
     if pid and cpu is not None:
         cpu[target.name] = (cpu_seconds(pid) - cpu0) * 1000 / runs
+        cpu[f"{target.name} bytes"] = statistics.median(sizes)
     keeper.release.set()
     await keeper_task
     return out_ms
@@ -543,6 +545,7 @@ def main() -> int:
     for name in names:
         rows[name]["single_median_ms"] = statistics.median(single[name])
         rows[name]["server_cpu_ms_per_view"] = single_cpu[name]
+        rows[name]["first_view_bytes"] = single_cpu[f"{name} bytes"]
     failures = [r for r in results if r["ok"] < r["sessions"]]
     checks = {}
     if "bare_map" in rows:
