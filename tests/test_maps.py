@@ -183,3 +183,12 @@ def test_payload_is_what_st_folium_would_send(monkeypatch):
     assert len(payload.js_hash) == 64
     assert payload.js_hash == streamlit_folium.generate_js_hash(payload.script, "status_map",
                                                                 False)
+
+
+def test_map_data_is_compact_json():
+    # The boundaries are most of what a map sends: no spaces after separators.
+    m = maps.base_map(height_px=400)
+    maps.add_areas(m, TILES, {}, {c: "tip" for c in CODES})
+    script = m.get_root().render()
+    assert '"coordinates":[[' in script
+    assert '"coordinates": [' not in script
