@@ -58,6 +58,9 @@ from types import ModuleType
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 RESULTS = REPO / "bench-results" / "load.json"
+#: The websocket extension the clients offer: "deflate" as browsers do (the server decides;
+#: ``--compression none`` offers nothing). Bytes counted are the messages' own (inflated) size.
+COMPRESSION: str | None = "deflate"
 # Targets of issue 20 (a room of 60 on one core).
 RATIO_TARGET = 1.0
 SINGLE_TARGET_MS = 100.0
@@ -156,7 +159,7 @@ async def one_session(ws_url: str, payload: bytes, expect: list[bytes], out: Out
     missing = list(expect)
     try:
         async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None,
-                                      compression=None, open_timeout=timeout_s,
+                                      compression=COMPRESSION, open_timeout=timeout_s,
                                       ping_interval=None) as ws:
             await ws.send(payload)
             deadline = started + timeout_s
@@ -256,7 +259,8 @@ async def open_board(base: str, query: str, timeout_s: float):
     import websockets
 
     ws = await websockets.connect(base.replace("http://", "ws://") + "/_stcore/stream",
-                                  subprotocols=["streamlit"], max_size=None, compression=None,
+                                  subprotocols=["streamlit"], max_size=None,
+                                  compression=COMPRESSION,
                                   open_timeout=timeout_s, ping_interval=None)
     url = f"{base}/workshop?{query}"
     await ws.send(back_msg(query, "workshop", url))
@@ -428,7 +432,11 @@ def main() -> int:
                              "(rerun after an edit); '' for none")
     parser.add_argument("--fragment-runs", type=int, default=200)
     parser.add_argument("--rerun-runs", type=int, default=40)
+    parser.add_argument("--compression", choices=("deflate", "none"), default="deflate",
+                        help="websocket compression the clients offer (browsers offer deflate)")
     args = parser.parse_args()
+    global COMPRESSION
+    COMPRESSION = None if args.compression == "none" else "deflate"
     if args.sessions < 1 or args.rounds < 0:
         parser.error("--sessions must be at least 1 and --rounds at least 0 (0: one-session "
                      "views and --extras only)")

@@ -85,7 +85,7 @@ async def run(base: str, pid: int, runs: int) -> dict:
 
     ws_url = base.replace("http://", "ws://") + "/_stcore/stream"
     async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None,
-                                  compression=None, ping_interval=None) as ws:
+                                  compression=bench_load.COMPRESSION, ping_interval=None) as ws:
         await ws.send(back_msg(query, "what-if", url))
         first_ms, msgs, ok = await until_finished(ws, heads[0])
         assert ok, "first view without its headline"
