@@ -364,6 +364,7 @@ async def room(base: str, pid: int, target: Target, n: int, spread_s: float, idl
         "sessions": n,
         "ok": sum(o.ok for o in outs),
         "problems": sorted({o.problem for o in outs if not o.ok})[:5],
+        "min_ms": times[0] if times else float("nan"),
         "median_ms": statistics.median(times) if times else float("nan"),
         "p95_ms": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))] if times
         else float("nan"),
