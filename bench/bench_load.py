@@ -503,7 +503,8 @@ def main() -> int:
                     found = await whatif_bench.run(app.url, app.process.pid, args.rerun_runs)
                     extra["planner_rerun"] = {
                         "median_ms": statistics.median(found["rerun_ms"]),
-                        "server_cpu_ms_per_rerun": found["server_cpu_ms_per_rerun"]}
+                        "server_cpu_ms_per_rerun": found["server_cpu_ms_per_rerun"],
+                        "rerun_bytes": found["rerun_bytes"]}
                 if "board" in extras:
                     extra["board_fragment"] = await board_fragment(
                         app.url, app.process.pid, board_query, args.fragment_runs,
