@@ -556,6 +556,10 @@ def main() -> int:
         rows[name]["single_median_ms"] = statistics.median(single[name])
         rows[name]["server_cpu_ms_per_view"] = single_cpu[name]
         rows[name]["first_view_bytes"] = single_cpu[f"{name} bytes"]
+    if "bare_map" in rows:  # CPU per view in the same run: robust to a busy machine's slowdown
+        for name in names:
+            rows[name]["cpu_ratio_to_bare_map"] = (rows[name]["server_cpu_ms_per_view"]
+                                                   / rows["bare_map"]["server_cpu_ms_per_view"])
     failures = [r for r in results if r["ok"] < r["sessions"]]
     checks = {}
     if "bare_map" in rows:
@@ -598,6 +602,9 @@ def main() -> int:
               f"{row['single_median_ms']:>7.0f}{row['server_cpu_ms_per_view']:>9.1f}"
               f"{row['median_bytes'] / 1024:>7.0f}"
               f"{row['rss_mb']:>8.0f}{row['rss_peak_mb']:>7.0f}{row['idle_cpu_share']:>9.1%}")
+    if "bare_map" in rows:
+        print("server CPU per view / bare map's: " + ", ".join(
+            f"{name} {rows[name]['cpu_ratio_to_bare_map']:.2f}" for name in names))
     for check, ok in checks.items():
         print(f"{'PASS' if ok else 'FAIL'}  {check}")
     for r in failures:
