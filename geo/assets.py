@@ -64,6 +64,30 @@ def install_leaflet(static_dir: Path = STATIC_DIR) -> Path:
     return target
 
 
+#: Where :func:`install_map_data` writes the maps' data (under the ignored vendor folder).
+MAP_DATA_SUBDIR = "vendor/mash-maps"
+
+
+def install_map_data(script: str, static_dir: Path = STATIC_DIR) -> str:
+    """Write a map's data script (:func:`geo.maps.map_data_js`) into the static folder under
+    a name made of its content's hash, once; returns its URL. Atomic, like
+    :func:`install_leaflet`: a browser never gets half a file, and replicas writing the same
+    content agree on its name."""
+    import hashlib
+
+    data = script.encode("utf-8")
+    name = f"{hashlib.sha256(data).hexdigest()[:20]}.js"
+    target = static_dir / MAP_DATA_SUBDIR / name
+    if not (target.is_file() and target.read_bytes() == data):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    return f"{STATIC_URL}/{MAP_DATA_SUBDIR}/{name}"
+
+
 class OfflineMap(folium.Map):
     """A folium ``Map`` that loads only Leaflet and this app's map controls, from this app's
     static folder, with no tiles.

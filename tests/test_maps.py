@@ -6,7 +6,7 @@ import re
 import pytest
 from streamlit_folium import _get_map_string
 
-from geo import layers, maps
+from geo import assets, layers, maps
 from geo.assets import (
     LEAFLET_CSS_URL,
     LEAFLET_JS_URL,
@@ -172,17 +172,36 @@ def test_payload_is_what_st_folium_would_send(monkeypatch):
     streamlit_folium.st_folium(status_map(), key="status_map", height=640,
                                use_container_width=True,
                                returned_objects=["last_active_drawing"])
-    payload = map_payload(status_map(), "status_map")
+    m = status_map()
+    payload = map_payload(m, "status_map")
     norm = lambda s: re.sub(r"_[0-9a-f]{32}", "", s)  # noqa: E731 folium's random ids
-    assert norm(payload.script) == norm(sent["script"])
+    # The same script, except that the boundaries come from a static file (loaded last).
+    script, data = maps.map_data_js(m, sent["script"])
+    assert norm(payload.script) == norm(script) and len(payload.script) < 8_000
     assert norm(payload.header) == norm(sent["header"]) and payload.html == sent["html"]
     assert list(payload.css_links) == sent["css_links"]
-    assert list(payload.js_links) == sent["js_links"]
+    assert list(payload.js_links[:-1]) == sent["js_links"]
+    served = assets.STATIC_DIR / payload.js_links[-1].removeprefix(assets.STATIC_URL + "/")
+    assert served.read_text(encoding="utf-8") == data
     assert sent["default"] == {"last_active_drawing": None}  # as cached.show_map sends
-    assert payload.zoom == 7.75 and sent["key"] == payload.js_hash
+    assert payload.zoom == 7.75  # its key: the hash of its own (shorter) script, below
     assert len(payload.js_hash) == 64
     assert payload.js_hash == streamlit_folium.generate_js_hash(payload.script, "status_map",
                                                                 False)
+
+
+def test_map_data_moves_to_a_file_the_script_names():
+    m = maps.base_map(height_px=400)
+    maps.add_areas(m, TILES, {}, {c: "tip" for c in CODES})
+    full = m.get_root().render()
+    script, data = maps.map_data_js(m, full)
+    name = re.search(r'window\["(mashMapData_[0-9a-f]{16})"\]\[0\]', script).group(1)
+    assert data.startswith(f'window["{name}"]=[{{') and data.endswith("];\n")
+    assert len(script) < len(full) - 4_000 and '"coordinates"' not in script
+    # Put back, the data gives the original script.
+    text = data[len(f'window["{name}"]=['):-3]
+    assert script.replace(f'window["{name}"][0]', text) == full
+    assert maps.map_data_js(m, full) == (script, data)  # deterministic
 
 
 def test_map_data_is_compact_json():
