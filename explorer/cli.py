@@ -8,8 +8,12 @@
     Where K regional hubs reaching D km would cover the most, keeping the 2019 MASHs.
 ``python -m explorer boundaries {show,refresh,clear}``
     Which boundaries the app draws; fetch current ONS boundaries into the cache; remove them.
+``python -m explorer check``
+    What this deployment will do: data, boundaries, Leaflet, rooms database and its
+    durability, the address links use (exit 0 when all is well, else 2; see
+    :mod:`explorer.check`).
 ``python -m explorer rooms create|list|export|delete|purge ...``
-    Workshop rooms, for whoever runs the server (see :mod:`explorer.rooms_cli`).
+    Workshop rooms, for whoever runs the server (see :mod:`explorer.rooms.cli`).
 
 The dataset is read from ``--data`` if given, else ``MASH_DATA_DIR`` if set, else the
 committed ``data/`` (:func:`explorer.data.resolve_data_dir`, shared with the app).
@@ -32,12 +36,12 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from explorer import rooms_cli
 from explorer.best_sites import OBJECTIVES, best_sites, explain_uncovered
 from explorer.coverage import evaluate_scenario
 from explorer.data import DATA_DIR_ENV, DataError, load_dataset, resolve_data_dir
 from explorer.i18n import t
 from explorer.limits import MAX_BEST_KM, MAX_BEST_SITES, MIN_BEST_KM
+from explorer.rooms import cli as rooms_cli
 from explorer.scenario import ScenarioError, load_scenario_file
 from explorer.summary import headline, status_records
 from explorer.text import one_line, quote, terminal_safe
@@ -202,6 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     best.add_argument("--json", action="store_true", help="print JSON")
     _add_boundaries_command(sub)
+    sub.add_parser("check", help="what this deployment will do; exit 2 with one line per "
+                                 "problem")
     rooms_cli.add_parser(sub)
     return parser
 
@@ -279,6 +285,24 @@ def run(argv: Sequence[str] | None, out=None) -> int:
         code = _run_boundaries(args, out)
         _write(target, out.getvalue())
         return code
+    if args.command == "check":
+        import logging
+
+        from explorer.check import check_env, run_checks
+        from geo import boundaries as bd
+        from geo.assets import LEAFLET_VERSION, missing_assets
+
+        logging.getLogger(bd.__name__).setLevel(logging.ERROR)  # the notice is reported
+        env, secrets = check_env()
+        lines = run_checks(env, args.data, boundaries=bd.obtain_boundaries(env=env),
+                           asset_problems=missing_assets(), leaflet_version=LEAFLET_VERSION,
+                           secrets=secrets)
+        print("\n".join(str(line) for line in lines), file=out)
+        _write(target, out.getvalue())
+        problems = [line for line in lines if line.problem]
+        for line in problems:
+            _write(sys.stderr, f"problem: {line.topic}: {line.text}\n")
+        return 2 if problems else 0
     if args.command == "rooms":
         status = rooms_cli.run(args, args.data, out)
         _write(target, out.getvalue())

@@ -29,7 +29,7 @@ def test_payload_is_what_st_folium_would_send(monkeypatch):
     assert norm(payload.header) == norm(sent["header"]) and payload.html == sent["html"]
     assert list(payload.css_links) == sent["css_links"]
     assert list(payload.js_links[:-1]) == sent["js_links"]
-    served = assets.STATIC_DIR / payload.js_links[-1].removeprefix(assets.STATIC_URL + "/")
+    served = assets.STATIC_DIR / payload.js_links[-1].removeprefix("../../app/static/")
     assert served.read_text(encoding="utf-8") == data
     assert sent["default"] == {"last_active_drawing": None}  # as map_component.show_map sends
     assert payload.zoom == 7.75  # its key: the hash of its own (shorter) script, below

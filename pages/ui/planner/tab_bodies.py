@@ -21,10 +21,10 @@ from explorer.limits import (
     MAX_SHARE_CHARS,
     MIN_BEST_KM,
 )
-from explorer.links import scenario_link
+from explorer.links import WHAT_IF_PAGE, public_page_url, scenario_link
 from explorer.model import Dataset
 from explorer.printing.briefing import briefing_html
-from explorer.printing.qr import qr_svg
+from explorer.printing.qr import qr_img
 from explorer.printing.svg_map import briefing_svg
 from explorer.scenario import (
     ScenarioError,
@@ -91,7 +91,13 @@ def share_link(token: str, extra: dict[str, str] | None = None) -> str:
     params = {**shell.settings_params(), **(extra or {})}
     params.pop("workshop", None)  # a shared link opens in the recipient's own mode
     params.pop("map", None)
-    return scenario_link(st.context.url, token, params)
+    return scenario_link(planner_url(), token, params)
+
+
+def planner_url() -> str:
+    """The what-if page's public address: never Community Cloud's inner ``/~/+/``, and
+    ``MASH_BASE_URL`` when set (:func:`explorer.links.app_base`)."""
+    return public_page_url(st.context.url, WHAT_IF_PAGE)
 
 
 def share_tab(ds: Dataset, lang: str, checked, result: CoverageResult, drawn: DrawnMap) -> None:
@@ -104,7 +110,8 @@ def share_tab(ds: Dataset, lang: str, checked, result: CoverageResult, drawn: Dr
         else:
             st.text_area(t("whatif_ui.share_link", lang), link, key="wi_link_text", height=100)
             st.caption(t("whatif_ui.share_insecure", lang))
-        st.html(qr_svg(link))
+        # An <img> (data URI): st.html strips inline <svg>, so the promised QR code was missing.
+        st.html(qr_img(link, label=t("whatif_ui.share_qr", lang)))
         st.caption(t("whatif_ui.share_qr", lang))
     else:
         raw = len(dumps_scenario(checked.scenario).encode("utf-8"))
@@ -112,7 +119,7 @@ def share_tab(ds: Dataset, lang: str, checked, result: CoverageResult, drawn: Dr
                      chars=f"{4 * raw // 3 + (raw % 3 > 0):,}"))
     bset = drawn.bset
     # Read now: the deferred download below runs outside this script run.
-    page_url = (st.context.url or "").split("?")[0]
+    page_url = planner_url()
     c1, c2, c3 = st.columns(3)
     # Files are generated only when their button is pressed (deferred data), and a download
     # never reruns the page (on_click="ignore").

@@ -2,13 +2,18 @@
 
 >>> links("http://localhost:8501", "ABC234")["join_link"]
 'http://localhost:8501/what-if?room=ABC234'
->>> app_base("https://mash.example.org/apps/mash/workshop", "workshop")
+>>> app_base("https://mash.example.org/apps/mash/workshop", "workshop", env={})
 'https://mash.example.org/apps/mash'
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
+
+from explorer.links import BASE_URL_ENV, CLOUD_APP_PATHS, DEFAULT_BASE_URL, app_base
+
+__all__ = ["BASE_URL_ENV", "CLOUD_APP_PATHS", "DEFAULT_BASE_URL", "JOIN_PAGE", "BOARD_PAGE",
+           "app_base", "links", "member_link"]
 
 #: Pages (their URL paths) that room links open.
 JOIN_PAGE = "what-if"
@@ -37,17 +42,3 @@ def member_link(base: str, code: str, token: str, page: str = JOIN_PAGE) -> str:
     'http://h/what-if?room=ABC234&member=t0k'
     """
     return f"{base}/{page}?{urlencode({'room': code, 'member': token})}"
-
-
-def app_base(page_url: str | None, page_path: str, fallback: str = "http://localhost:8501") -> str:
-    """The app's address from the address of one of its pages (``st.context.url``).
-
-    >>> app_base("http://127.0.0.1:8501/what-if", "what-if"), app_base(None, "x")
-    ('http://127.0.0.1:8501', 'http://localhost:8501')
-    """
-    if not page_url:
-        return fallback
-    url = page_url.split("?", 1)[0].split("#", 1)[0].rstrip("/")
-    if page_path and url.endswith("/" + page_path):
-        url = url[: -len(page_path) - 1]
-    return url
