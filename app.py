@@ -58,6 +58,10 @@ if settings.projector:
     # Projector mode: larger text everywhere.
     STYLE += ("html{font-size:22px}[data-testid='stMetricValue']{font-size:2.1rem}"
               "[data-testid='stMainBlockContainer']{padding-top:4.4rem}")
+if page.url_path == "what-if":  # the planner's rules in the same block: one element per run
+    from pages.ui.planner import STYLE as PLANNER_STYLE
+
+    STYLE += PLANNER_STYLE
 st.html(f"<style>{STYLE}</style>")
 
 try:

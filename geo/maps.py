@@ -27,6 +27,13 @@ from explorer.printing.palette import (
 )
 from geo.assets import OfflineMap
 
+#: folium writes data (the boundaries' GeoJSON above all) with Jinja's ``tojson``, which
+#: separates with ", " and ": ": about a tenth of the status map's script was spaces, sent
+#: to every visitor. All folium templates share one Jinja environment; its JSON is compact
+#: (still sorted, still escaped for HTML) for every map this process renders.
+_FOLIUM_JSON = {"sort_keys": True, "separators": (",", ":")}
+Template("").environment.policies["json.dumps_kwargs"] = _FOLIUM_JSON
+
 WALES_BOUNDS = ((51.33, -5.35), (53.45, -2.63))
 
 
@@ -48,6 +55,39 @@ class MapPayload:
     js_hash: str
     zoom: float
     bounds: tuple[tuple[float, float], tuple[float, float]]
+
+
+def map_data_js(m: folium.Map, script: str, min_chars: int = 2_000) -> tuple[str, str]:
+    """Move the data of ``m``'s GeoJSON layers out of its rendered ``script``: returns the
+    script, in which each layer of at least ``min_chars`` of JSON now takes its data from
+    ``window["mashMapData_<hash>"][i]``, and the script that defines that array (empty if no
+    layer was moved). The name carries a hash of the data, so a page never mixes two maps'.
+
+    The boundaries are nearly all of a map's script (92 of 95 kB on the status page). Served
+    as a static file (:func:`geo.assets.install_map_data`), the browser fetches them once
+    and keeps them; the map element, sent on every run and again with every new overlay,
+    carries only the code.
+    """
+    import hashlib
+
+    from jinja2.utils import htmlsafe_json_dumps
+
+    policy = Template("").environment.policies["json.dumps_kwargs"]
+    stack, texts = [m], []
+    while stack:  # the layers in the order they were drawn
+        element = stack.pop()
+        if isinstance(element, folium.GeoJson) and element.embed:
+            text = str(htmlsafe_json_dumps(element.data, dumps=json.dumps, **policy))
+            if len(text) >= min_chars and script.count(f"_add({text});") == 1:
+                texts.append(text)
+        stack.extend(reversed(list(getattr(element, "_children", {}).values())))
+    if not texts:
+        return script, ""
+    digest = hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()[:16]
+    name = f"mashMapData_{digest}"
+    for i, text in enumerate(texts):
+        script = script.replace(f"_add({text});", f'_add(window["{name}"][{i}]);')
+    return script, f'window["{name}"]=[{",".join(texts)}];\n'
 
 
 @dataclass(frozen=True)

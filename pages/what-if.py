@@ -26,7 +26,6 @@ except (DataError, ScenarioError) as exc:
     presets = {}
     st.error(md_escape(str(exc)))
 
-planner.styles()
 st.title(t("whatif.title", lang))
 st.caption(t("whatif.intro", lang))
 planner.problem_from_link(lang)

@@ -37,7 +37,6 @@ __all__ = [
     "problem_from_link",
     "share_link",
     "start",
-    "styles",
     "sync_link",
     "tabs",
 ]
@@ -45,8 +44,9 @@ __all__ = [
 state = st.session_state
 
 
+#: The planner's style rules: ``app.py`` sends them in its own style block on this page (one
+#: element fewer per run than a block of their own).
 STYLE = (
-    "<style>"
     # The headline stays in view while the editor scrolls (phones stack the columns).
     ".st-key-wi_summary{position:sticky;top:0;z-index:5;background:#fff;padding:.2rem 0}"
     # Metric labels wrap rather than being cut off (long Welsh labels).
@@ -61,12 +61,7 @@ STYLE = (
     # The uploader's own size note would contradict our limit, which the label states.
     # (Streamlit 1.67 draws "1MB per file" without <small>: hide the whole note.)
     "[data-testid='stFileUploaderDropzoneInstructions']{display:none}"
-    "</style>"
 )
-
-
-def styles() -> None:
-    st.html(STYLE)
 
 
 def problem_from_link(lang: str) -> None:

@@ -62,14 +62,14 @@ def compare_tab(ds: Dataset, lang: str, checked, result: CoverageResult) -> None
         f"{', '.join(diff['lost']) or dash}; {t('whatif.unchanged', lang)} "
         f"{', '.join(diff['unchanged_covered']) or dash}"))
     saved = state[keys.SAVED]
-    c1, c2 = st.columns(2)
-    if c1.button(t("whatif.save", lang), key="wi_save", icon=":material/bookmark_add:"):
+    row = st.container(horizontal=True)  # one block, not columns (three)
+    if row.button(t("whatif.save", lang), key="wi_save", icon=":material/bookmark_add:"):
         if len(saved) >= MAX_SAVED:
             st.info(t("whatif.saved_full", lang))
         else:
             state[keys.SAVED] = saved = [*saved, dumps_scenario(checked.scenario)]
             _saved_to_url(ds)
-    if saved and c2.button(t("whatif.clear_saved", lang), key="wi_clear"):
+    if saved and row.button(t("whatif.clear_saved", lang), key="wi_clear"):
         state[keys.SAVED] = saved = []
         _saved_to_url(ds)
     results = [evaluate_scenario(loads_scenario(text, ds, "saved"), ds) for text in saved]
