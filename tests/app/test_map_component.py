@@ -23,13 +23,14 @@ def test_payload_is_what_st_folium_would_send(monkeypatch):
     m = status_map()
     payload = map_payload(m, "status_map")
     norm = lambda s: re.sub(r"_[0-9a-f]{32}", "", s)  # noqa: E731 folium's random ids
-    # The same script, except that the boundaries come from a static file (loaded last).
+    # The same script, except that the boundaries come from a data file served beside Leaflet (loaded last).
     script, data = maps.map_data_js(m, sent["script"])
     assert norm(payload.script) == norm(script) and len(payload.script) < 8_000
     assert norm(payload.header) == norm(sent["header"]) and payload.html == sent["html"]
     assert list(payload.css_links) == sent["css_links"]
     assert list(payload.js_links[:-1]) == sent["js_links"]
-    served = assets.STATIC_DIR / payload.js_links[-1].removeprefix("../../app/static/")
+    served = assets.map_data_dir() / payload.js_links[-1].removeprefix(
+        f"../{assets.MAP_DATA_COMPONENT}/")
     assert served.read_text(encoding="utf-8") == data
     assert sent["default"] == {"last_active_drawing": None}  # as map_component.show_map sends
     assert payload.zoom == 7.75  # its key: the hash of its own (shorter) script, below
