@@ -12,6 +12,7 @@ column and the offending value, so a corrupted file never surfaces as a tracebac
 from __future__ import annotations
 
 import csv
+import datetime as _dt
 import io
 import math
 import os
@@ -21,14 +22,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from explorer.limits import MAX_DATA_FILE_BYTES, MAX_DATA_TEXT_CHARS
+from explorer.limits import (
+    MAX_DATA_FILE_BYTES,
+    MAX_DATA_TEXT_CHARS,
+    MAX_EDITION_CHANGES,
+    MAX_SOURCE_LINK_CHARS,
+)
 from explorer.model import (
+    CHANGE_KINDS,
     SECTION_SEPARATOR,
+    SOURCED_FILES,
     STATUSES,
     WALES_SCOPE,
     WELSH_CODES,
     Arrangement,
     Authority,
+    Change,
     Dataset,
     Event,
     Force,
@@ -215,6 +224,39 @@ def _section_refs(raw: str) -> str:
     return SECTION_SEPARATOR.join(ids)
 
 
+def iso_date(raw: str) -> str:
+    value = raw.strip()
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError
+        parsed = _dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("must be a date written YYYY-MM-DD") from None
+    if not 2000 <= parsed.year <= 2100:
+        raise ValueError("must be a date between 2000 and 2100")
+    return value
+
+
+def _link(raw: str) -> str:
+    value = raw.strip()
+    if not value:
+        return ""
+    if (len(value) > MAX_SOURCE_LINK_CHARS or not re.fullmatch(r"https?://[^\s<>\"'`]+", value)
+            or any(not c.isprintable() for c in value)):
+        raise ValueError(
+            f"must be an http:// or https:// address of at most {MAX_SOURCE_LINK_CHARS} "
+            "characters, without spaces or quotes"
+        )
+    return value
+
+
+def _record_id(raw: str) -> str:
+    value = raw.strip()
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", value):
+        raise ValueError("must be a record's identifier (a hub_id, an authority code, ...)")
+    return value
+
+
 _year = _optional(_int_range(2000, 2030))
 _lat = _float_range(51.0, 54.0)
 _lon = _float_range(-5.8, -2.5)
@@ -348,6 +390,30 @@ TABLES: dict[str, _Table] = {
         },
         Item,
     ),
+}
+
+
+#: ``changes.csv``: only in a later edition's folder (an export); never in the 2019 ``data/``.
+CHANGES = _Table(
+    "changes.csv",
+    {
+        "change_id": _ident,
+        "file": _choice(SOURCED_FILES),
+        "record_id": _record_id,
+        "kind": _choice(CHANGE_KINDS),
+        "source_title": _optional_text,
+        "reported_by": _optional_text,
+        "source_date": iso_date,
+        "source_link": _link,
+        "reason": _text,
+    },
+    Change,
+)
+#: The identifier column of each file whose rows an edition may change.
+KEY_COLUMNS: dict[str, str] = {
+    "forces.csv": "force_id", "hubs.csv": "hub_id", "positions.csv": "code",
+    "arrangements.csv": "arrangement_id", "events.csv": "event_id", "items.csv": "item_id",
+    "sections.csv": "section_id", "authorities.csv": "code",
 }
 
 
@@ -597,7 +663,12 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
     ):
         _unique(TABLES[key].file, parsed[key], attr)
 
+    changes: list[tuple[int, Change]] = []
+    if (data_dir / CHANGES.file).exists():
+        changes = _parse_table(data_dir, CHANGES)
+        _check_changes(parsed, changes)
     known_sections = {r.section_id for _, r in parsed["sections"]}
+    known_sources = known_sections | {c.change_id for _, c in changes}
     force_ids = {r.force_id for _, r in parsed["forces"]}
     scopes = force_ids | {WALES_SCOPE}
     hubs = {r.hub_id: r for _, r in parsed["hubs"]}
@@ -614,9 +685,11 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
         if key != "sections" and "section_id" in TABLES[key].columns:
             for line, rec in parsed[key]:
                 for section_id in section_ids(rec.section_id):
-                    if section_id not in known_sections:
+                    if section_id not in known_sources:
                         raise DataError(
-                            TABLES[key].file, "no such briefing section in sections.csv",
+                            TABLES[key].file,
+                            "no such briefing section in sections.csv"
+                            + (" (nor change in changes.csv)" if changes else ""),
                             line=line, column="section_id", value=section_id,
                         )
     check("authorities", "force_id", force_ids, "police force in forces.csv")
@@ -698,4 +771,27 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
         events=tuple(sorted(records("events"), key=lambda e: (e.date, e.event_id))),
         items=records("items"),
         sections=records("sections"),
+        changes=tuple(rec for _, rec in changes),
     )
+
+
+def _check_changes(parsed: dict[str, list[tuple[int, Any]]],
+                   changes: Sequence[tuple[int, Change]]) -> None:
+    """``changes.csv`` on its own terms: unique ids that are not section ids, and a source
+    on every record (its reason is a required cell). Whether the records match the rows
+    that differ from the previous published edition is checked where that edition is known
+    (:func:`explorer.editions.model.check_against`)."""
+    file = CHANGES.file
+    if len(changes) > MAX_EDITION_CHANGES:
+        raise DataError(file, f"has {len(changes)} change records; at most "
+                        f"{MAX_EDITION_CHANGES:,} are accepted")
+    _unique(file, changes, "change_id")
+    sections = {r.section_id for _, r in parsed["sections"]}
+    for line, c in changes:
+        if c.change_id in sections:
+            raise DataError(file, "is also a section id in sections.csv; a change needs an id "
+                            "of its own", line=line, column="change_id", value=c.change_id)
+        if not c.source_title and not c.reported_by:
+            raise DataError(file, "a change needs a source: a document title (source_title) "
+                            "or who reported it (reported_by)", line=line,
+                            column="source_title", value="")

@@ -7,6 +7,7 @@ one locked transaction). Run on its own, it connects to :func:`explorer.db.datab
 from alembic import context
 
 from explorer import db
+from explorer.editions import schema as _editions_schema  # noqa: F401 (its tables)
 from explorer.room_schema import metadata
 
 config = context.config
