@@ -271,3 +271,10 @@ def test_a_bad_data_file_in_an_import_names_file_line_column_value(two):
     with pytest.raises(EditionError) as err:
         files.validate(files.read_source(two))
     assert str(err.value).startswith("hubs.csv, line 7, column 'status': value 'open':")
+
+
+def test_a_position_written_as_files_loads_back_the_same(tmp_path, two):
+    for ds in (BASE, load_dataset(two)):
+        texts = files.dataset_texts(ds)
+        again = files.validate({n: t.encode() for n, t in texts.items()}).dataset
+        assert again == ds and again.changes == ds.changes

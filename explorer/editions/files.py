@@ -14,12 +14,13 @@ line, column and value. Nothing is extracted anywhere but a private temporary fo
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import tempfile
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -192,6 +193,38 @@ def validate(files: Mapping[str, bytes]) -> Incoming:
     texts[CHANGES_FILE] = (files[CHANGES_FILE].decode("utf-8-sig") if CHANGES_FILE in files
                            else CHANGES_HEADER)
     return Incoming(texts, dataset, meta["title"], meta["as_at"], meta["corrects"])
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return ";".join(value)
+    return "" if value is None else str(value)
+
+
+def dataset_texts(ds: Dataset) -> dict[str, str]:
+    """A position written as the files of an edition (the eight data files and
+    ``changes.csv``), for editions built from rows rather than imported files (update
+    rounds). Loading the result gives ``ds`` back.
+
+    >>> from explorer.data import load_dataset
+    >>> texts = dataset_texts(load_dataset())
+    >>> texts["hubs.csv"].splitlines()[1]
+    'cwm_taf,Cwm Taf MASH,mash,W06000016;W06000024,,,,,,sw-1'
+    """
+    tables = {**{t.file: (key, t) for key, t in TABLES.items()},
+              CHANGES_FILE: ("changes", CHANGES)}
+    out: dict[str, str] = {}
+    for name, (attr, table) in tables.items():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(table.columns)
+        for record in getattr(ds, attr):
+            values = asdict(record)
+            writer.writerow([_cell(values[col]) for col in table.columns])
+        out[name] = buffer.getvalue()
+    return out
 
 
 def base_files(data_dir: Path) -> dict[str, str]:

@@ -20,6 +20,7 @@ maintainer key before calling :func:`import_edition` or :func:`publish` (issue 1
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -179,7 +180,16 @@ def import_edition(engine: Engine, source: Path | str | bytes, data_dir: Path, *
     ``title``, ``as_at`` and ``corrects`` override ``edition.json``'s. Raises
     :class:`EditionError` with every problem found, one per line; nothing is stored then.
     """
-    raw = edition_files_io.read_source(source, label)
+    return create_draft(engine, edition_files_io.read_source(source, label), data_dir,
+                        title=title, as_at=as_at, corrects=corrects, now=now)
+
+
+def create_draft(engine: Engine, raw: Mapping[str, bytes], data_dir: Path, *,
+                 title: str | None = None, as_at: str | None = None,
+                 corrects: int | None = None, now: datetime | None = None) -> EditionInfo:
+    """A new draft from file contents by name (the data files, ``changes.csv`` and
+    optionally ``edition.json``): what :func:`import_edition` does once the files are read,
+    and what an update round does with :func:`explorer.editions.files.dataset_texts`."""
     incoming = edition_files_io.validate(raw)
     title = edition_files_io.clean_title(title) if title is not None else incoming.title
     as_at = edition_files_io.check_date(as_at) if as_at is not None else incoming.as_at
