@@ -13,6 +13,7 @@ from explorer.i18n import LANGS, has_draft, t
 from explorer.text import md_escape
 from geo import cached
 from pages.ui import shell
+from pages.ui.editions import asat
 
 settings = shell.sync_settings()
 st.set_page_config(
@@ -23,6 +24,7 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if settings["workshop"] else "auto",
 )
 lang = settings["lang"]
+edition = asat.sync(lang)
 page = shell.navigation(lang)
 
 with st.sidebar:
@@ -37,10 +39,11 @@ with st.sidebar:
                 help=t("sidebar.map_style_help", lang))
     shell.bound(st.toggle, "names", lang, label=t("sidebar.names", lang),
                 help=t("sidebar.names_help", lang))
+    asat.selector(lang, edition)
     shell.sidebar_links(lang)
     if has_draft(lang):
         st.caption(t("sidebar.draft_welsh", lang))
-    st.caption(t("sidebar.as_at", lang))
+    st.caption(asat.caption(lang, edition))
 
 # Captions at full opacity in a dark grey: WCAG AA contrast (about 7:1 on white). Section
 # headings are h2 (no skipped level after the page's h1) at a subheading's size.

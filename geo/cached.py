@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import streamlit as st
 
@@ -95,6 +96,22 @@ def _data_dir() -> str:
 def dataset() -> Dataset:
     """The validated 2019 dataset (frozen, shared read-only); raises ``DataError``."""
     return _dataset(_data_dir())
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _edition_dataset(url: str, data_dir: str, edition_id: int) -> Dataset:
+    from explorer import db
+    from explorer.editions import store
+
+    return store.load_edition(db.shared_engine(url), edition_id, Path(data_dir)).dataset
+
+
+def edition_dataset(url: str | None, edition_id: int) -> Dataset:
+    """A published edition's position (it never changes: loaded once per process);
+    edition 1, or no database, is :func:`dataset`."""
+    if url is None or edition_id == 1:
+        return dataset()
+    return _edition_dataset(url, _data_dir(), edition_id)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -216,12 +233,13 @@ def map_payload(m, key: str):
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _status_map(style: str, lang: str, layers: tuple[str, ...], height: int,
                 stamp: tuple[str, str, int], data_dir: str, key: str, names: bool,
-                large: bool):
+                large: bool, edition: tuple[str | None, int] = (None, 1)):
     from explorer import views
     from explorer.i18n import t
     from geo import maps
 
-    ds = _dataset(data_dir)
+    ds = _dataset(data_dir) if edition[1] == 1 else _edition_dataset(edition[0], data_dir,
+                                                                      edition[1])
     bset, points, view = _geometry(style, stamp)
     points = _label_points(bset, points, names)
     m = maps.status_map(
@@ -244,12 +262,17 @@ def _label_points(bset, tile_points, names: bool):
 
 
 def status_map(style: str, lang: str, layers: Sequence[str], height: int, key: str,
-               names: bool = False, large: bool = False):
+               names: bool = False, large: bool = False,
+               edition: tuple[str | None, int] = (None, 1)):
     """(boundaries, payload) of the status map: the same for every visitor with these
     settings, so built once per process. ``names`` writes authority names on the geographic
-    map; ``large`` makes names readable on a projector."""
+    map; ``large`` makes names readable on a projector; ``edition`` is (database URL,
+    edition id) of the published edition shown (edition 1 by default)."""
+    if edition[1] == 1:  # the same cache entry as before editions existed
+        return _status_map(style, lang, tuple(layers), height, _stamp(), _data_dir(), key,
+                           names, large)
     return _status_map(style, lang, tuple(layers), height, _stamp(), _data_dir(), key,
-                       names, large)
+                       names, large, edition)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

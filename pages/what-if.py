@@ -13,12 +13,14 @@ from explorer.scenario import ScenarioError
 from explorer.text import md_escape
 from geo import cached
 from pages.ui import planner, room_member, shell
+from pages.ui.editions import asat
 
 shell.require_app()
 
 lang = st.session_state.get("lang", "en")
 workshop = st.session_state.get("workshop", False)
-ds = cached.dataset()
+# The baseline ("count existing hubs as covered", "newly covered") is the chosen edition's.
+ds = asat.dataset(asat.sync(lang))
 planner.start(ds)
 try:
     presets = {p.key: p for p in cached.presets()}

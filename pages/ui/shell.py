@@ -114,7 +114,9 @@ def sidebar_links(lang: str) -> None:
     """The app's navigation as plain links, grouped by section, carrying the settings."""
     built = getattr(_run, "pages", None)
     pages = built[1] if built and built[0] == lang else _pages(lang)
-    params = settings_params()
+    from pages.ui.editions import asat
+
+    params = {**settings_params(), **asat.link_params()}
     section = None
     for key, _path, _url, _icon, sec in PAGE_SPECS:
         if sec != section:
