@@ -265,3 +265,4 @@ def test_text_of_a_later_edition_is_shown_as_text(env):
     at.radio(key="_w_authority_en").set_value(fx.POWYS).run()
     summary = next(m.value for m in at.markdown if "Test" in m.value and "link" in m.value)
     assert summary.startswith("\\*\\*Test\\*\\* \\[link\\]")
+
