@@ -91,5 +91,8 @@ def test_the_compare_view_reads_and_passes_axe(page, editions_server, lang):
                          "1 March 2026).").wait_for()
     else:
         page.get_by_text("Powys: Dim MASH i MASH ar waith").wait_for()
+    frame = map_frame(page)  # the changed authorities: Powys and Ceredigion, with symbols
+    frame.wait_for_function(f"({TIPS_JS})()['{fx.POWYS}'].startsWith('Powys: ')")
+    assert frame.locator(".tile-label").count() == 2
     page.wait_for_timeout(1000)  # the tables
     assert serious_violations(page) == []
