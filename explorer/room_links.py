@@ -1,4 +1,4 @@
-"""Links into a workshop room (the QR code of the join link comes from :mod:`explorer.qr`).
+"""Links into a workshop room (the QR code of the join link comes from :mod:`explorer.printing.qr`).
 
 >>> links("http://localhost:8501", "ABC234")["join_link"]
 'http://localhost:8501/what-if?room=ABC234'
