@@ -14,6 +14,7 @@ from explorer.data import DataError
 from explorer.i18n import LANGS, has_draft, t
 from explorer.text import md_escape
 from pages.ui import caches, server, shell
+from pages.ui.editions import asat
 
 settings = shell.sync_settings()
 st.set_page_config(
@@ -24,6 +25,7 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if settings.projector else "auto",
 )
 lang = settings.lang
+edition = asat.sync(lang)
 page = shell.navigation(lang)
 
 with st.sidebar:
@@ -38,10 +40,11 @@ with st.sidebar:
                 help=t("sidebar.map_style_help", lang))
     shell.bound(st.toggle, "names", lang, label=t("sidebar.names", lang),
                 help=t("sidebar.names_help", lang))
+    asat.selector(lang, edition)
     shell.sidebar_links(lang)
     if has_draft(lang):
         st.caption(t("sidebar.draft_welsh", lang))
-    st.caption(t("sidebar.as_at", lang))
+    st.caption(asat.caption(lang, edition))
 
 # Captions at full opacity in a dark grey: WCAG AA contrast (about 7:1 on white). Section
 # headings are h2 (no skipped level after the page's h1) at a subheading's size.
@@ -73,7 +76,7 @@ except DataError as exc:
 
 # Every page, every mode (projector included): the date the position refers to.
 shell.document_language(lang, page.url_path)
-st.html(f'<p class="as-at" role="note">{html.escape(t("sidebar.as_at_banner", lang))}</p>')
+st.html(f'<p class="as-at" role="note">{html.escape(asat.banner(lang, edition))}</p>')
 # One error boundary around the page: a visitor sees one calm line with a reference, never a
 # traceback (whatever client.showErrorDetails says); the server's log gets the traceback.
 with shell.error_boundary():

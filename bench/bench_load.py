@@ -473,7 +473,8 @@ def main() -> int:
         pythonpath = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
         board_query = ""
         if "board" in extras:  # a room with no entries yet (SQLite in the temporary folder)
-            from explorer import db, rooms
+            from explorer import rooms
+            from explorer.storage import db
 
             engine = db.make_engine(f"sqlite:///{root / 'state' / 'rooms.db'}")
             db.upgrade(engine)

@@ -136,7 +136,8 @@ def main() -> int:
         env = {"MASH_CACHE_DIR": str(root / "cache"), "MASH_STATE_DIR": str(root / "state")}
         query = ""
         if args.target == "board":
-            from explorer import db, rooms
+            from explorer import rooms
+            from explorer.storage import db
 
             engine = db.make_engine(f"sqlite:///{root / 'state' / 'rooms.db'}")
             db.upgrade(engine)

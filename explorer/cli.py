@@ -14,6 +14,11 @@
     :mod:`explorer.check`).
 ``python -m explorer rooms create|list|export|delete|purge ...``
     Workshop rooms, for whoever runs the server (see :mod:`explorer.rooms.cli`).
+``python -m explorer editions list|show|export|import|publish|discard|diff ...``
+    Editions of the position (see :mod:`explorer.editions.cli`).
+
+``status``, ``coverage`` and ``best-sites`` take ``--edition ID``: the position of that
+edition instead of the data folder's (edition 1, the May 2019 briefing, is the default).
 
 The dataset is read from ``--data`` if given, else ``MASH_DATA_DIR`` if set, else the
 committed ``data/`` (:func:`explorer.data.resolve_data_dir`, shared with the app).
@@ -39,6 +44,8 @@ from collections.abc import Callable, Sequence
 from explorer.best_sites import OBJECTIVES, best_sites, explain_uncovered
 from explorer.coverage import evaluate_scenario
 from explorer.data import DATA_DIR_ENV, DataError, load_dataset, resolve_data_dir
+from explorer.editions import cli as editions_cli
+from explorer.editions.model import BASE_EDITION_ID, EditionError, format_date
 from explorer.i18n import t
 from explorer.limits import MAX_BEST_KM, MAX_BEST_SITES, MIN_BEST_KM
 from explorer.rooms import cli as rooms_cli
@@ -87,7 +94,7 @@ def _km(lo: float, hi: float) -> Callable[[str], float]:
     return parse
 
 
-def _print_status_table(ds, out) -> None:
+def _print_status_table(ds, out, as_at: str = "Position as at 31 May 2019.") -> None:
     rows = status_records(ds)
     widths = {"code": 9, "name": 18, "police_force": 11, "status": 20, "hub": 21}
     header = ["Code", "Authority", "Force", "Status", "Hub", "Population"]
@@ -109,7 +116,7 @@ def _print_status_table(ds, out) -> None:
         f"\n{h.authorities_active} of {h.authorities_total} authorities have an operating "
         f"or pilot MASH ({h.hubs_active} hubs), home to {h.population_active:,} of "
         f"{h.population_total:,} people ({h.population_share:.1%}, Census 2021). "
-        "Position as at 31 May 2019.",
+        + as_at,
         file=out,
     )
 
@@ -153,13 +160,13 @@ def _print_coverage(ds, result, out) -> None:
             )
 
 
-def _print_best_sites(ds, result, out) -> None:
+def _print_best_sites(ds, result, out, existing_label: str = "the May 2019 MASHs") -> None:
     r = result
     goal = "people" if r.objective == "population" else "authorities"
     existing = "keeping" if r.keep_existing else "ignoring"
     print(
         f"Best {r.k} regional hub site(s) within {r.max_km:g} km, covering the most {goal} "
-        f"({existing} the May 2019 MASHs):",
+        f"({existing} {existing_label}):",
         file=out,
     )
     for n, site in enumerate(r.sites, start=1):
@@ -192,9 +199,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     status = sub.add_parser("status", help="MASH status of the 22 authorities, May 2019")
     status.add_argument("--json", action="store_true", help="print JSON")
+    _edition_option(status)
     coverage = sub.add_parser("coverage", help="coverage of a scenario file's hubs")
     coverage.add_argument("file", metavar="FILE", help="scenario JSON file")
     coverage.add_argument("--json", action="store_true", help="print JSON")
+    _edition_option(coverage)
     best = sub.add_parser("best-sites", help="best places for K regional hubs within D km")
     best.add_argument("--k", type=_whole_number(1, MAX_BEST_SITES), required=True,
                       help=f"number of hubs, 1 to {MAX_BEST_SITES}")
@@ -205,11 +214,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--ignore-existing", action="store_true", help="do not count the 2019 MASHs as covered"
     )
     best.add_argument("--json", action="store_true", help="print JSON")
+    _edition_option(best)
     _add_boundaries_command(sub)
     sub.add_parser("check", help="what this deployment will do; exit 2 with one line per "
                                  "problem")
     rooms_cli.add_parser(sub)
+    editions_cli.add_parser(sub)
     return parser
+
+
+def _edition_option(parser) -> None:
+    parser.add_argument("--edition", type=editions_cli.edition_id, default=BASE_EDITION_ID,
+                        metavar="ID", help="the edition's position (default 1, May 2019)")
 
 
 def _load(data: str | None):
@@ -307,12 +323,24 @@ def run(argv: Sequence[str] | None, out=None) -> int:
         status = rooms_cli.run(args, args.data, out)
         _write(target, out.getvalue())
         return status
-    ds = _load(args.data)
+    if args.command == "editions":
+        status = editions_cli.run(args, args.data, out)
+        _write(target, out.getvalue())
+        return status
+    as_at, existing_label = "Position as at 31 May 2019.", "the May 2019 MASHs"
+    if args.edition == BASE_EDITION_ID:
+        ds = _load(args.data)
+    else:
+        edition = editions_cli.load(args.edition, args.data)
+        ds, when = edition.dataset, format_date(edition.info.as_at)
+        draft = " (a draft)" if not edition.info.published else ""
+        as_at = f"Position as at {when}, edition {edition.info.id}{draft}."
+        existing_label = f"the MASHs as at {when}"
     if args.command == "status":
         if args.json:
             _dump_json(status_records(ds), out, ascii_only)
         else:
-            _print_status_table(ds, out)
+            _print_status_table(ds, out, as_at)
     elif args.command == "coverage":
         result = evaluate_scenario(load_scenario_file(args.file, ds), ds)
         if args.json:
@@ -326,7 +354,7 @@ def run(argv: Sequence[str] | None, out=None) -> int:
         if args.json:
             _dump_json(result.to_dict(), out, ascii_only)
         else:
-            _print_best_sites(ds, result, out)
+            _print_best_sites(ds, result, out, existing_label)
     _write(target, out.getvalue())
     return 0
 
@@ -358,6 +386,9 @@ def _message(exc: BaseException) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(argv)
+    except EditionError as exc:  # one line per problem
+        _write(sys.stderr, "".join(f"error: {terminal_safe(p)}\n" for p in exc.problems))
+        return 2
     except (CliError, DataError, OSError, ValueError) as exc:
         _write(sys.stderr, "error: " + terminal_safe(_message(exc)) + "\n")
         return 2

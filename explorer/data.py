@@ -11,7 +11,9 @@ column and the offending value, so a corrupted file never surfaces as a tracebac
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,13 +21,17 @@ from typing import Any
 from explorer import config
 from explorer import csvtable as ct
 from explorer.csvtable import DataError, read_csv_rows  # noqa: F401  (the public names)
+from explorer.limits import MAX_EDITION_CHANGES, MAX_SOURCE_LINK_CHARS
 from explorer.model import (
+    CHANGE_KINDS,
     SECTION_SEPARATOR,
+    SOURCED_FILES,
     STATUSES,
     WELSH_CODES,
     WIDER_SCOPES,
     Arrangement,
     Authority,
+    Change,
     Dataset,
     Event,
     Force,
@@ -93,6 +99,40 @@ def _section_refs(raw: str) -> str:
     if len(set(ids)) != len(ids):
         raise ValueError("lists a section twice")
     return SECTION_SEPARATOR.join(ids)
+
+
+def iso_date(raw: str) -> str:
+    """A day written ``YYYY-MM-DD`` (a change record's ``source_date``)."""
+    value = raw.strip()
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError
+        parsed = _dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("must be a date written YYYY-MM-DD") from None
+    if not 2000 <= parsed.year <= 2100:
+        raise ValueError("must be a date between 2000 and 2100")
+    return value
+
+
+def _link(raw: str) -> str:
+    value = raw.strip()
+    if not value:
+        return ""
+    if (len(value) > MAX_SOURCE_LINK_CHARS or not re.fullmatch(r"https?://[^\s<>\"'`]+", value)
+            or any(not c.isprintable() for c in value)):
+        raise ValueError(
+            f"must be an http:// or https:// address of at most {MAX_SOURCE_LINK_CHARS} "
+            "characters, without spaces or quotes"
+        )
+    return value
+
+
+def _record_id(raw: str) -> str:
+    value = raw.strip()
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", value):
+        raise ValueError("must be a record's identifier (a hub_id, an authority code, ...)")
+    return value
 
 
 _year = ct.optional(ct.int_range(2000, 2030))
@@ -221,6 +261,30 @@ TABLES: dict[str, ct.Table] = {
         },
         Item,
     ),
+}
+
+
+#: ``changes.csv``: only in a later edition's folder (an export); never in the 2019 ``data/``.
+CHANGES = ct.Table(
+    "changes.csv",
+    {
+        "change_id": ct.ident,
+        "file": ct.choice(SOURCED_FILES),
+        "record_id": _record_id,
+        "kind": ct.choice(CHANGE_KINDS),
+        "source_title": ct.optional_text,
+        "reported_by": ct.optional_text,
+        "source_date": iso_date,
+        "source_link": _link,
+        "reason": ct.text,
+    },
+    Change,
+)
+#: The identifier column of each file whose rows an edition may change.
+KEY_COLUMNS: dict[str, str] = {
+    "forces.csv": "force_id", "hubs.csv": "hub_id", "positions.csv": "code",
+    "arrangements.csv": "arrangement_id", "events.csv": "event_id", "items.csv": "item_id",
+    "sections.csv": "section_id", "authorities.csv": "code",
 }
 
 
@@ -375,7 +439,12 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
     ):
         ct.unique(TABLES[key].file, parsed[key], attr)
 
+    changes: list[tuple[int, Change]] = []
+    if (data_dir / CHANGES.file).exists():
+        changes = ct.parse_table(data_dir, CHANGES)
+        _check_changes(parsed, changes)
     known_sections = {r.section_id for _, r in parsed["sections"]}
+    known_sources = known_sections | {c.change_id for _, c in changes}
     force_ids = {r.force_id for _, r in parsed["forces"]}
     scopes = force_ids | set(WIDER_SCOPES)
     hubs = {r.hub_id: r for _, r in parsed["hubs"]}
@@ -392,9 +461,11 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
         if key != "sections" and "section_id" in TABLES[key].columns:
             for line, rec in parsed[key]:
                 for section_id in section_ids(rec.section_id):
-                    if section_id not in known_sections:
+                    if section_id not in known_sources:
                         raise DataError(
-                            TABLES[key].file, "no such briefing section in sections.csv",
+                            TABLES[key].file,
+                            "no such briefing section in sections.csv"
+                            + (" (nor change in changes.csv)" if changes else ""),
                             line=line, column="section_id", value=section_id,
                         )
     check("authorities", "force_id", force_ids, "police force in forces.csv")
@@ -477,4 +548,27 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
         events=tuple(sorted(records("events"), key=lambda e: (e.date, e.event_id))),
         items=records("items"),
         sections=records("sections"),
+        changes=tuple(rec for _, rec in changes),
     )
+
+
+def _check_changes(parsed: dict[str, list[tuple[int, Any]]],
+                   changes: Sequence[tuple[int, Change]]) -> None:
+    """``changes.csv`` on its own terms: unique ids that are not section ids, and a source
+    on every record (its reason is a required cell). Whether the records match the rows
+    that differ from the previous published edition is checked where that edition is known
+    (:func:`explorer.editions.model.check_against`)."""
+    file = CHANGES.file
+    if len(changes) > MAX_EDITION_CHANGES:
+        raise DataError(file, f"has {len(changes)} change records; at most "
+                        f"{MAX_EDITION_CHANGES:,} are accepted")
+    ct.unique(file, changes, "change_id")
+    sections = {r.section_id for _, r in parsed["sections"]}
+    for line, c in changes:
+        if c.change_id in sections:
+            raise DataError(file, "is also a section id in sections.csv; a change needs an id "
+                            "of its own", line=line, column="change_id", value=c.change_id)
+        if not c.source_title and not c.reported_by:
+            raise DataError(file, "a change needs a source: a document title (source_title) "
+                            "or who reported it (reported_by)", line=line,
+                            column="source_title", value="")

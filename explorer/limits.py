@@ -103,3 +103,18 @@ MAX_PASSCODE_CHARS = 200
 MAX_COMBINING_MARKS = 3
 #: Seconds a confirmation stays on the page (across the board's own reruns).
 NOTICE_SECONDS = 8
+
+# Editions (explorer/editions, ``python -m explorer editions``) ------------------------------
+#: Longest edition title, in characters (after normalisation).
+MAX_EDITION_TITLE_CHARS = 120
+#: Most change records (rows of ``changes.csv``) in one edition.
+MAX_EDITION_CHANGES = 500
+#: Longest source link in a change record, in characters (http:// or https:// only).
+MAX_SOURCE_LINK_CHARS = 500
+#: Largest edition ZIP imported, in bytes; and most entries it may hold. Each file inside is
+#: also held to MAX_DATA_FILE_BYTES once decompressed (``edition.json`` to MAX_EDITION_JSON_BYTES).
+MAX_EDITION_ZIP_BYTES = 5 * 1024 * 1024
+MAX_EDITION_ZIP_ENTRIES = 50
+MAX_EDITION_JSON_BYTES = 16 * 1024
+#: Most editions stored in one database (a soft cap against runaway imports).
+MAX_EDITIONS = 1000

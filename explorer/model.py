@@ -186,6 +186,44 @@ class Item:
     section_id: str
 
 
+#: The files whose rows carry a source (``section_id``): the rows an edition may change.
+SOURCED_FILES: tuple[str, ...] = (
+    "forces.csv", "hubs.csv", "positions.csv", "arrangements.csv", "events.csv", "items.csv",
+)
+#: Kinds of change a change record may describe.
+CHANGE_KINDS: tuple[str, ...] = ("added", "changed", "removed")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One row of ``changes.csv``: why a row differs from the previous published edition.
+
+    A later edition's changed or added row cites its change by ``change_id`` in its
+    ``section_id`` cell, so the source shown beside it is the later one, never the briefing.
+    ``source_title`` (a document) or ``reported_by`` (a role), or both, say where the claim
+    comes from; ``source_date`` is ``YYYY-MM-DD``.
+    """
+
+    change_id: str
+    file: str
+    record_id: str
+    kind: str
+    source_title: str
+    reported_by: str
+    source_date: str
+    source_link: str
+    reason: str
+
+    def source_label(self) -> str:
+        """``Test source`` or ``reported by Test role`` (or both, joined by a comma)."""
+        parts = (self.source_title, f"reported by {self.reported_by}" if self.reported_by else "")
+        return ", ".join(p for p in parts if p)
+
+    def citation(self) -> str:
+        """``Test source, 2026-03-01`` or ``reported by Test role, 2026-03-01``."""
+        return f"{self.source_label()}, {self.source_date}"
+
+
 @dataclass(frozen=True)
 class Dataset:
     authorities: tuple[Authority, ...]
@@ -196,6 +234,8 @@ class Dataset:
     events: tuple[Event, ...]
     items: tuple[Item, ...]
     sections: tuple[Section, ...]
+    #: Change records of a later edition (``changes.csv``); none for the May 2019 briefing.
+    changes: tuple[Change, ...] = ()
     _index: Mapping[str, Mapping[str, object]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -207,6 +247,7 @@ class Dataset:
             "hub": {h.hub_id: h for h in self.hubs},
             "position": {p.code: p for p in self.positions},
             "section": {s.section_id: s for s in self.sections},
+            "change": {c.change_id: c for c in self.changes},
         }
         object.__setattr__(self, "_index", index)
 
@@ -238,10 +279,19 @@ class Dataset:
         'Dyfed-Powys Police, para 3; Gwent Police, paras 1, 8–9'
         """
         by_heading: dict[str, list[str]] = {}
+        later: list[str] = []
         for section_id in section_ids(ref):
+            change = self._index["change"].get(section_id)
+            if change is not None:
+                later.append(change.citation())  # type: ignore[attr-defined]
+                continue
             section = self.section(section_id)
             by_heading.setdefault(section.heading(), []).append(section.paragraphs)
-        return "; ".join(f"{head}, {_paragraph_label(paras)}" for head, paras in by_heading.items())
+        return "; ".join([*later, *(f"{head}, {_paragraph_label(paras)}"
+                                    for head, paras in by_heading.items())])
+
+    def change(self, change_id: str) -> Change:
+        return self._index["change"][change_id]  # type: ignore[return-value]
 
     def codes(self) -> tuple[str, ...]:
         return tuple(a.code for a in self.authorities)

@@ -1,27 +1,34 @@
 """Forces: what each of the four police forces reports, and Wales-wide work."""
 
+from functools import partial
+
 import streamlit as st
 
 from explorer import views
 from explorer.i18n import t
-from pages.ui import caches, shell
+from pages.ui import shell
+from pages.ui.editions import asat
 
 settings = shell.require_app()
 
 lang = settings.lang
-ds = caches.dataset()
+edition = asat.sync(lang)
+ds = asat.dataset(edition)
+shown = partial(asat.shown, choice=edition)  # a later edition's text is shown as text
 
 st.title(t("forces.title", lang))
+if not edition.is_base:  # the app's banner gives the date; here: which edition
+    st.caption(asat.subtitle(lang, edition))
 
 
 def _cited(items: list[dict], empty: str) -> None:
     if not items:
         st.write(empty)
     for item in items:
-        name = f"**{item['name']}**: " if item.get("name") else ""
+        name = f"**{shown(item['name'])}**: " if item.get("name") else ""
         scope = f"*{item['scope']}*: " if item.get("scope") else ""
-        st.markdown(f"- {scope}{name}{item['summary']}")
-        st.caption(t("details.source", lang, source=item["source"]))
+        st.markdown(f"- {scope}{name}{shown(item['summary'])}")
+        st.caption(t("details.source", lang, source=shown(item["source"])))
 
 
 forces = [f.force_id for f in ds.forces]
@@ -29,8 +36,8 @@ for tab, force_id in zip(st.tabs([ds.force(f).name(lang) for f in forces]), forc
     view = views.force_view(ds, force_id, lang)
     with tab:
         st.header(t("forces.position", lang))
-        st.write(view["position"])
-        st.caption(t("details.source", lang, source=view["position_source"]))
+        st.write(shown(view["position"]))
+        st.caption(t("details.source", lang, source=shown(view["position_source"])))
         st.header(t("forces.authorities", lang))
         st.dataframe(
             [

@@ -1,6 +1,8 @@
-"""Status map (default page): where MASHs operate across Wales as at 31 May 2019."""
+"""Status map (default page): where MASHs operate across Wales, as at the chosen edition
+(31 May 2019 unless a later one is published; ``?asat=<edition id>``)."""
 
 import html
+from functools import partial
 
 import streamlit as st
 
@@ -8,12 +10,15 @@ from explorer import views
 from explorer.i18n import t
 from explorer.printing import palette
 from pages.ui import caches, map_component, shell
+from pages.ui.editions import asat
 
 settings = shell.require_app()
 
 lang = settings.lang
 projector = settings.projector
-ds = caches.dataset()
+edition = asat.sync(lang)
+ds = asat.dataset(edition)
+shown = partial(asat.shown, choice=edition)  # a later edition's text is shown as text
 
 
 def _on_map_click() -> None:
@@ -24,6 +29,8 @@ def _on_map_click() -> None:
 
 
 st.title(t("status.title", lang))
+if not edition.is_base:  # the app's banner gives the date; here: which edition
+    st.caption(asat.subtitle(lang, edition))
 top = st.container()
 # On a projector the map takes the left of the screen from the top, the figures the right.
 map_col, detail_col = st.columns([3, 2])
@@ -69,7 +76,8 @@ layers = [layer for layer in OPTIONAL_LAYERS if st.session_state.get(f"status_la
 style = settings.map_style
 map_height = 700 if projector else 640
 bset, payload = caches.status_map(style, lang, layers, map_height, key="status_map",
-                                  names=settings.names, large=projector)
+                                  names=settings.names, large=projector,
+                                  edition=asat.map_edition(edition))
 with top:
     map_component.show_notice(bset, lang)
 with map_col:
@@ -88,31 +96,31 @@ with detail_col:
     code = st.session_state.get("authority")
     if code is None:
         st.markdown(f"*{t('status.pick_hint', lang)}*\n\n" + "  \n".join(
-            f"**{force}**: {text}" for force, text in views.force_glance(ds, lang)))
+            f"**{force}**: {shown(text)}" for force, text in views.force_glance(ds, lang)))
     else:
         d = views.authority_details(ds, code, lang)
         with st.container(border=True):
             st.header(f"{d['name']} ({d['other_name']})")
             st.markdown(f"**{t('details.status', lang)}:** {d['status_label']}")
-            st.write(d["summary"])
-            st.caption(t("details.source", lang, source=d["summary_source"]))
+            st.write(shown(d["summary"]))
+            st.caption(t("details.source", lang, source=shown(d["summary_source"])))
             if d["hub"]:
                 hub = d["hub"]
                 others = ", ".join(hub["others"]) or t("details.no_other_members", lang)
-                st.markdown(f"**{t('details.hub', lang)}:** {hub['name']}")
+                st.markdown(f"**{t('details.hub', lang)}:** {shown(hub['name'])}")
                 st.markdown(f"{t('details.other_members', lang)}: {others}")
                 if hub["dates_note"]:
-                    st.caption(hub["dates_note"])
+                    st.caption(shown(hub["dates_note"]))
             if d["stance"]:
-                st.markdown(f"**{t('details.stance', lang)}:** {d['stance']}")
+                st.markdown(f"**{t('details.stance', lang)}:** {shown(d['stance'])}")
             for item in d["arrangements"]:
-                st.markdown(f"**{item['name']}**: {item['summary']}")
-                st.caption(t("details.source", lang, source=item["source"]))
+                st.markdown(f"**{shown(item['name'])}**: {shown(item['summary'])}")
+                st.caption(t("details.source", lang, source=shown(item["source"])))
             if d["events"]:
                 st.markdown(f"**{t('details.events', lang)}**")
                 for ev in d["events"]:
-                    st.markdown(f"- {ev['date']}: {ev['summary']}")
-                    st.caption(t("details.source", lang, source=ev["source"]))
+                    st.markdown(f"- {shown(ev['date'])}: {shown(ev['summary'])}")
+                    st.caption(t("details.source", lang, source=shown(ev["source"])))
             st.markdown(
                 f"**{t('details.force', lang)}:** {d['force']}  \n"
                 f"**{t('details.health_board', lang)}:** {d['health_board']}  \n"

@@ -1,19 +1,26 @@
 """Timeline: dated events from the briefing, 2014 to 2019/20, filterable by force; what has
 no date (South Wales Police's MASHs) is said, and Early Action Together explained."""
 
+from functools import partial
+
 import streamlit as st
 
 from explorer import views
 from explorer.i18n import t
 from explorer.model import WIDER_SCOPES
-from pages.ui import caches, shell
+from pages.ui import shell
+from pages.ui.editions import asat
 
 settings = shell.require_app()
 
 lang = settings.lang
-ds = caches.dataset()
+edition = asat.sync(lang)
+ds = asat.dataset(edition)
+shown = partial(asat.shown, choice=edition)  # a later edition's text is shown as text
 
 st.title(t("timeline.title", lang))
+if not edition.is_base:  # the app's banner gives the date; here: which edition
+    st.caption(asat.subtitle(lang, edition))
 
 scopes = [f.force_id for f in ds.forces] + list(WIDER_SCOPES)
 chosen = st.multiselect(
@@ -40,8 +47,8 @@ for row in rows:
         if row["planned"]:
             flags.append(t("timeline.planned", lang))
         suffix = f" ({', '.join(flags)})" if flags else ""
-        st.markdown(f"**{row['date']}**{suffix} · {row['scope']}")
-        st.write(row["summary"])
+        st.markdown(f"**{shown(row['date'])}**{suffix} · {row['scope']}")
+        st.write(shown(row["summary"]))
         if row["authorities"]:
             st.caption(t("timeline.authorities", lang, names=", ".join(row["authorities"])))
-        st.caption(t("details.source", lang, source=row["source"]))
+        st.caption(t("details.source", lang, source=shown(row["source"])))

@@ -12,13 +12,15 @@ from explorer.i18n import t
 from explorer.scenario import ScenarioError
 from explorer.text import md_escape
 from pages.ui import caches, planner, shell
+from pages.ui.editions import asat
 from pages.ui.rooms import member as room_member
 
 settings = shell.require_app()
 
 lang = settings.lang
 projector = settings.projector
-ds = caches.dataset()
+# The baseline ("count existing hubs as covered", "newly covered") is the chosen edition's.
+ds = asat.dataset(asat.sync(lang))
 planner.start(ds)
 try:
     presets = {p.key: p for p in caches.presets()}

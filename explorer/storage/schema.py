@@ -33,6 +33,7 @@ class UTCDateTime(TypeDecorator):
 
 def all_tables() -> MetaData:
     """The metadata with every feature's tables registered (what the migrations must build)."""
+    import explorer.editions.schema  # noqa: F401  (registers the editions tables)
     import explorer.rooms.schema  # noqa: F401  (registers the rooms tables)
 
     return metadata

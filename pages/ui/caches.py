@@ -12,6 +12,7 @@ settings, codes, language).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import streamlit as st
 
@@ -34,6 +35,22 @@ def _data_dir() -> str:
 def dataset() -> Dataset:
     """The validated 2019 dataset (frozen, shared read-only); raises ``DataError``."""
     return _dataset(_data_dir())
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _edition_dataset(url: str, data_dir: str, edition_id: int) -> Dataset:
+    from explorer.editions import store
+    from explorer.storage import db
+
+    return store.load_edition(db.shared_engine(url), edition_id, Path(data_dir)).dataset
+
+
+def edition_dataset(url: str | None, edition_id: int) -> Dataset:
+    """A published edition's position (it never changes: loaded once per process);
+    edition 1, or no database, is :func:`dataset`."""
+    if url is None or edition_id == 1:
+        return dataset()
+    return _edition_dataset(url, _data_dir(), edition_id)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -119,12 +136,13 @@ def _outlines(ds: Dataset, bset, layers: Sequence[str]):
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _status_map(style: str, lang: str, layers: tuple[str, ...], height: int,
                 stamp: tuple[str, str, int], data_dir: str, key: str, names: bool,
-                large: bool):
+                large: bool, edition: tuple[str | None, int] = (None, 1)):
     from explorer import views
     from explorer.i18n import t
     from geo import maps
 
-    ds = _dataset(data_dir)
+    ds = _dataset(data_dir) if edition[1] == 1 else _edition_dataset(edition[0], data_dir,
+                                                                      edition[1])
     bset, points, view = _geometry(style, stamp)
     m = maps.status_map(
         bset.geojson, views.status_by_code(ds), views.tooltips(ds, lang),
@@ -150,12 +168,17 @@ def _placed_names(ds: Dataset, bset, lang: str, view, height: int, names: bool,
 
 
 def status_map(style: str, lang: str, layers: Sequence[str], height: int, key: str,
-               names: bool = False, large: bool = False):
+               names: bool = False, large: bool = False,
+               edition: tuple[str | None, int] = (None, 1)):
     """(boundaries, payload) of the status map: the same for every visitor with these
     settings, so built once per process. ``names`` writes authority names on the geographic
-    map; ``large`` makes names readable on a projector."""
+    map; ``large`` makes names readable on a projector; ``edition`` is (database URL,
+    edition id) of the published edition shown (edition 1 by default)."""
+    if edition[1] == 1:  # the same cache entry as before editions existed
+        return _status_map(style, lang, tuple(layers), height, _stamp(), _data_dir(), key,
+                           names, large)
     return _status_map(style, lang, tuple(layers), height, _stamp(), _data_dir(), key,
-                       names, large)
+                       names, large, edition)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -183,6 +206,30 @@ def planner_map(style: str, lang: str, height: int, key: str, names: bool = Fals
     """(boundaries, payload, anchor points) of the what-if planner's base map: built once
     per process; the coverage is a per-session overlay (:func:`geo.maps.coverage_js`)."""
     return _planner_map(style, lang, height, _stamp(), _data_dir(), key, names, large)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _changes_map(style: str, lang: str, height: int, stamp: tuple[str, str, int],
+                 kinds: tuple[tuple[str, str], ...], tips: tuple[tuple[str, str], ...],
+                 key: str):
+    from explorer.i18n import t
+    from geo import maps
+    from geo.layers import label_points
+
+    bset, tile_points, view = _geometry(style, stamp)
+    points = tile_points or label_points(bset.geojson)
+    m = maps.changes_map(
+        bset.geojson, dict(kinds), dict(tips), points, bounds=view, height_px=height,
+        attribution=bset.credit, scale_bar=not bset.is_tiles,
+        reset_label=t("map.reset_view", lang), wheel_hint=t("map.wheel_hint", lang))
+    return bset, map_payload(m, key)
+
+
+def changes_map(style: str, lang: str, height: int, key: str,
+                kinds: tuple[tuple[str, str], ...], tips: tuple[tuple[str, str], ...]):
+    """(boundaries, payload) of the "what changed" map for (code, kind) pairs and a tooltip
+    per authority: the same for every visitor comparing the same two editions."""
+    return _changes_map(style, lang, height, _stamp(), kinds, tips, key)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

@@ -62,6 +62,7 @@ PAGE_SPECS = (
     ("what_if", "pages/what-if.py", "what-if", ":material/tune:", "nav.section_plan"),
     ("workshop", "pages/workshop.py", "workshop", ":material/groups:", "nav.section_plan"),
     ("sources", "pages/sources.py", "sources", ":material/menu_book:", "nav.section_about"),
+    ("editions", "pages/editions.py", "editions", ":material/history:", "nav.section_about"),
 )
 
 _run = threading.local()
@@ -152,7 +153,9 @@ def sidebar_links(lang: str) -> None:
     """The app's navigation as plain links, grouped by section, carrying the settings."""
     built = getattr(_run, "pages", None)
     pages = built[1] if built and built[0] == lang else _pages(lang)
-    params = settings_params()
+    from pages.ui.editions import asat
+
+    params = {**settings_params(), **asat.link_params()}
     section = None
     for key, _path, _url, _icon, sec in PAGE_SPECS:
         if sec != section:

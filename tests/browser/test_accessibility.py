@@ -9,7 +9,8 @@ pytestmark = pytest.mark.browser
 CONTRAST_JS = (Path(__file__).with_name("contrast.js")).read_text()
 
 
-@pytest.mark.parametrize("path", ["/", "/forces", "/timeline", "/table", "/what-if", "/sources"])
+@pytest.mark.parametrize("path", ["/", "/forces", "/timeline", "/table", "/what-if", "/sources",
+                                  "/editions"])
 def test_text_contrast_meets_wcag_aa(page, app_server, path):
     page.goto(app_server.url + path)
     page.locator("h1").first.wait_for()
@@ -27,7 +28,7 @@ def test_text_contrast_meets_wcag_aa(page, app_server, path):
 # axe-core (bundled by axe-playwright-python: no download) on every page, in both languages
 # --------------------------------------------------------------------------------------------
 
-PAGES = ["/", "/forces", "/timeline", "/table", "/what-if", "/sources"]
+PAGES = ["/", "/forces", "/timeline", "/table", "/what-if", "/sources", "/editions"]
 #: Welsh text that shows the page really is in Welsh (the sidebar's own link).
 WELSH_MARK = "Ffynonellau"
 

@@ -88,7 +88,9 @@ def _secure_context(url: str) -> bool:
 
 
 def share_link(token: str, extra: dict[str, str] | None = None) -> str:
-    params = {**shell.settings_params(), **(extra or {})}
+    from pages.ui.editions import asat  # a link keeps its edition (issue 18)
+
+    params = {**shell.settings_params(), **asat.link_params(), **(extra or {})}
     params.pop("workshop", None)  # a shared link opens in the recipient's own mode
     params.pop("map", None)
     return scenario_link(planner_url(), token, params)

@@ -1,0 +1,1 @@
+"""Editions in the app: the "as at" choice (``?asat=<edition id>``)."""
