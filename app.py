@@ -61,6 +61,9 @@ except DataError as exc:
     st.error(md_escape(t("error.data", lang, problem=str(exc))), icon=":material/error:")
     st.stop()
 
-cached.leaflet_ready()
-cached.sockets_ready()
-shell.in_app(page.run)
+# One error boundary around the page: a visitor sees one calm line with a reference, never a
+# traceback (whatever client.showErrorDetails says); the server's log gets the traceback.
+with shell.error_boundary():
+    cached.leaflet_ready()
+    cached.sockets_ready()
+    shell.in_app(page.run)

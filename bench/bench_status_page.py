@@ -1,7 +1,7 @@
 """Benchmark: the status page's first view against a bare map page, in headless Chromium.
 
 Starts two Streamlit servers the same way (same config, Leaflet served from the same
-``static/`` folder): one runs ``app.py``, the other a bare page holding only an ``st_folium``
+package and ``static/``): one runs ``app.py``, the other a bare page holding only an ``st_folium``
 map of 22 rectangles built with ``geo.assets.OfflineMap`` (no tiles, the same height and the
 same column width as the status map). For ``--runs`` runs, alternating which server goes first,
 each in a fresh browser context, it measures
@@ -72,10 +72,11 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.assets import OfflineMap, install_leaflet
+from geo.assets import OfflineMap
+from geo.cached import leaflet_ready
 
 st.set_page_config(page_title="bare map", layout="wide")
-install_leaflet()
+leaflet_ready()  # Leaflet served from the installed package
 m = OfflineMap(location=[52.39, -3.99], zoom_start=7.75, zoom_snap=0.25, attr=None)
 features = []
 for i in range(22):

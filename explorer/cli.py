@@ -8,6 +8,10 @@
     Where K regional hubs reaching D km would cover the most, keeping the 2019 MASHs.
 ``python -m explorer boundaries {show,refresh,clear}``
     Which boundaries the app draws; fetch current ONS boundaries into the cache; remove them.
+``python -m explorer check``
+    What this deployment will do: data, boundaries, Leaflet, rooms database and its
+    durability, the address links use (exit 0 when all is well, else 2; see
+    :mod:`explorer.check`).
 ``python -m explorer rooms create|list|export|delete|purge ...``
     Workshop rooms, for whoever runs the server (see :mod:`explorer.rooms_cli`).
 
@@ -205,6 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     best.add_argument("--json", action="store_true", help="print JSON")
     _add_boundaries_command(sub)
+    sub.add_parser("check", help="what this deployment will do; exit 2 with one line per "
+                                 "problem")
     rooms_cli.add_parser(sub)
     return parser
 
@@ -285,6 +291,16 @@ def run(argv: Sequence[str] | None, out=None) -> int:
         code = _run_boundaries(args, out)
         _write(target, out.getvalue())
         return code
+    if args.command == "check":
+        from explorer.check import run_checks
+
+        lines = run_checks(data=args.data)
+        print("\n".join(str(line) for line in lines), file=out)
+        _write(target, out.getvalue())
+        problems = [line for line in lines if line.problem]
+        for line in problems:
+            _write(sys.stderr, f"problem: {line.topic}: {line.text}\n")
+        return 2 if problems else 0
     if args.command == "rooms":
         status = rooms_cli.run(args, args.data, out)
         _write(target, out.getvalue())

@@ -1,18 +1,27 @@
-"""Leaflet served by this app, never by a CDN.
+"""Leaflet served by this app, never by a CDN, and never copied at run time.
 
 folium's default ``Map`` pulls Leaflet, jQuery, Bootstrap and Font Awesome from public CDNs,
 so offline the map is blank. The app needs only Leaflet itself, which the pinned
-``XStatic-Leaflet`` package ships. :func:`install_leaflet` copies it into the app's
-``static/`` folder (served by Streamlit at ``/app/static/`` when
-``server.enableStaticServing`` is on) and :class:`OfflineMap` points at that copy.
+``XStatic-Leaflet`` package ships: it is served straight from the installed package (nothing
+is written into the source tree, which may be read-only), through a path Streamlit serves.
+
+Where the files are served (issue 15). The map is drawn by the ``st_folium`` component, in an
+iframe whose page is ``<app>/component/streamlit_folium.st_folium/index.html``, where
+``<app>`` is wherever the app is served: ``/``, a ``--server.baseUrlPath`` such as ``/mash``,
+a reverse proxy's prefix, or Community Cloud's ``/~/+``. The component adds our script and
+stylesheet links to that page as given, so they are written *relative to it*, never
+root-absolute, and resolve under any prefix:
+
+* Leaflet: ``../<LEAFLET_COMPONENT>/leaflet.js``. The Streamlit side
+  (:func:`geo.cached.leaflet_ready`) registers the package's folder as a component's files,
+  which Streamlit serves at ``<app>/component/<LEAFLET_COMPONENT>/`` (with
+  ``Cache-Control: public``); ``leaflet.css`` finds its images beside it.
+* The app's own map controls: ``../../app/static/map_controls.js`` (committed in
+  ``static/``, served by ``server.enableStaticServing``).
 """
 
 from __future__ import annotations
 
-import filecmp
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import folium
@@ -20,14 +29,18 @@ import folium
 APP_DIR = Path(__file__).resolve().parent.parent
 STATIC_DIR = APP_DIR / "static"
 LEAFLET_VERSION = "1.9.3"
-LEAFLET_SUBDIR = f"vendor/leaflet-{LEAFLET_VERSION}"
-STATIC_URL = "/app/static"
-LEAFLET_JS_URL = f"{STATIC_URL}/{LEAFLET_SUBDIR}/leaflet.js"
-LEAFLET_CSS_URL = f"{STATIC_URL}/{LEAFLET_SUBDIR}/leaflet.css"
+#: The name under which Streamlit serves the XStatic-Leaflet folder (a component's files).
+LEAFLET_COMPONENT = "mash_wales_explorer.leaflet"
+#: Relative to the map component's page (see the module's docstring).
+LEAFLET_JS_URL = f"../{LEAFLET_COMPONENT}/leaflet.js"
+LEAFLET_CSS_URL = f"../{LEAFLET_COMPONENT}/leaflet.css"
 #: This app's own map behaviour (wheel and touch scroll the page, reset-view button),
 #: committed in ``static/`` and loaded right after Leaflet.
-MAP_CONTROLS_URL = f"{STATIC_URL}/map_controls.js"
-_FILES = ("leaflet.js", "leaflet.css")
+MAP_CONTROLS_URL = "../../app/static/map_controls.js"
+#: Files the app serves from ``static/`` (the favicon goes through Streamlit's own
+#: ``/app/static/`` handling, which the browser side prefixes with the app's base path).
+STATIC_FILES = ("map_controls.js", "favicon.png")
+LEAFLET_FILES = ("leaflet.js", "leaflet.css")
 
 
 def leaflet_package_dir() -> Path:
@@ -42,35 +55,36 @@ def leaflet_package_dir() -> Path:
     return Path(xs_leaflet.BASE_DIR)
 
 
-def install_leaflet(static_dir: Path = STATIC_DIR) -> Path:
-    """Copy Leaflet's script, stylesheet and images into ``static_dir`` if not already there.
+def missing_assets(static_dir: Path = STATIC_DIR) -> list[str]:
+    """Problems with the files the maps need, one line each (empty when all are present).
 
-    Idempotent and atomic: files are compared first and written through a temporary file,
-    so concurrent sessions never serve a half-written script. Returns the target folder.
+    >>> missing_assets()
+    []
     """
-    source = leaflet_package_dir()
-    target = static_dir / LEAFLET_SUBDIR
-    wanted = [Path(name) for name in _FILES]
-    wanted += [p.relative_to(source) for p in (source / "images").glob("*.png")]
-    for rel in wanted:
-        src, dst = source / rel, target / rel
-        if dst.is_file() and filecmp.cmp(src, dst, shallow=False):
-            continue
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=dst.parent, prefix=".tmp-")
-        os.close(fd)
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, dst)
-    return target
+    problems = []
+    try:
+        leaflet = leaflet_package_dir()
+    except (ImportError, RuntimeError) as exc:
+        problems.append(f"Leaflet: {exc}" if isinstance(exc, RuntimeError)
+                        else "Leaflet: the XStatic-Leaflet package is not installed "
+                             "(pip install -r requirements.txt)")
+    else:
+        for name in LEAFLET_FILES:
+            if not (leaflet / name).is_file():
+                problems.append(f"Leaflet: {name} is missing from the XStatic-Leaflet package")
+    for name in STATIC_FILES:
+        if not (static_dir / name).is_file():
+            problems.append(f"static/{name} is missing")
+    return problems
 
 
 class OfflineMap(folium.Map):
-    """A folium ``Map`` that loads only Leaflet and this app's map controls, from this app's
-    static folder, with no tiles.
+    """A folium ``Map`` that loads only Leaflet and this app's map controls, from this app,
+    with no tiles, by URLs relative to the map component's page.
 
     >>> m = OfflineMap(location=[52.3, -3.8], zoom_start=7)
     >>> [url for _, url in m.default_js]
-    ['/app/static/vendor/leaflet-1.9.3/leaflet.js', '/app/static/map_controls.js']
+    ['../mash_wales_explorer.leaflet/leaflet.js', '../../app/static/map_controls.js']
     >>> 'cdn' in m.get_root().render().lower()
     False
     """

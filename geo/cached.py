@@ -25,10 +25,23 @@ RETURNED = ("last_active_drawing",)
 
 @st.cache_resource(show_spinner=False)
 def leaflet_ready() -> str:
-    """Copy Leaflet into the static folder once per server process."""
-    from geo.assets import install_leaflet
+    """Have Streamlit serve the installed XStatic-Leaflet folder, once per server process,
+    at ``<app>/component/<LEAFLET_COMPONENT>/`` (see :mod:`geo.assets`); nothing is copied.
 
-    return str(install_leaflet())
+    The folder is registered as a component's files (Streamlit's own route for them works
+    under any ``server.baseUrlPath`` and proxy prefix). Returns the folder served.
+    """
+    from streamlit import runtime
+    from streamlit.components.v1.custom_component import CustomComponent
+
+    from geo.assets import LEAFLET_COMPONENT, leaflet_package_dir
+
+    folder = str(leaflet_package_dir())
+    if runtime.exists():  # not under AppTest's bare runs, which serve nothing
+        runtime.get_instance().component_registry.register_component(
+            CustomComponent(name=LEAFLET_COMPONENT, path=folder, url=None,
+                            module_name=LEAFLET_COMPONENT.split(".")[0]))
+    return folder
 
 
 @st.cache_resource(show_spinner=False)

@@ -14,6 +14,7 @@ from explorer.text import md_escape
 from geo import cached
 from pages.ui import room_board, shell
 from pages.ui import rooms as ui
+from pages.ui.room_storage import storage_notice
 
 shell.require_app()
 
@@ -30,6 +31,7 @@ room = ui.current_room(eng, lang)
 if room is None:
     st.title(t("workshop.title", lang))
     st.caption(t("workshop.intro", lang))
+    storage_notice(lang)  # before a room is opened: will it survive a restart?
     room_board.lobby(eng, lang)
     st.caption(t("room.stored", lang, days=rooms.expiry_days()))
     st.stop()

@@ -13,7 +13,8 @@ from geo.assets import (
     MAP_CONTROLS_URL,
     STATIC_DIR,
     OfflineMap,
-    install_leaflet,
+    leaflet_package_dir,
+    missing_assets,
 )
 from geo.boundaries import load_tiles
 
@@ -43,13 +44,29 @@ def test_offline_map_loads_only_local_leaflet():
     assert "openstreetmap" not in html.lower() and "cdn" not in html.lower()
 
 
-def test_leaflet_is_copied_from_the_pinned_package(tmp_path):
-    target = install_leaflet(tmp_path)
-    assert (target / "leaflet.js").stat().st_size > 100_000
-    assert (target / "leaflet.css").is_file() and (target / "images" / "layers.png").is_file()
-    before = (target / "leaflet.js").stat().st_mtime_ns
-    install_leaflet(tmp_path)  # idempotent: nothing rewritten
-    assert (target / "leaflet.js").stat().st_mtime_ns == before
+def test_asset_urls_are_relative_to_the_map_component_page():
+    """The st_folium iframe's page is <app>/component/streamlit_folium.st_folium/index.html,
+    so these resolve under any prefix (/mash, Cloud's /~/+) and never at the site's root."""
+    from urllib.parse import urljoin
+
+    page = "https://h.example/~/+/component/streamlit_folium.st_folium/index.html?x=1"
+    assert urljoin(page, LEAFLET_JS_URL) == (
+        "https://h.example/~/+/component/mash_wales_explorer.leaflet/leaflet.js")
+    assert urljoin(page, MAP_CONTROLS_URL) == "https://h.example/~/+/app/static/map_controls.js"
+    for url in (LEAFLET_JS_URL, LEAFLET_CSS_URL, MAP_CONTROLS_URL):
+        assert not url.startswith("/")
+
+
+def test_leaflet_comes_from_the_pinned_package_and_nothing_is_copied():
+    folder = leaflet_package_dir()
+    assert (folder / "leaflet.js").stat().st_size > 100_000
+    assert (folder / "leaflet.css").is_file() and (folder / "images" / "layers.png").is_file()
+    assert missing_assets() == []
+
+
+def test_missing_static_files_are_named(tmp_path):
+    (tmp_path / "favicon.png").write_bytes(b"x")
+    assert missing_assets(tmp_path) == ["static/map_controls.js is missing"]
 
 
 def test_map_script_has_no_external_url_and_all_areas():

@@ -40,6 +40,7 @@ from explorer.limits import (
 from explorer.model import Dataset
 from explorer.qr import qr_svg
 from explorer.report import briefing_html
+from explorer.room_links import JOIN_PAGE, app_base
 from explorer.scenario import (
     MODELS,
     ScenarioError,
@@ -364,8 +365,14 @@ def _secure_context(url: str) -> bool:
     return parts.scheme == "https" or parts.hostname in ("localhost", "127.0.0.1", "::1")
 
 
+def planner_url() -> str:
+    """The what-if page's public address (:func:`explorer.room_links.app_base`): never
+    Community Cloud's inner ``/~/+/``, and ``MASH_BASE_URL`` when set."""
+    return f"{app_base(st.context.url, JOIN_PAGE)}/{JOIN_PAGE}"
+
+
 def share_link(token: str, extra: dict[str, str] | None = None) -> str:
-    base = (st.context.url or "").split("?")[0]
+    base = planner_url()
     params = {"scenario": token, **shell.settings_params(), **(extra or {})}
     params.pop("workshop", None)  # a shared link opens in the recipient's own mode
     params.pop("map", None)
@@ -390,7 +397,7 @@ def share_tab(ds: Dataset, lang: str, checked, result: CoverageResult, drawn: di
                      chars=f"{4 * raw // 3 + (raw % 3 > 0):,}"))
     bset = drawn["bset"]
     # Read now: the deferred download below runs outside this script run.
-    page_url = (st.context.url or "").split("?")[0]
+    page_url = planner_url()
     c1, c2, c3 = st.columns(3)
     # Files are generated only when their button is pressed (deferred data), and a download
     # never reruns the page (on_click="ignore").

@@ -25,6 +25,7 @@ from explorer.text import md_escape
 from geo import cached, maps
 from geo.svg import coverage_svg
 from pages.ui import rooms as ui
+from pages.ui import shell
 
 state = st.session_state
 #: Seconds between checks of the room's version (an entry reaches the board within this
@@ -35,12 +36,13 @@ POLL_S = 2.0
 @st.fragment(run_every=POLL_S)
 def watch(eng: Engine, code: str, seen: int) -> None:
     """Rerun the page when the room has changed since it was drawn (see the module note)."""
-    try:
-        now = rooms.room_version(eng, code)
-    except SQLAlchemyError:
-        return  # the database did not answer this time: try again at the next poll
-    if now != seen:
-        st.rerun()
+    with shell.error_boundary():  # a fragment rerun runs outside app.py's boundary
+        try:
+            now = rooms.room_version(eng, code)
+        except SQLAlchemyError:
+            return  # the database did not answer this time: try again at the next poll
+        if now != seen:
+            st.rerun()
 
 
 # ---- Lobby (no room in the URL) ----------------------------------------------------------------

@@ -16,13 +16,18 @@ starts a fresh server per deep link and fails if Streamlit changes underneath th
 
 from __future__ import annotations
 
+import logging
 import runpy
+import secrets
+import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit.errors import FragmentHandledException
 
 from explorer.i18n import LANGS, t
 
@@ -54,6 +59,14 @@ PAGE_SPECS = (
 )
 
 _run = threading.local()
+
+#: Where a page's unexpected error goes, with its traceback and reference: the server's log.
+log = logging.getLogger("mash_wales_explorer")
+if not log.handlers:
+    _handler = logging.StreamHandler(sys.stderr)
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(_handler)
+    log.setLevel(logging.INFO)
 
 
 def require_app() -> None:
@@ -153,6 +166,35 @@ def bound(widget: Callable[..., Any], state_key: str, lang: str,
     # an older choice for this key from an earlier visit to this language).
     st.session_state[widget_key] = value
     return widget(key=widget_key, on_change=copy, **kwargs)
+
+
+def error_reference() -> str:
+    """A short reference a visitor can quote and an operator can find in the log."""
+    return secrets.token_hex(4).upper()
+
+
+@contextmanager
+def error_boundary() -> Iterator[None]:
+    """Run a page (or a fragment's body) so that no uncaught exception reaches a visitor.
+
+    An exception becomes one calm line in the page's language with a short reference; the
+    traceback goes to the server's log under that reference. Streamlit's own control flow
+    passes through untouched: ``st.stop``, ``st.rerun`` and ``st.switch_page`` raise
+    ``StopException`` and ``RerunException``, which derive from ``BaseException``
+    (``ScriptControlException``), so ``except Exception`` never sees them; and
+    ``FragmentHandledException`` (a fragment's error Streamlit has already dealt with) is
+    re-raised for Streamlit's script runner.
+    """
+    try:
+        yield
+    except FragmentHandledException:
+        raise
+    except Exception as exc:
+        ref = error_reference()
+        log.error("unexpected error, reference %s", ref, exc_info=exc)
+        lang = st.session_state.get("lang", "en")
+        st.error(t("error.unexpected", lang if lang in LANGS else "en", ref=ref),
+                 icon=":material/error:")
 
 
 def in_app(run: Callable[[], None]) -> None:

@@ -18,7 +18,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,12 +88,17 @@ def start_server(
     cwd: Path = REPO,
     log_path: Path | None = None,
     timeout_s: float = 60.0,
+    args: Sequence[str] = (),
+    wrap: Sequence[str] = (),
 ) -> Server:
     """``streamlit run script`` on a free 127.0.0.1 port; returns once /_stcore/health is ok.
 
     ``env`` is added to this process's environment (any ``MASH_*`` variable of this process
     is dropped first: without ``MASH_BOUNDARIES`` the app uses its bundled boundaries, as a
-    fresh install does). ``cwd`` is where ``.streamlit/config.toml`` is read from.
+    fresh install does). ``cwd`` is where ``.streamlit/config.toml`` is read from. ``args``
+    are more ``streamlit run`` options: with ``--server.baseUrlPath P`` the returned URL is
+    the app's (``http://127.0.0.1:PORT/P``). ``wrap`` comes before the command (e.g. to run
+    it as another user).
     """
     port = free_port()
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("MASH_")}
@@ -109,12 +114,17 @@ def start_server(
         "--server.port", str(port),
         "--server.address", "127.0.0.1",
         "--server.headless", "true",
+        *args,
     ]
+    base_path = ""
+    for option, value in zip(args, args[1:], strict=False):
+        if option == "--server.baseUrlPath":
+            base_path = "/" + value.strip("/")
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            command, cwd=cwd, env=full_env, stdout=log, stderr=subprocess.STDOUT
+            [*wrap, *command], cwd=cwd, env=full_env, stdout=log, stderr=subprocess.STDOUT
         )
-    server = Server(f"http://127.0.0.1:{port}", process, log_path)
+    server = Server(f"http://127.0.0.1:{port}{base_path}", process, log_path)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -158,19 +168,21 @@ def warm_up(server: Server, browser) -> None:
 
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[Callable[..., Server]]:
-    """``servers(**env)``: an app server for that environment (``MASH_BOUNDARIES`` defaults
-    to :func:`boundaries_setting`), started once per session and stopped at the end."""
-    started: dict[tuple[tuple[str, str], ...], Server] = {}
+    """``servers(args=(), **env)``: an app server for that environment (``MASH_BOUNDARIES``
+    defaults to :func:`boundaries_setting`) and those ``streamlit run`` options, started once
+    per session and stopped at the end."""
+    started: dict[tuple, Server] = {}
 
-    def get(**env: str) -> Server:
+    def get(args: Sequence[str] = (), **env: str) -> Server:
         env.setdefault("MASH_BOUNDARIES", boundaries_setting())
-        key = tuple(sorted(env.items()))
+        key = (tuple(args), *sorted(env.items()))
         if key not in started:
             folder = tmp_path_factory.mktemp("server")
             started[key] = start_server(
                 REPO / "app.py",
                 {"MASH_CACHE_DIR": str(folder / "cache"), **env},
                 log_path=folder / "streamlit.log",
+                args=args,
             )
             warm_up(started[key], browser)
         return started[key]
