@@ -42,7 +42,7 @@ def require_nginx() -> str:
     """The nginx binary, or skip (fail under ``CI=true``) saying what is missing."""
     binary = nginx_binary()
     if binary is None:
-        message = "nginx is missing: install Debian's nginx (apt-get install -y nginx-light or nginx)"
+        message = "nginx is missing: install Debian's nginx (apt-get install -y nginx)"
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message + " (CI=true: these tests must run)", pytrace=False)
         pytest.skip(message)

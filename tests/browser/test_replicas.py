@@ -28,7 +28,7 @@ from tests import nginx as ngx
 from tests import pgcluster
 
 from .conftest import VIEWPORT, boundaries_setting, start_server, stop_server
-from .test_workshop import cells, create_room, query, wait_cell
+from .test_workshop import cells, create_room, wait_cell
 
 pytestmark = pytest.mark.browser
 
