@@ -8,8 +8,8 @@
 #   export STREAMLIT_SERVER_COOKIE_SECRET="$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
 #   deploy/run-replicas.sh [N] [FIRST_PORT] [more streamlit options, e.g. --server.baseUrlPath mash]
 #
-# Logs: MASH_LOG_DIR (default ./logs), one file per replica. With a systemd host prefer
-# deploy/mash@.service (one unit per port, restarted on failure).
+# A replica that dies is started again (the others keep serving). Logs: MASH_LOG_DIR (default
+# ./logs), one file per replica. On a systemd host prefer deploy/mash@.service.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,26 +30,35 @@ fi
 mkdir -p "$LOG_DIR"
 
 PIDS=()
-stop_all() {
+stop_all() {  # stop every replica, then leave (never back into the restart loop)
   trap - INT TERM EXIT
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  echo "$(date -u +%FT%TZ) all replicas stopped"
+  exit "${1:-0}"
 }
-trap stop_all INT TERM EXIT
+trap 'stop_all 130' INT
+trap 'stop_all 143' TERM
+trap 'stop_all $?' EXIT
 
-for ((i = 0; i < COUNT; i++)); do
-  port=$((FIRST_PORT + i))
+OPTIONS=("$@")
+start_replica() {  # start_replica INDEX: (re)start replica INDEX on FIRST_PORT + INDEX
+  local port=$((FIRST_PORT + $1))
   "$STREAMLIT" run app.py --server.port "$port" --server.address 127.0.0.1 \
-    --server.headless true "$@" >"$LOG_DIR/replica-$port.log" 2>&1 &
-  PIDS+=("$!")
-  echo "replica $((i + 1)) of $COUNT: 127.0.0.1:$port (pid $!, log $LOG_DIR/replica-$port.log)"
-done
+    --server.headless true "${OPTIONS[@]}" >>"$LOG_DIR/replica-$port.log" 2>&1 &
+  PIDS[$1]="$!"
+  echo "$(date -u +%FT%TZ) replica $(($1 + 1)) of $COUNT: 127.0.0.1:$port (pid $!, log $LOG_DIR/replica-$port.log)"
+}
+
+for ((i = 0; i < COUNT; i++)); do start_replica "$i"; done
 
 # Wait until each answers its health check (Streamlit: /_stcore/health, under any prefix).
 BASE_PATH=""
-args=("$@")
-for ((j = 0; j + 1 < ${#args[@]}; j++)); do
-  if [ "${args[j]}" = "--server.baseUrlPath" ]; then BASE_PATH="/${args[j+1]#/}"; BASE_PATH="${BASE_PATH%/}"; fi
+for ((j = 0; j + 1 < ${#OPTIONS[@]}; j++)); do
+  if [ "${OPTIONS[j]}" = "--server.baseUrlPath" ]; then
+    BASE_PATH="/${OPTIONS[j+1]#/}"
+    BASE_PATH="${BASE_PATH%/}"
+  fi
 done
 BASE_PATH="${BASE_PATH:-${STREAMLIT_SERVER_BASE_URL_PATH:+/${STREAMLIT_SERVER_BASE_URL_PATH#/}}}"
 for ((i = 0; i < COUNT; i++)); do
@@ -60,18 +69,22 @@ for ((i = 0; i < COUNT; i++)); do
       echo "healthy: $url"
       continue 2
     fi
-    kill -0 "${PIDS[i]}" 2>/dev/null || die "replica on port $port exited; see $LOG_DIR/replica-$port.log"
+    kill -0 "${PIDS[i]}" 2>/dev/null || die "replica on port $port exited at start; see $LOG_DIR/replica-$port.log"
     sleep 0.5
   done
   die "replica on port $port not healthy after 60 s; see $LOG_DIR/replica-$port.log"
 done
 echo "all $COUNT replicas healthy; Ctrl-C stops them"
 
-# Stay in the foreground; if any replica dies, say so (nginx sends its visitors elsewhere).
+# Stay in the foreground. A replica that dies is started again on its port after 2 s (nginx
+# sends its visitors to the others meanwhile); the others are left alone.
 while true; do
   for ((i = 0; i < COUNT; i++)); do
     if ! kill -0 "${PIDS[i]}" 2>/dev/null; then
-      die "replica on port $((FIRST_PORT + i)) stopped; see $LOG_DIR/replica-$((FIRST_PORT + i)).log"
+      wait "${PIDS[i]}" 2>/dev/null || true
+      echo "$(date -u +%FT%TZ) replica on port $((FIRST_PORT + i)) stopped; starting it again (see $LOG_DIR/replica-$((FIRST_PORT + i)).log)"
+      sleep 2
+      start_replica "$i"
     fi
   done
   sleep 2
