@@ -21,6 +21,7 @@ import urllib.request
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -260,3 +261,74 @@ def page(browser, recorder: Recorder):
         yield tab
     finally:
         context.close()
+
+
+# --------------------------------------------------------------------------------------------
+# People whose every request is watched (tests/browser/test_prefix.py and the ops harnesses)
+# --------------------------------------------------------------------------------------------
+
+
+def is_streamlit_probe(url: str) -> bool:
+    """Opened at ``<base>/<page>``, Streamlit's frontend first tries ``<base>/<page>/_stcore``
+    for its server before ``<base>/_stcore``: those 404s are its own probing."""
+    return bool(re.search(r"/[\w-]+/_stcore/(health|host-config)$", urlsplit(url).path))
+
+
+@dataclass
+class Net:
+    """Failed requests and error responses of one browser context (all its frames)."""
+
+    failures: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    def watch(self, context) -> None:
+        context.on("request", lambda r: self.requests.append(r.url))
+        context.on("requestfailed", self._failed)
+        context.on("response", self._response)
+
+    def _failed(self, request) -> None:
+        failure = request.failure or ""
+        # A request cut short by the page itself (a navigation, a rerun replacing the map's
+        # iframe, a closed websocket) is not a failure of the server.
+        if "ERR_ABORTED" in failure and request.resource_type in ("document", "fetch", "xhr"):
+            return
+        self.failures.append(f"{request.url} ({failure})")
+
+    def _response(self, response) -> None:
+        if response.status >= 400 and not is_streamlit_probe(response.url):
+            self.failures.append(f"{response.url} ({response.status})")
+
+
+@dataclass
+class Person:
+    context: object
+    page: object
+    net: Net
+
+
+def person(browser) -> Person:
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(60_000)
+    net = Net()
+    net.watch(context)
+    return Person(context, context.new_page(), net)
+
+
+@pytest.fixture
+def people(browser) -> Iterator[list[Person]]:
+    """``people`` holds everyone a test made with :func:`join`; each is checked for failed
+    requests at the end and closed."""
+    made: list[Person] = []
+    try:
+        yield made
+        for who in made:
+            assert who.net.failures == [], who.net.failures
+    finally:
+        for who in made:
+            who.context.close()
+
+
+def join(browser, people: list[Person]) -> Person:
+    who = person(browser)
+    people.append(who)
+    return who

@@ -29,7 +29,6 @@ from .test_prefix import (
     check_share_link,
     check_status_map,
 )
-from .test_prefix import people as people_fixture  # noqa: F401 - registers the fixture "people"
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,8 @@ page at ``/`` loads the app in an iframe at ``/~/+`` + the path: :func:`app_fram
 iframe when there is one, and links must still start with ``base`` (never ``/~/+``).
 
 In every check: no request fails (``requestfailed``, or a response with status >= 400),
-apart from Streamlit's own probe for its base path (see :func:`is_streamlit_probe`).
+apart from Streamlit's own probe for its base path: the ``people`` fixture and
+:func:`join` in ``conftest.py`` watch every person's browser context.
 """
 
 from __future__ import annotations
@@ -16,10 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -27,7 +25,7 @@ import pytest
 
 from explorer.data import load_dataset
 from explorer.scenario import encode_share, load_scenario_file
-from tests.browser.conftest import VIEWPORT
+from tests.browser.conftest import join
 
 pytestmark = pytest.mark.browser
 
@@ -39,75 +37,6 @@ MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 CLOUD_APP_PATH = "/~/+"
 LIVE_S = 20  # generous: the board polls every 2 s
 PREFIX = "mash"
-
-
-# ---- Watching the network -------------------------------------------------------------------
-
-
-def is_streamlit_probe(url: str) -> bool:
-    """Opened at ``<base>/<page>``, Streamlit's frontend first tries ``<base>/<page>/_stcore``
-    for its server before ``<base>/_stcore``: those 404s are its own probing."""
-    return bool(re.search(r"/[\w-]+/_stcore/(health|host-config)$", urlsplit(url).path))
-
-
-@dataclass
-class Net:
-    """Failed requests and error responses of one browser context (all its frames)."""
-
-    failures: list[str] = field(default_factory=list)
-    requests: list[str] = field(default_factory=list)
-
-    def watch(self, context) -> None:
-        context.on("request", lambda r: self.requests.append(r.url))
-        context.on("requestfailed", self._failed)
-        context.on("response", self._response)
-
-    def _failed(self, request) -> None:
-        failure = request.failure or ""
-        # A request cut short by the page itself (a navigation, a rerun replacing the map's
-        # iframe, a closed websocket) is not a failure of the server.
-        if "ERR_ABORTED" in failure and request.resource_type in ("document", "fetch", "xhr"):
-            return
-        self.failures.append(f"{request.url} ({failure})")
-
-    def _response(self, response) -> None:
-        if response.status >= 400 and not is_streamlit_probe(response.url):
-            self.failures.append(f"{response.url} ({response.status})")
-
-
-@dataclass
-class Person:
-    context: object
-    page: object
-    net: Net
-
-
-def person(browser) -> Person:
-    context = browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(60_000)
-    net = Net()
-    net.watch(context)
-    return Person(context, context.new_page(), net)
-
-
-@pytest.fixture
-def people(browser) -> Iterator[list[Person]]:
-    """``people`` holds everyone a test made with :func:`join`; each is checked for failed
-    requests at the end and closed."""
-    made: list[Person] = []
-    try:
-        yield made
-        for who in made:
-            assert who.net.failures == [], who.net.failures
-    finally:
-        for who in made:
-            who.context.close()
-
-
-def join(browser, people: list[Person]) -> Person:
-    who = person(browser)
-    people.append(who)
-    return who
 
 
 # ---- Finding the app and its map ------------------------------------------------------------
@@ -136,11 +65,25 @@ def open_app(page, base: str, path: str = "/"):
     return app
 
 
-def map_frame(app):
-    frame = app.locator(MAP_IFRAME).first.element_handle().content_frame()
-    frame.wait_for_function(
-        "n => document.querySelectorAll('path.leaflet-interactive').length >= n", arg=22)
-    return frame
+def map_frame(app, timeout_s: float = 60.0):
+    """The map's frame once its 22 areas are drawn. The iframe is looked up again on each
+    try: a rerun may replace it while the page settles."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            frame = app.locator(MAP_IFRAME).first.element_handle(timeout=5_000).content_frame()
+            if frame is not None:
+                frame.wait_for_function(
+                    "n => document.querySelectorAll('path.leaflet-interactive').length >= n",
+                    arg=22, timeout=5_000)
+                return frame
+        except PlaywrightError:
+            if time.monotonic() > deadline:
+                raise
+        if time.monotonic() > deadline:
+            raise AssertionError("the map never drew its 22 areas")
 
 
 def areas_drawn(frame) -> int:
@@ -226,6 +169,7 @@ def check_room_board_live(browser, people, base: str) -> tuple[str, str]:
     board.get_by_role("button", name="Open the room").click()
     board.get_by_text("Join code", exact=True).wait_for()
     code, key = query(board)["room"], query(board)["key"]
+    board.locator("code").filter(has_text="&key=").first.wait_for()
     codes = board.locator("code").all_inner_texts()
     shown_join = next(c.strip() for c in codes if "what-if?room=" in c)
     assert shown_join == f"{base}/what-if?room={code}", shown_join
