@@ -242,6 +242,13 @@ def test_a_database_outage_mid_workshop_is_one_clear_line_and_recovers(
             send_from(m, server.url, code, first=True)
             wait_cell(fac.page, m.name)
 
+        # For comparison: how long a reload takes to draw her Send button on this machine now.
+        start = time.monotonic()
+        alice.page.reload()
+        alice.page.get_by_role("button", name="Send again (replaces my entry)").wait_for()
+        print(f"\n[outage] before the outage a reload draws the Send button in "
+              f"{time.monotonic() - start:.1f} s")
+
         own_cluster.pause()
         stopped = time.monotonic()
         try:
@@ -273,22 +280,29 @@ def test_a_database_outage_mid_workshop_is_one_clear_line_and_recovers(
             time.sleep(max(0.0, 10 - (time.monotonic() - stopped)))
             own_cluster.resume()
 
-        # Back by itself: the same member's next send goes through and the board catches up.
+        # Back by itself: no restart. The member does what the line says (reload); her next
+        # send goes through and the board catches up.
         start = time.monotonic()
         while True:
+            assert time.monotonic() - start < 60, visible_text(alice.page)[-1500:]
+            alice.page.reload()
             again = alice.page.get_by_role("button", name="Send again (replaces my entry)")
-            if not again.count():  # the panel was not drawn during the outage: a rerun
-                rename_scenario(alice, "Sent while the database was down")
-                alice.page.wait_for_timeout(1000)
-                assert time.monotonic() - start < 60, visible_text(alice.page)[-1500:]
+            try:
+                again.wait_for(timeout=30_000)
+                print(f"[outage] {time.monotonic() - start:.1f} s: Send button drawn again")
+            except Exception:  # noqa: BLE001 - the pool may need another try to reconnect
+                shown = alice.page.locator("[data-testid='stAlert']").all_inner_texts()
+                print(f"[outage] {time.monotonic() - start:.1f} s: no Send button yet: {shown}")
                 continue
             again.click()
             try:
                 alice.page.get_by_text("Sent: your entry is on the board.").wait_for(
-                    timeout=5_000)
+                    timeout=10_000)
                 break
-            except Exception:  # noqa: BLE001 - the pool may need one more try to reconnect
-                assert time.monotonic() - start < 60, visible_text(alice.page)[-1500:]
+            except Exception:  # noqa: BLE001 - not yet: reload and try again
+                shown = alice.page.locator("[data-testid='stAlert']").all_inner_texts()
+                print(f"[outage] {time.monotonic() - start:.1f} s: send not acknowledged: {shown}")
+                continue
         print(f"[outage] first send acknowledged {time.monotonic() - start:.2f} s after "
               "the database came back")
         wait_cell(fac.page, "Sent while the database was down")
