@@ -246,8 +246,11 @@ def test_a_database_outage_mid_workshop_is_one_clear_line_and_recovers(
         start = time.monotonic()
         alice.page.reload()
         alice.page.get_by_role("button", name="Send again (replaces my entry)").wait_for()
-        print(f"\n[outage] before the outage a reload draws the Send button in "
-              f"{time.monotonic() - start:.1f} s")
+        reload_s = time.monotonic() - start
+        print(f"\n[outage] before the outage a reload draws the Send button in {reload_s:.1f} s")
+        # What is tested is that it recovers by itself, not how fast a busy machine reloads.
+        wait_ms = int(max(30.0, 2 * reload_s) * 1000)
+        budget_s = 60 + 3 * reload_s
 
         own_cluster.pause()
         stopped = time.monotonic()
@@ -284,11 +287,11 @@ def test_a_database_outage_mid_workshop_is_one_clear_line_and_recovers(
         # send goes through and the board catches up.
         start = time.monotonic()
         while True:
-            assert time.monotonic() - start < 60, visible_text(alice.page)[-1500:]
+            assert time.monotonic() - start < budget_s, visible_text(alice.page)[-1500:]
             alice.page.reload()
             again = alice.page.get_by_role("button", name="Send again (replaces my entry)")
             try:
-                again.wait_for(timeout=30_000)
+                again.wait_for(timeout=wait_ms)
                 print(f"[outage] {time.monotonic() - start:.1f} s: Send button drawn again")
             except Exception:  # noqa: BLE001 - the pool may need another try to reconnect
                 shown = alice.page.locator("[data-testid='stAlert']").all_inner_texts()
@@ -297,7 +300,7 @@ def test_a_database_outage_mid_workshop_is_one_clear_line_and_recovers(
             again.click()
             try:
                 alice.page.get_by_text("Sent: your entry is on the board.").wait_for(
-                    timeout=10_000)
+                    timeout=wait_ms)
                 break
             except Exception:  # noqa: BLE001 - not yet: reload and try again
                 shown = alice.page.locator("[data-testid='stAlert']").all_inner_texts()
