@@ -41,3 +41,15 @@ def test_shipped_config_has_what_the_docs_promise():
     read = re.search(r"proxy_read_timeout (\d+)s;", directives)
     assert read and int(read.group(1)) > 30  # past Streamlit's 30 s ping
     assert "max_fails=" in directives and "proxy_next_upstream error" in directives
+
+
+def test_missing_nginx_skips_locally_and_fails_under_ci(monkeypatch):
+    import pytest
+
+    monkeypatch.setattr(ngx, "nginx_binary", lambda: None)
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception, match="nginx is missing"):
+        ngx.require_nginx()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true: these tests must run"):
+        ngx.require_nginx()
