@@ -16,7 +16,7 @@ from pathlib import Path
 
 from explorer import db
 from explorer.data import DataError, load_dataset, resolve_data_dir
-from explorer.deployment import on_community_cloud, storage_durability
+from explorer.deployment import on_community_cloud, secrets_env, storage_durability
 from explorer.room_links import BASE_URL_ENV, CLOUD_APP_PATHS
 from explorer.text import terminal_safe
 
@@ -150,6 +150,15 @@ def check_links(env: Mapping[str, str]) -> Line:
 
 
 def run_checks(env: Mapping[str, str] | None = None, data: str | None = None) -> list[Line]:
-    env = os.environ if env is None else env
-    return [check_data(data), check_boundaries(), *check_assets(), check_database(env),
-            check_storage(env), check_hosting(env), check_links(env)]
+    """Every check. Without ``env``: this process's environment plus the top-level secrets
+    Streamlit would export to the app (:func:`explorer.deployment.secrets_env`)."""
+    secrets: dict[str, str] = {}
+    if env is None:
+        secrets = secrets_env()
+        env = {**os.environ, **secrets}
+    lines = [check_data(data), check_boundaries(), *check_assets(), check_database(env),
+             check_storage(env), check_hosting(env), check_links(env)]
+    if secrets:
+        names = ", ".join(sorted(k for k in secrets if k.startswith("MASH_"))) or "none"
+        lines.append(Line("secrets", f"Streamlit secrets give the app these settings: {names}"))
+    return lines

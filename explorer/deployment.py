@@ -42,6 +42,31 @@ TEMPORARY_ROOTS = ("/tmp", "/var/tmp", "/dev/shm", "/run")
 APP_DIR = Path(__file__).resolve().parent.parent
 
 
+def secrets_env(paths: list[Path] | None = None) -> dict[str, str]:
+    """The top-level string and number secrets Streamlit would export as environment
+    variables when the server starts (``~/.streamlit/secrets.toml``, then
+    ``./.streamlit/secrets.toml``; later files win), so the command line judges the same
+    settings as the app. An unreadable file gives nothing (the app would refuse it too).
+
+    >>> secrets_env([Path("/nonexistent/secrets.toml")])
+    {}
+    """
+    import tomllib
+
+    if paths is None:
+        paths = [Path.home() / ".streamlit" / "secrets.toml",
+                 Path.cwd() / ".streamlit" / "secrets.toml"]
+    found: dict[str, str] = {}
+    for path in paths:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+        found.update({k: str(v) for k, v in data.items()
+                      if isinstance(v, (str, int, float)) and not isinstance(v, bool)})
+    return found
+
+
 def on_community_cloud(env: Mapping[str, str] | None = None,
                        app_dir: str | Path | None = None) -> str | None:
     """Why this looks like Streamlit Community Cloud (one short phrase), or None."""

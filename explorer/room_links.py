@@ -53,6 +53,11 @@ def app_base(page_url: str | None, page_path: str, fallback: str = DEFAULT_BASE_
     Community Cloud's inner ``/~/+`` (Cloud runs the app in an iframe at ``/~/+/``; people
     open the address around it).
 
+    ``st.context.url`` in Streamlit 1.67: the browser side sends ``window.top.location``
+    when the app runs in a frame it may read (Cloud's shell is on the same origin), else the
+    frame's own address (e.g. embedded in another site: then it holds ``/~/+``); the query
+    and fragment are dropped, and the server swaps the page path for the current page's.
+
     >>> app_base("http://127.0.0.1:8501/what-if", "what-if", env={}), app_base(None, "x", env={})
     ('http://127.0.0.1:8501', 'http://localhost:8501')
     >>> app_base("https://mash.streamlit.app/~/+/what-if", "what-if", env={})
