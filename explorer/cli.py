@@ -40,17 +40,14 @@ from explorer import rooms_cli
 from explorer.best_sites import OBJECTIVES, best_sites, explain_uncovered
 from explorer.coverage import evaluate_scenario
 from explorer.data import DATA_DIR_ENV, DataError, load_dataset, resolve_data_dir
+from explorer.i18n import t
 from explorer.limits import MAX_BEST_KM, MAX_BEST_SITES, MIN_BEST_KM
 from explorer.scenario import ScenarioError, load_scenario_file
 from explorer.summary import headline, status_records
-from explorer.text import quote, terminal_safe
+from explorer.text import one_line, quote, terminal_safe
 
-STATUS_LABELS = {
-    "mash": "MASH operating",
-    "mash_pilot": "MASH pilot",
-    "mash_ceased": "MASH tried and ended",
-    "no_mash": "No MASH",
-}
+#: Labels in the interface's own words (explorer/messages.toml), in English.
+STATUS_LABELS = {s: t(f"status.{s}") for s in ("mash", "mash_pilot", "mash_ceased", "no_mash")}
 
 
 class CliError(Exception):
@@ -117,7 +114,7 @@ def _print_status_table(ds, out) -> None:
     )
 
 
-BASIS_LABELS = {"census2021": "Census 2021", "mid2018": "mid-2018 estimate"}
+BASIS_LABELS = {b: t(f"whatif.basis_{b}") for b in ("census2021", "mid2018")}
 
 
 def _names(ds, codes) -> str:
@@ -249,9 +246,6 @@ def _run_boundaries(args, out) -> int:
 
     logging.getLogger(bd.__name__).setLevel(logging.ERROR)  # notices are printed below
 
-    def one_line(text: str) -> str:
-        return " ".join(str(text).split())
-
     folder = bd.default_cache_dir()
     if args.action == "show":
         b = bd.obtain_boundaries()
@@ -292,9 +286,17 @@ def run(argv: Sequence[str] | None, out=None) -> int:
         _write(target, out.getvalue())
         return code
     if args.command == "check":
-        from explorer.check import run_checks
+        import logging
 
-        lines = run_checks(data=args.data)
+        from explorer.check import check_env, run_checks
+        from geo import boundaries as bd
+        from geo.assets import LEAFLET_VERSION, missing_assets
+
+        logging.getLogger(bd.__name__).setLevel(logging.ERROR)  # the notice is reported
+        env, secrets = check_env()
+        lines = run_checks(env, args.data, boundaries=bd.obtain_boundaries(env=env),
+                           asset_problems=missing_assets(), leaflet_version=LEAFLET_VERSION,
+                           secrets=secrets)
         print("\n".join(str(line) for line in lines), file=out)
         _write(target, out.getvalue())
         problems = [line for line in lines if line.problem]

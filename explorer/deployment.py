@@ -33,7 +33,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-HOSTING_ENV = "MASH_HOSTING"
+from explorer.config import HOSTING_ENV
+
 CLOUD = "community-cloud"
 SELF_HOSTED = "self-hosted"
 CLOUD_SOURCE_ROOT = PurePosixPath("/mount/src")

@@ -4,13 +4,12 @@ import streamlit as st
 
 from explorer import views
 from explorer.i18n import t
-from geo import cached
-from pages.ui import shell
+from pages.ui import caches, shell
 
-shell.require_app()
+settings = shell.require_app()
 
-lang = st.session_state.get("lang", "en")
-ds = cached.dataset()
+lang = settings.lang
+ds = caches.dataset()
 
 st.title(t("forces.title", lang))
 st.caption(t("status.subtitle", lang))

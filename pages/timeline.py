@@ -5,13 +5,12 @@ import streamlit as st
 from explorer import views
 from explorer.i18n import t
 from explorer.model import WALES_SCOPE
-from geo import cached
-from pages.ui import shell
+from pages.ui import caches, shell
 
-shell.require_app()
+settings = shell.require_app()
 
-lang = st.session_state.get("lang", "en")
-ds = cached.dataset()
+lang = settings.lang
+ds = caches.dataset()
 
 st.title(t("timeline.title", lang))
 st.caption(t("status.subtitle", lang))
