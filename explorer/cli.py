@@ -13,7 +13,7 @@
     durability, the address links use (exit 0 when all is well, else 2; see
     :mod:`explorer.check`).
 ``python -m explorer rooms create|list|export|delete|purge ...``
-    Workshop rooms, for whoever runs the server (see :mod:`explorer.rooms_cli`).
+    Workshop rooms, for whoever runs the server (see :mod:`explorer.rooms.cli`).
 
 The dataset is read from ``--data`` if given, else ``MASH_DATA_DIR`` if set, else the
 committed ``data/`` (:func:`explorer.data.resolve_data_dir`, shared with the app).
@@ -36,12 +36,12 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from explorer import rooms_cli
 from explorer.best_sites import OBJECTIVES, best_sites, explain_uncovered
 from explorer.coverage import evaluate_scenario
 from explorer.data import DATA_DIR_ENV, DataError, load_dataset, resolve_data_dir
 from explorer.i18n import t
 from explorer.limits import MAX_BEST_KM, MAX_BEST_SITES, MIN_BEST_KM
+from explorer.rooms import cli as rooms_cli
 from explorer.scenario import ScenarioError, load_scenario_file
 from explorer.summary import headline, status_records
 from explorer.text import one_line, quote, terminal_safe

@@ -11,7 +11,8 @@ from explorer.data import DataError
 from explorer.i18n import t
 from explorer.scenario import ScenarioError
 from explorer.text import md_escape
-from pages.ui import caches, planner, room_member, shell
+from pages.ui import caches, planner, shell
+from pages.ui.rooms import member as room_member
 
 settings = shell.require_app()
 

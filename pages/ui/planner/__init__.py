@@ -59,7 +59,8 @@ STYLE = (
     ".st-key-wi_summary h2{font-size:1.2rem;padding:0}"
     "[data-testid='stMainBlockContainer']{padding-bottom:6rem}}"
     # The uploader's own size note would contradict our limit, which the label states.
-    "[data-testid='stFileUploaderDropzoneInstructions'] small{display:none}"
+    # (Streamlit 1.67 draws "1MB per file" without <small>: hide the whole note.)
+    "[data-testid='stFileUploaderDropzoneInstructions']{display:none}"
     "</style>"
 )
 
@@ -70,5 +71,8 @@ def styles() -> None:
 
 def problem_from_link(lang: str) -> None:
     if keys.LINK_PROBLEM in state:
-        st.warning(md_escape(t("whatif.bad_link", lang, problem=state.pop(keys.LINK_PROBLEM))),
-                   icon=":material/link_off:")
+        # The detail is the parser's (English) message: a Welsh page gives the Welsh notice
+        # without it, rather than an English sentence inside a page declared Welsh.
+        problem = state.pop(keys.LINK_PROBLEM)
+        st.warning(md_escape(t("whatif.bad_link", lang, problem=problem if lang == "en" else "")
+                             .strip()), icon=":material/link_off:")

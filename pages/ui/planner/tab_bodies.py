@@ -24,7 +24,7 @@ from explorer.limits import (
 from explorer.links import WHAT_IF_PAGE, public_page_url, scenario_link
 from explorer.model import Dataset
 from explorer.printing.briefing import briefing_html
-from explorer.printing.qr import qr_svg
+from explorer.printing.qr import qr_img
 from explorer.printing.svg_map import briefing_svg
 from explorer.scenario import (
     ScenarioError,
@@ -110,7 +110,8 @@ def share_tab(ds: Dataset, lang: str, checked, result: CoverageResult, drawn: Dr
         else:
             st.text_area(t("whatif_ui.share_link", lang), link, key="wi_link_text", height=100)
             st.caption(t("whatif_ui.share_insecure", lang))
-        st.html(qr_svg(link))
+        # An <img> (data URI): st.html strips inline <svg>, so the promised QR code was missing.
+        st.html(qr_img(link, label=t("whatif_ui.share_qr", lang)))
         st.caption(t("whatif_ui.share_qr", lang))
     else:
         raw = len(dumps_scenario(checked.scenario).encode("utf-8"))
