@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer import db
+from explorer.storage import db
 from explorer.data import load_dataset
 from explorer.scenario import encode_share, load_scenario_file
 from tests import nginx as ngx
