@@ -96,6 +96,11 @@ class OfflineMap(folium.Map):
         kwargs.setdefault("tiles", None)
         kwargs.setdefault("control_scale", False)
         kwargs.setdefault("prefer_canvas", False)
+        if view_bounds is not None:
+            # For static/map_controls.js: a map narrower than the first view was computed for
+            # (a phone) zooms out until all of these bounds are in view.
+            (south, west), (north, east) = view_bounds
+            kwargs.setdefault("mash_view_bounds", [[south, west], [north, east]])
         super().__init__(**kwargs)
         self.view_bounds = view_bounds
 

@@ -12,14 +12,15 @@ lang = settings.lang
 ds = caches.dataset()
 
 st.title(t("forces.title", lang))
-st.caption(t("status.subtitle", lang))
 
 
 def _cited(items: list[dict], empty: str) -> None:
     if not items:
         st.write(empty)
     for item in items:
-        st.markdown(f"- {item['summary']}")
+        name = f"**{item['name']}**: " if item.get("name") else ""
+        scope = f"*{item['scope']}*: " if item.get("scope") else ""
+        st.markdown(f"- {scope}{name}{item['summary']}")
         st.caption(t("details.source", lang, source=item["source"]))
 
 
@@ -44,8 +45,7 @@ for tab, force_id in zip(st.tabs([ds.force(f).name(lang) for f in forces]), forc
             width="stretch",
         )
         st.header(t("forces.arrangements", lang))
-        _cited([{"summary": f"**{a['name']}**: {a['summary']}", "source": a["source"]}
-                for a in view["arrangements"]], t("forces.none", lang))
+        _cited(view["arrangements"], t("forces.none", lang))
         st.header(t("forces.challenges", lang))
         _cited(view["challenges"], t("forces.none", lang))
         st.header(t("forces.plans", lang))
@@ -56,4 +56,4 @@ for tab, force_id in zip(st.tabs([ds.force(f).name(lang) for f in forces]), forc
 
 st.divider()
 st.header(t("forces.wales", lang))
-_cited(views.wales_items(ds), t("forces.none", lang))
+_cited(views.wales_items(ds, lang), t("forces.none", lang))
