@@ -54,6 +54,7 @@ def show() -> None:
     room_board.board(ds, board, figures, base, lang, key is not None)
     if key is None:
         room_board.votes(eng, board, figures, lang, view)
+        ui.keep_in_browser(board.room, BOARD_PAGE)
     st.caption(t("room.stored", lang, days=rooms.expiry_days()))
     room_board.watch(eng, board.room, lang, public=key is None)
 

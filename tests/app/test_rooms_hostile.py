@@ -251,3 +251,37 @@ def test_a_private_link_leaves_the_address_even_when_the_room_is_refused(engine)
     assert "member" not in at.query_params
     at = open_page("pages/workshop.py", room="ZZZ2345", member="a-private-token")
     assert "member" not in at.query_params
+
+
+def test_a_fresh_session_takes_the_member_from_the_browsers_cookie(engine, monkeypatch):
+    """A reload (or a reconnect to another replica) is a new session with no token in it: the
+    browser's cookie for the room brings the member back, so Send replaces their entry."""
+    from pages.ui.rooms import state as room_state
+
+    created = rooms.create_room(engine, "Cookie")
+    code = created.room.code
+    joined = rooms.join_room(engine, code, "Bethan")
+    rooms.send_entry(engine, code, joined.token, POWYS)
+    monkeypatch.setattr(room_state, "_browser_cookies",
+                        lambda: {f"mash_member_{code}": joined.token, "_streamlit_xsrf": "x"})
+    at = open_page("pages/what-if.py", room=code)
+    assert at.session_state["room_tokens"][code] == joined.token
+    assert "Bethan" in text_of(at)
+    next(b for b in at.button if b.label.startswith("Send again")).click().run()
+    assert not at.exception, at.exception
+    board = rooms.board(engine, code, created.key)
+    assert len(board.entries) == 1 and board.members == 1  # replaced, not a second one
+
+
+@pytest.mark.parametrize("value", ["not-a-token-of-this-room-000", "bad value"])
+def test_a_wrong_cookie_is_dropped_quietly(engine, monkeypatch, value):
+    from pages.ui.rooms import state as room_state
+
+    created = rooms.create_room(engine, "Cookie")
+    code = created.room.code
+    monkeypatch.setattr(room_state, "_browser_cookies", lambda: {f"mash_member_{code}": value})
+    at = open_page("pages/what-if.py", room=code)
+    tokens = at.session_state["room_tokens"] if "room_tokens" in at.session_state else {}
+    assert not tokens.get(code)
+    assert "room_attempts" not in at.session_state  # not counted as a wrong code
+    assert not at.error and "not recognised" not in text_of(at)  # no note either

@@ -223,6 +223,45 @@ def test_a_whole_workshop(browser, room_server):
             ctx.close()
 
 
+def test_a_reload_keeps_the_member_and_no_link_carries_them(browser, room_server):
+    """A reload is a new session: the member's cookie for the room (never a link) brings them
+    back, so sending again replaces their one entry instead of adding a second member."""
+    base = room_server.url
+    fac_ctx, fac = person(browser)
+    m_ctx, member = person(browser)
+    try:
+        code, _key = create_room(fac, base, "Reload keeps me")
+        token = send(member, base, code, GWENT, "Gwen")
+        wait_cell(fac, "Gwen")
+        name = f"mash_member_{code}"
+        deadline = time.monotonic() + LIVE_S
+        while not any(c["name"] == name for c in m_ctx.cookies()):
+            assert time.monotonic() < deadline, "the identity cookie was never set"
+            member.wait_for_timeout(200)
+        (cookie,) = [c for c in m_ctx.cookies() if c["name"] == name]
+        assert cookie["value"] == token and cookie["path"] == "/"
+        assert cookie["sameSite"] == "Lax" and cookie["expires"] > time.time() + 86400
+
+        member.reload()  # a new session: nothing of the old one but the browser's cookie
+        member.get_by_text("You are Gwen in this room.").wait_for()
+        name_box = member.get_by_label("Scenario name")
+        name_box.fill("Gwent after a reload")
+        name_box.press("Enter")
+        member.get_by_role("button", name="Send again (replaces my entry)").click()
+        member.get_by_text("Sent: your entry is on the board.").wait_for()
+        wait_cell(fac, "Gwent after a reload")
+        assert cells(fac).count("Gwen") == 1  # replaced, not a second entry
+        assert "Member 2" not in cells(fac)
+
+        for page in (member, fac):
+            hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+            assert hrefs and not [h for h in hrefs if token in h or "member=" in h]
+        assert token not in member.url and "member" not in query(member)
+    finally:
+        fac_ctx.close()
+        m_ctx.close()
+
+
 def test_wrong_codes_and_keys_are_refused_and_slowed(browser, room_server):
     ctx, page = person(browser)
     try:

@@ -24,6 +24,10 @@ KNOWN = "room_known"
 KEY_OK = "room_key_ok"
 #: {code: member token}: this session's identity in each room it joined.
 TOKENS = "room_tokens"
+#: Codes whose identity cookie was already read (or found wrong) in this session.
+COOKIE_READ = "room_cookie_read"
+#: Codes whose cookie is cleared although the session keeps the token (after Withdraw).
+COOKIE_OFF = "room_cookie_off"
 #: True while the page waits for the database to come back (see ``state.retry_later``).
 RETRY_ARMED = "room_retry_armed"
 #: The code of a room this session has just opened (its facilitator link is shown open).

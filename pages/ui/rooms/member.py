@@ -2,8 +2,9 @@
 
 It says which room the member is in, takes an optional display name, and sends (or replaces,
 or withdraws) the member's one entry. The first send joins the room. The member's identity
-stays in this session (never in the address bar, so the planner's address and its share link
-can be passed on safely); the private "continue on another device" link carries it.
+stays in this session and in a cookie for the room (never in the address bar, so the
+planner's address and its share link can be passed on safely); the private "continue on
+another device" link carries it.
 
 The scenario sent is the one just read from the editor in this same run, so a name typed just
 before pressing Send is part of it. A database that fails is one calm line: the planner and its
@@ -36,6 +37,7 @@ def _send(eng, code: str, scenario: Scenario, name: str, lang: str) -> None:
     except rooms.RoomError as exc:
         st.error(md_escape(t("workshop.refused", lang, problem=str(exc))))
     else:  # redraw the panel from the stored state (button label, "on the board" line)
+        ui.browser_keeps(code, True)  # the browser keeps the identity (ui.keep_in_browser)
         ui.say("success", t("room_ui.sent", lang))
         st.rerun()
 
@@ -45,7 +47,8 @@ def _withdraw(eng, code: str, lang: str) -> None:
         rooms.withdraw_entry(eng, code, ui.member_token(code))
     except rooms.RoomError as exc:
         st.error(md_escape(t("workshop.refused", lang, problem=str(exc))))
-    else:
+    else:  # withdrawing clears the browser's cookie (this session keeps the token)
+        ui.browser_keeps(code, False)
         ui.say("success", t("room_ui.withdrawn", lang))
         st.rerun()
 
@@ -91,6 +94,7 @@ def _panel(lang: str, checked) -> None:
         elif withdraw:
             _withdraw(eng, code, lang)
         ui.flash()
+        ui.keep_in_browser(room, "what-if")
         # The board in this same session (so this member can vote there): no token in the link.
         c3.page_link("pages/workshop.py", label=t("room_ui.open_board", lang),
                      icon=":material/open_in_new:", query_params={keys.ROOM: code})

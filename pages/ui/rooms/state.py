@@ -1,8 +1,10 @@
 """Workshop rooms in the app: the database, the room, key and member of this session.
 
 The URL carries ``room=CODE`` (anyone in the room) and, on the facilitator's board, ``key=KEY``.
-A member's identity (their token) is kept in session state only, so no link a member may pass
-on (the planner's address, the board's "open" links, a share link) carries it. To continue on
+A member's identity (their token) is kept in session state and, so that a reload or a reconnect
+to another replica keeps it, in a cookie per room in their browser (:mod:`explorer.rooms.identity`,
+read back from ``st.context.cookies`` on the next connection). No link a member may pass on
+(the planner's address, the board's "open" links, a share link) carries it. To continue on
 another device a member uses their private link (``member=TOKEN``), which this module takes out
 of the address bar as soon as it is read.
 
@@ -32,6 +34,7 @@ from explorer.limits import (
     MAX_ROOMS_PER_CLIENT_PER_HOUR,
     NOTICE_SECONDS,
 )
+from explorer.rooms import identity
 from explorer.storage import db
 from explorer.storage.db import Engine
 from explorer.text import md_escape
@@ -227,28 +230,84 @@ def take_private_link() -> None:
 
 
 def member_token(code: str) -> str | None:
-    """This session's token for room ``code`` (session state only)."""
+    """This session's token for room ``code`` (a fresh session takes the browser's cookie in
+    :func:`member_view`)."""
     take_private_link()
     return state.get(keys.TOKENS, {}).get(code) or None
 
 
 def remember_member(code: str, token: str | None) -> None:
-    """Keep (or with None, forget) this session's token for ``code`` (session state only)."""
+    """Keep (or with None, forget) this session's token for ``code``; the browser's cookie
+    follows at the next :func:`keep_in_browser`."""
     tokens = {k: v for k, v in state.get(keys.TOKENS, {}).items() if k != code}
     if token:
         tokens[code] = token
     state[keys.TOKENS] = tokens
+    browser_keeps(code, bool(token))
+
+
+def browser_keeps(code: str, keep: bool) -> None:
+    """Whether the browser's cookie for ``code`` should hold this session's token (Withdraw
+    clears it; joining or sending sets it again)."""
+    off = set(state.get(keys.COOKIE_OFF, ()))
+    off.discard(code) if keep else off.add(code)
+    state[keys.COOKIE_OFF] = tuple(sorted(off))
+
+
+def _browser_cookies() -> dict[str, str]:
+    try:
+        return {str(k): str(v) for k, v in st.context.cookies.items()}
+    except Exception:  # noqa: BLE001 (no browser connection, e.g. in tests)
+        return {}
+
+
+def _cookie_candidate(code: str) -> str | None:
+    """The browser's cookie token for ``code``, read once per session (the handshake's cookies
+    do not change during a connection, and one found wrong is not tried again)."""
+    read = tuple(state.get(keys.COOKIE_READ, ()))
+    if code in read:
+        return None
+    state[keys.COOKIE_READ] = (*read, code)
+    return identity.cookie_token(_browser_cookies(), code)
+
+
+def keep_in_browser(room: rooms.Room, page: str) -> None:
+    """Set (or clear) the browser's cookie for ``room`` to this session's token, by a tiny
+    hidden script (the token is never logged and never put in a link)."""
+    code = room.code
+    token = state.get(keys.TOKENS, {}).get(code) or None
+    if code in state.get(keys.COOKIE_OFF, ()):
+        token = None
+    if token is None and identity.cookie_name(code) not in _browser_cookies() \
+            and code not in state.get(keys.COOKIE_OFF, ()):
+        return  # nothing to set and nothing to clear
+    script = identity.cookie_script(code, token, identity.max_age_s(room.expires_at), page)
+    st.html(f'<span class="mash-doc" hidden></span><script>{script}</script>',
+            unsafe_allow_javascript=True)
 
 
 def member_view(eng: Engine, code: str, lang: str) -> rooms.MemberView | None:
-    """This session's member of the room, or None (an unknown token is dropped with a note)."""
+    """This session's member of the room, or None (an unknown token is dropped with a note).
+
+    A fresh session (a reload, or a reconnect to another replica) takes the member's token from
+    their browser's cookie for this room when storage knows it; a wrong or expired one is
+    dropped (and the cookie cleared) quietly: it neither counts as a wrong code nor shows a note.
+    """
     token = member_token(code)
+    from_cookie = False
+    if not token:
+        token = _cookie_candidate(code)
+        from_cookie = token is not None
     if not token:
         return None
     try:
-        return rooms.member_view(eng, code, token)
+        view = rooms.member_view(eng, code, token)
     except rooms.NotAllowed as exc:
         remember_member(code, None)
-        st.info(md_escape(str(exc)) if "removed" in str(exc) else t("room_ui.stranger", lang),
-                icon=":material/person_off:")
+        if not from_cookie:
+            st.info(md_escape(str(exc)) if "removed" in str(exc) else t("room_ui.stranger", lang),
+                    icon=":material/person_off:")
         return None
+    if from_cookie:
+        remember_member(code, token)
+    return view

@@ -1,0 +1,77 @@
+"""A member's identity kept in their browser across a reload or a replica failover.
+
+The member token never rides in a link. The page keeps it in a cookie per room
+(``mash_member_<CODE>``, ``Path`` = the app's own base path as the browser sees it,
+``SameSite=Lax``, ``Max-Age`` = what is left of the room's life, ``Secure`` on https), set by a
+tiny script on the page, and reads it server-side from the websocket handshake's cookies
+(``st.context.cookies``) on the next connection. Everything here is pure (no Streamlit).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from explorer.rooms.model import MAX_SECRET_CHARS
+
+#: Cookie name prefix; the room's canonical code follows.
+COOKIE_PREFIX = "mash_member_"
+#: What a token can look like (``secrets.token_urlsafe``); anything else is ignored unread.
+_TOKEN = re.compile(rf"[A-Za-z0-9_-]{{8,{MAX_SECRET_CHARS}}}")
+_CODE = re.compile(r"[A-Z0-9]{1,32}")
+
+
+def cookie_name(code: str) -> str:
+    """The cookie holding this browser's member token for room ``code`` (canonical code)."""
+    if not _CODE.fullmatch(code or ""):
+        raise ValueError("not a room code")
+    return COOKIE_PREFIX + code
+
+
+def cookie_token(cookies: Mapping[str, Any] | None, code: str) -> str | None:
+    """The member token the browser holds for room ``code``, or None (no cookie, a malformed
+    one, or a code that is not a room code). Still to be checked against storage."""
+    if not cookies or not _CODE.fullmatch(code or ""):
+        return None
+    value = cookies.get(COOKIE_PREFIX + code)
+    if isinstance(value, str) and _TOKEN.fullmatch(value):
+        return value
+    return None
+
+
+def max_age_s(expires_at: datetime, now: datetime | None = None) -> int:
+    """Seconds the cookie may live: until the room expires (0 when it has)."""
+    now = now or datetime.now(UTC)
+    if expires_at.tzinfo is None:
+        expires_at = expires_at.replace(tzinfo=UTC)
+    return max(0, int((expires_at - now).total_seconds()))
+
+
+#: Sets (or with max-age 0, deletes) the cookie. The path is the page's own address less the
+#: page's segment, so it is the app's base path as the browser sees it, under any prefix and
+#: inside Community Cloud's iframe; the websocket (``<base>/_stcore/stream``) is under it.
+_JS = r"""(function () {
+  var spec = SPEC;
+  var path = window.location.pathname.replace(/\/+$/, "");
+  if (spec.page && path.split("/").pop() === spec.page) {
+    path = path.slice(0, path.length - spec.page.length).replace(/\/+$/, "");
+  }
+  var cookie = spec.name + "=" + (spec.token || "") + "; Path=" + (path || "/") +
+    "; Max-Age=" + (spec.token ? spec.maxAge : 0) + "; SameSite=Lax";
+  if (window.location.protocol === "https:") cookie += "; Secure";
+  document.cookie = cookie;
+})();"""
+
+
+def cookie_script(code: str, token: str | None, max_age: int, page: str) -> str:
+    """The script that keeps room ``code``'s cookie at ``token`` (None deletes it). ``page``
+    is the page's URL segment (``what-if``, ``workshop``). The token is checked to be URL-safe
+    characters and everything is JSON-encoded, so nothing can break out of the script."""
+    if token is not None and not _TOKEN.fullmatch(token):
+        token = None
+    spec = {"name": cookie_name(code), "token": token, "maxAge": int(max_age),
+            "page": page if re.fullmatch(r"[a-z0-9-]*", page or "") else ""}
+    return _JS.replace("SPEC", json.dumps(spec).replace("<", "\\u003c"))
