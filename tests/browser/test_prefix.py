@@ -200,6 +200,21 @@ def check_room_board_live(browser, people, base: str) -> tuple[str, str]:
         board.wait_for_timeout(200)
     else:
         raise AssertionError("the member's entry never reached the board")
+
+    # The member's identity cookie (issue 22) is scoped to the app's own path as the browser
+    # sees it (the prefix, or the app's frame inside Cloud's wrapper), and a reload keeps them.
+    frame_path = app.evaluate("location.pathname").rstrip("/")
+    assert frame_path.endswith("/what-if"), frame_path
+    want = frame_path[: -len("/what-if")] or "/"
+    deadline = time.monotonic() + LIVE_S
+    while not (mine := [c for c in member.page.context.cookies()
+                        if c["name"] == f"mash_member_{code}"]):
+        assert time.monotonic() < deadline, "the member's identity cookie was never set"
+        member.page.wait_for_timeout(200)
+    assert [c["path"] for c in mine] == [want], (mine[0]["path"], want)
+    member.page.wait_for_load_state("networkidle")  # nothing in flight for the reload to cut
+    member.page.reload()
+    app_frame(member.page).get_by_role("button", name="Send again (replaces my entry)").wait_for()
     return shown_join, open_board
 
 
