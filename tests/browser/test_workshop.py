@@ -247,6 +247,7 @@ def test_a_reload_keeps_the_member_and_no_link_carries_them(browser, room_server
         name_box = member.get_by_label("Scenario name")
         name_box.fill("Gwent after a reload")
         name_box.press("Enter")
+        member.wait_for_timeout(500)  # let the rename's rerun finish before pressing Send
         member.get_by_role("button", name="Send again (replaces my entry)").click()
         member.get_by_text("Sent: your entry is on the board.").wait_for()
         wait_cell(fac, "Gwent after a reload")
