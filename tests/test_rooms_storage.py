@@ -416,7 +416,7 @@ def test_migrations_are_idempotent_and_match_the_schema(engine):
 
     db.upgrade(engine)
     db.upgrade(engine)
-    assert db.current_revision(engine) == _head() == "0002_editions"
+    assert db.current_revision(engine) == _head() == "0003_rounds"
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diff == []

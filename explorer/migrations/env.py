@@ -8,8 +8,8 @@ from alembic import context
 
 from explorer import db
 from explorer.editions import schema as _editions_schema  # noqa: F401 (its tables)
-from explorer.rounds import schema as _rounds_schema  # noqa: F401 (its tables)
 from explorer.room_schema import metadata
+from explorer.rounds import schema as _rounds_schema  # noqa: F401 (its tables)
 
 config = context.config
 connection = config.attributes.get("connection")

@@ -336,8 +336,11 @@ def submit_problems(edits: Sequence[Edit]) -> tuple[str, ...]:
 
 
 def change_id(round_id: int, force_id: str, n: int) -> str:
-    """>>> change_id(3, "gwent", 2)
-    'r3-gwent-2'"""
+    """The id of a round's change record: round, force, number.
+
+    >>> change_id(3, "gwent", 2)
+    'r3-gwent-2'
+    """
     return f"r{round_id}-{force_id.replace('_', '-')}-{n}"
 
 

@@ -608,3 +608,12 @@ def describe(info: RoundInfo, lang: str = "en") -> str:
     """``Round 2: Test round, as at 1 March 2026 (open)``."""
     return f"Round {info.id}: {info.title}, as at {format_date(info.as_at, lang)} ({info.status})"
 
+
+
+def history(engine: Engine | None, data_dir: Path, code: str):
+    """``code``'s position over every published edition (see :mod:`explorer.rounds.history`)."""
+    from explorer.rounds.history import authority_history
+
+    infos = editions.published_editions(engine, data_dir)
+    loaded = [editions.load_edition(engine, i.id, data_dir) for i in infos]
+    return authority_history(loaded, code)
