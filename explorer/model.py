@@ -211,11 +211,14 @@ class Change:
     source_link: str
     reason: str
 
+    def source_label(self) -> str:
+        """``Test source`` or ``reported by Test role`` (or both, joined by a comma)."""
+        parts = (self.source_title, f"reported by {self.reported_by}" if self.reported_by else "")
+        return ", ".join(p for p in parts if p)
+
     def citation(self) -> str:
         """``Test source, 2026-03-01`` or ``reported by Test role, 2026-03-01``."""
-        parts = [p for p in (self.source_title,
-                             f"reported by {self.reported_by}" if self.reported_by else "") if p]
-        return ", ".join([*parts, self.source_date])
+        return f"{self.source_label()}, {self.source_date}"
 
 
 @dataclass(frozen=True)

@@ -105,18 +105,6 @@ def _guard(action):
         raise EditionError(f"the editions database failed: {db.reason(exc)}") from None
 
 
-def _between(engine, data_dir: Path, old: int, new: int) -> list[Edition]:
-    """The editions whose own changes lead from ``old`` to ``new`` along base links."""
-    lo, hi = sorted((old, new))
-    out: list[Edition] = []
-    current = hi
-    while current != lo and current != BASE_EDITION_ID and len(out) < 1000:
-        edition = store.load_edition(engine, current, data_dir)
-        out.append(edition)
-        current = edition.info.base_id or BASE_EDITION_ID
-    return list(reversed(out))
-
-
 def _dump(value, out) -> None:
     out.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
@@ -214,7 +202,7 @@ def _run(args: argparse.Namespace, data: str | None, out) -> int:
     elif command == "diff":
         old = store.load_edition(engine, args.a, data_dir)
         new = store.load_edition(engine, args.b, data_dir)
-        result = compare(old, new, _between(engine, data_dir, args.a, args.b))
+        result = compare(old, new, store.between(engine, data_dir, args.a, args.b))
         if args.json:
             _dump(result.to_dict(), out)
         else:

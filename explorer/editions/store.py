@@ -157,6 +157,19 @@ def load_edition(engine: Engine | None, edition_id: int, data_dir: Path) -> Edit
     return Edition(info, _load_files(texts, f"edition {edition_id}"))
 
 
+def between(engine: Engine | None, data_dir: Path, old: int, new: int) -> list[Edition]:
+    """The editions whose own changes lead from ``old`` to ``new`` (either order), oldest
+    first, following each edition's base back from the later one."""
+    lo, hi = sorted((old, new))
+    out: list[Edition] = []
+    current = hi
+    while current > lo and current != BASE_EDITION_ID and len(out) <= MAX_EDITIONS:
+        edition = load_edition(engine, current, data_dir)
+        out.append(edition)
+        current = edition.info.base_id or BASE_EDITION_ID
+    return list(reversed(out))
+
+
 def _latest_published(conn: Connection) -> int:
     latest = conn.execute(select(func.max(editions.c.id))
                           .where(editions.c.status == "published")).scalar_one()

@@ -56,6 +56,7 @@ PAGE_SPECS = (
     ("what_if", "pages/what-if.py", "what-if", ":material/tune:", "nav.section_plan"),
     ("workshop", "pages/workshop.py", "workshop", ":material/groups:", "nav.section_plan"),
     ("sources", "pages/sources.py", "sources", ":material/menu_book:", "nav.section_about"),
+    ("editions", "pages/editions.py", "editions", ":material/history:", "nav.section_about"),
 )
 
 _run = threading.local()

@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from explorer import db
 from explorer.data import resolve_data_dir
 from explorer.editions import store
-from explorer.editions.model import BASE_EDITION_ID, format_date
+from explorer.editions.model import BASE_EDITION_ID, Edition, format_date
 from explorer.i18n import t
 from explorer.model import Dataset
 from explorer.text import md_escape
@@ -51,7 +51,7 @@ class Choice:
         return self.id == BASE_EDITION_ID
 
 
-def _database_url() -> str | None:
+def database_url() -> str | None:
     """The app's database if one has been set up; None (only edition 1) otherwise."""
     url = db.database_url()
     try:
@@ -78,9 +78,20 @@ def _published(url: str | None, data_dir: str) -> tuple[tuple[int, str, str], ..
     return tuple((i.id, i.title, i.as_at) for i in infos)
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _published_edition(url: str | None, data_dir: str, edition_id: int) -> Edition:
+    return store.load_edition(db.shared_engine(url) if url else None, edition_id,
+                              Path(data_dir))
+
+
+def edition(edition_id: int) -> Edition:
+    """A published edition with its metadata (loaded once per process: it never changes)."""
+    return _published_edition(database_url(), str(resolve_data_dir()), edition_id)
+
+
 def published() -> tuple[tuple[int, str, str], ...]:
     """(id, title, as-at date) of every published edition, oldest first."""
-    return _published(_database_url(), str(resolve_data_dir()))
+    return _published(database_url(), str(resolve_data_dir()))
 
 
 def sync(lang: str) -> Choice:
@@ -116,12 +127,12 @@ def link_params() -> dict[str, str]:
 
 def dataset(choice: Choice) -> Dataset:
     """The chosen edition's position (shared read-only; never mutate it)."""
-    return cached.edition_dataset(_database_url(), choice.id)
+    return cached.edition_dataset(database_url(), choice.id)
 
 
 def map_edition(choice: Choice) -> tuple[str | None, int]:
     """(database URL, edition id): the status map's cache key for the chosen edition."""
-    return (_database_url(), choice.id)
+    return (database_url(), choice.id)
 
 
 def shown(text: str, choice: Choice) -> str:
@@ -162,3 +173,8 @@ def subtitle(lang: str, choice: Choice) -> str:
         return t("status.subtitle", lang)
     return t("editions.asat.subtitle", lang, date=format_date(choice.as_at, lang),
              title=md_escape(choice.title), id=choice.id)
+
+
+def clear_caches() -> None:
+    """After a publish or discard: the list of published editions is looked up again."""
+    _published.clear()
