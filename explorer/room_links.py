@@ -15,6 +15,9 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 #: Pages (their URL paths) that room links open.
 JOIN_PAGE = "what-if"
 BOARD_PAGE = "workshop"
+#: Pages of update rounds: a force's section (its contributor link) and the review.
+CONTRIBUTE_PAGE = "contribute"
+REVIEW_PAGE = "rounds"
 #: Sets the address links start with (the public one), whatever address a visitor used.
 BASE_URL_ENV = "MASH_BASE_URL"
 DEFAULT_BASE_URL = "http://localhost:8501"
@@ -44,6 +47,15 @@ def member_link(base: str, code: str, token: str, page: str = JOIN_PAGE) -> str:
     'http://h/what-if?room=ABC234&member=t0k'
     """
     return f"{base}/{page}?{urlencode({'room': code, 'member': token})}"
+
+
+def contributor_link(base: str, token: str) -> str:
+    """A force's contributor link in an update round (the secret is the whole key).
+
+    >>> contributor_link("https://h.example/mash", "t0k")
+    'https://h.example/mash/contribute?token=t0k'
+    """
+    return f"{base}/{CONTRIBUTE_PAGE}?{urlencode({'token': token})}"
 
 
 def app_base(page_url: str | None, page_path: str, fallback: str = DEFAULT_BASE_URL,

@@ -280,7 +280,7 @@ def test_publish_needs_every_section_accepted_or_a_reason(engine):
 def test_publish_is_refused_where_storage_is_not_durable(engine):
     opened = _open(engine)
     if engine.dialect.name == "sqlite":  # a SQLite file on Community Cloud (or in /tmp)
-        with pytest.raises(RoundError, match="publishing is refused: an edition would not "
+        with pytest.raises(RoundError, match="publishing is refused: editions would not "
                            "survive a restart here"):
             store.publish_round(engine, opened.info.id, DATA_DIR, env={"HOSTNAME": "streamlit"})
     else:  # a database server is durable: the check lets it through to the next rule

@@ -34,9 +34,9 @@ from sqlalchemy import Connection, Engine, Row, func, insert, select, update
 
 from explorer.data import iso_date
 from explorer.db import writer
-from explorer.deployment import storage_durability
 from explorer.editions import files as edition_files
 from explorer.editions import store as editions
+from explorer.editions.maintainer import publish_refusal
 from explorer.editions.model import BASE_EDITION_ID, EditionError, EditionInfo, format_date
 from explorer.limits import (
     MAX_DISPLAY_NAME_CHARS,
@@ -483,16 +483,6 @@ def accept_section(engine: Engine, round_id: int, force_id: str, *, display_name
         return _get_section(conn, round_id, force_id)
 
 
-def publish_refusal(url: str, env: Mapping[str, str] | None = None) -> str | None:
-    """Why publishing is refused with this database (one line), or None when allowed."""
-    storage = storage_durability(url, env)
-    if storage.durable is not False:
-        return None
-    return (f"publishing is refused: an edition would not survive a restart here "
-            f"({storage.reason}); set MASH_DATABASE_URL (PostgreSQL) or MASH_STATE_DIR to a "
-            "folder on a persistent disk")
-
-
 def publish_round(engine: Engine, round_id: int, data_dir: Path, *, note: str = "",
                   display_name: str = "", env: Mapping[str, str] | None = None,
                   check_storage: bool = True, now: datetime | None = None) -> EditionInfo:
@@ -617,3 +607,20 @@ def history(engine: Engine | None, data_dir: Path, code: str):
     infos = editions.published_editions(engine, data_dir)
     loaded = [editions.load_edition(engine, i.id, data_dir) for i in infos]
     return authority_history(loaded, code)
+
+
+def section_diff(engine: Engine, data_dir: Path, round_id: int, force_id: str):
+    """A section's draft as the editions' "what changed" against the round's base edition
+    (:class:`explorer.editions.diff.EditionDiff`)."""
+    from explorer.editions.diff import compare
+    from explorer.editions.model import Edition
+
+    info = get_round(engine, round_id)
+    section = next(s for s in sections(engine, round_id) if s.force_id == force_id)
+    base = base_of(engine, info, data_dir)
+    old_ds, new_ds, own = preview(base, round_id, force_id, section.edits)
+    old_info = editions.get_info(engine, info.base_id, data_dir)
+    new_info = EditionInfo(id=0, title=f"{info.title}: {force_id}", as_at=info.as_at,
+                           status="draft", created_at=None, published_at=None, corrects=None,
+                           base_id=info.base_id, own_changes=own)
+    return compare(Edition(old_info, old_ds), Edition(new_info, new_ds))
