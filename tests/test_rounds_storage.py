@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from explorer.data import DATA_DIR
 from explorer.editions import store as editions
-from explorer.rounds import store
+from explorer.rounds import report, store
 from explorer.rounds.model import RoundError
 from explorer.rounds.schema import round_audit, round_sections
 from explorer.summary import headline
@@ -107,7 +107,7 @@ def test_a_whole_round_makes_the_next_edition(engine):
     with pytest.raises(RoundError, match="already published"):
         store.publish_round(engine, opened.info.id, DATA_DIR, check_storage=False)
 
-    archive = zipfile.ZipFile(io.BytesIO(store.export_round(engine, opened.info.id, DATA_DIR)))
+    archive = zipfile.ZipFile(io.BytesIO(report.export_round(engine, opened.info.id, DATA_DIR)))
     names = set(archive.namelist())
     assert {"edition-2/changes.csv", "edition-2/edition.json", "edition-2/round.json",
             "edition-2/audit.csv"} <= names

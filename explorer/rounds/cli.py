@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from explorer import db
 from explorer.data import resolve_data_dir
 from explorer.editions.model import format_date
-from explorer.rounds import store
+from explorer.rounds import report, store
 from explorer.rounds.history import history_line
 from explorer.rounds.model import RoundError
 from explorer.text import fold, terminal_safe
@@ -88,7 +88,7 @@ def _run(args: argparse.Namespace, data: str | None, out) -> int:
     if command == "list":
         infos = store.list_rounds(engine)
         if args.json:
-            _dump([store.round_json(i, store.sections(engine, i.id)) for i in infos], out)
+            _dump([report.round_json(i, store.sections(engine, i.id)) for i in infos], out)
             return 0
         print(f"{'ID':>3}  {'Status':<9}  {'As at':<10}  {'Base':>4}  {'Made':>4}  Title",
               file=out)
@@ -100,7 +100,7 @@ def _run(args: argparse.Namespace, data: str | None, out) -> int:
         info = store.get_round(engine, args.id)
         secs, trail = store.sections(engine, args.id), store.audit(engine, args.id)
         if args.json:
-            _dump({**store.round_json(info, secs), "audit": [
+            _dump({**report.round_json(info, secs), "audit": [
                 {"at": a.at.isoformat(), "action": a.action, "role": a.role,
                  "display_name": a.display_name, "force_id": a.force_id,
                  "version": a.version} for a in trail]}, out)
@@ -127,7 +127,7 @@ def _run(args: argparse.Namespace, data: str | None, out) -> int:
         if target.exists():
             raise RoundError(f"{terminal_safe(str(target))} already exists; choose another "
                              "--output")
-        payload = store.export_round(engine, args.id, data_dir)
+        payload = report.export_round(engine, args.id, data_dir)
         try:
             with target.open("xb") as f:
                 f.write(payload)
@@ -141,7 +141,7 @@ def _run(args: argparse.Namespace, data: str | None, out) -> int:
 
         base = editions.load_edition(None, 1, data_dir).dataset
         code = _authority(base, args.authority)
-        steps = store.history(engine, data_dir, code)
+        steps = report.history(engine, data_dir, code)
         if args.json:
             _dump([{"edition": s.edition_id, "as_at": s.as_at, "status": s.status,
                     "hub": s.hub_name, "source": s.source, "reason": s.reason}

@@ -22,6 +22,13 @@ from sqlalchemy import Engine
 from explorer.data import resolve_data_dir
 from explorer.editions.model import format_date
 from explorer.i18n import t
+from explorer.limits import (
+    MAX_CHANGE_REASON_CHARS,
+    MAX_CHANGE_SOURCE_CHARS,
+    MAX_DATA_TEXT_CHARS,
+    MAX_DISPLAY_NAME_CHARS,
+    MAX_SOURCE_LINK_CHARS,
+)
 from explorer.model import STATUSES, Dataset
 from explorer.rounds import store
 from explorer.rounds.model import (
@@ -43,6 +50,9 @@ ARRANGEMENT_KINDS = ("cru_police_only", "cru_partner_links", "vulnerability_hub_
 ITEM_KINDS = ("context", "stance", "challenge", "plan", "guidance", "review")
 SOURCE_FIELDS = ("source_title", "reported_by", "source_date", "source_link", "reason")
 NEW = "__new__"
+FIELD_LIMITS = {"source_title": MAX_CHANGE_SOURCE_CHARS, "reported_by": MAX_CHANGE_SOURCE_CHARS,
+                "source_date": 10, "source_link": MAX_SOURCE_LINK_CHARS,
+                "reason": MAX_CHANGE_REASON_CHARS}
 TEXT_AREAS = {"summary", "stance", "position_summary", "reason"}
 
 
@@ -217,9 +227,11 @@ def _field(file: str, col: str, value: str, key: str, lang: str, ds: Dataset,
         st.selectbox(label, options, index=options.index(value) if value in options else 0,
                      key=key, disabled=disabled)
     elif col in TEXT_AREAS:
-        st.text_area(label, value=value, key=key, disabled=disabled)
+        st.text_area(label, value=value, key=key, disabled=disabled,
+                     max_chars=MAX_DATA_TEXT_CHARS)
     else:
-        st.text_input(label, value=value, key=key, disabled=disabled)
+        st.text_input(label, value=value, key=key, disabled=disabled,
+                      max_chars=MAX_DATA_TEXT_CHARS)
 
 
 def _form(eng, token, info, section, base, ds, edits, lang, editable: bool) -> None:
@@ -253,7 +265,8 @@ def _form(eng, token, info, section, base, ds, edits, lang, editable: bool) -> N
         for f in SOURCE_FIELDS:
             value = getattr(draft, f) if draft else ""
             (st.text_area if f in TEXT_AREAS else st.text_input)(
-                t(f"rounds.field.{f}", lang), value=value, key=prefix + f, disabled=not editable)
+                t(f"rounds.field.{f}", lang), value=value, key=prefix + f, disabled=not editable,
+                max_chars=FIELD_LIMITS[f])
         st.form_submit_button(
             t("rounds.contribute.keep", lang), disabled=not editable, on_click=_keep,
             args=(eng, token, info.id, force_id, part, record_id,
@@ -321,7 +334,8 @@ def page(eng: Engine, token: str, lang: str, ds: Dataset) -> None:
         right.button(t("rounds.contribute.stale_load", lang), on_click=_load_saved,
                      args=(info.id, section.force_id))
     base = store.base_of(eng, info, resolve_data_dir())
-    st.text_input(t("rounds.contribute.name", lang), key="rd_name", max_chars=40)
+    st.text_input(t("rounds.contribute.name", lang), key="rd_name",
+                  max_chars=MAX_DISPLAY_NAME_CHARS)
     _form(eng, token, info, section, base, ds, edits, lang, editable)
     _draft_table(ds, base, edits, lang)
     if editable and not stale:

@@ -15,9 +15,10 @@ from explorer.data import resolve_data_dir
 from explorer.editions import maintainer
 from explorer.editions.model import EditionError, format_date
 from explorer.i18n import t
+from explorer.limits import MAX_DISPLAY_NAME_CHARS, MAX_ROUND_COMMENT_CHARS, MAX_ROUND_TITLE_CHARS
 from explorer.model import Dataset
 from explorer.room_links import REVIEW_PAGE, app_base, contributor_link
-from explorer.rounds import store
+from explorer.rounds import report, store
 from explorer.rounds.history import history_line
 from explorer.rounds.model import RoundError
 from explorer.text import md_escape
@@ -76,7 +77,8 @@ def _links(ds: Dataset, lang: str) -> None:
 def _open_form(eng: Engine, lang: str) -> None:
     st.subheader(t("rounds.review.open_heading", lang), anchor=False)
     with st.form("rd_open"):
-        st.text_input(t("rounds.review.round_title", lang), key="rd_title", max_chars=120)
+        st.text_input(t("rounds.review.round_title", lang), key="rd_title",
+                      max_chars=MAX_ROUND_TITLE_CHARS)
         st.text_input(t("rounds.review.as_at", lang), key="rd_asat", max_chars=10)
         st.form_submit_button(t("rounds.review.open", lang), on_click=_open, args=(eng, lang))
 
@@ -96,7 +98,7 @@ def _section(eng: Engine, info, s, ds: Dataset, lang: str) -> None:
     with st.expander(label, expanded=s.state == "submitted"):
         if s.edits:
             st.markdown(f"**{t('rounds.review.changed', lang)}**")
-            edition_compare.render(store.section_diff(eng, resolve_data_dir(), info.id,
+            edition_compare.render(report.section_diff(eng, resolve_data_dir(), info.id,
                                                       s.force_id), lang)
         else:
             st.caption(t("rounds.review.nothing", lang))
@@ -110,7 +112,7 @@ def _section(eng: Engine, info, s, ds: Dataset, lang: str) -> None:
                           t("rounds.review.done", lang)))
         if s.state in ("submitted", "accepted"):
             st.text_area(t("rounds.review.comment", lang), key=f"rd_cmt_{key}",
-                         max_chars=1000)
+                         max_chars=MAX_ROUND_COMMENT_CHARS)
             st.button(t("rounds.review.return", lang), key=f"rd_ret_{key}",
                       on_click=lambda: _do(lambda: store.return_section(
                           eng, info.id, s.force_id, state.get(f"rd_cmt_{key}", ""),
@@ -125,7 +127,8 @@ def _publish(eng: Engine, info, lang: str) -> None:
     if refusal:
         st.warning(md_escape(refusal))
         return
-    st.text_area(t("rounds.review.publish_note", lang), key="rd_note", max_chars=1000)
+    st.text_area(t("rounds.review.publish_note", lang), key="rd_note",
+                 max_chars=MAX_ROUND_COMMENT_CHARS)
 
     def act():
         edition = store.publish_round(eng, info.id, resolve_data_dir(),
@@ -150,7 +153,7 @@ def _audit(eng: Engine, info, lang: str) -> None:
         "version": "" if a.version is None else str(a.version),
     } for a in store.audit(eng, info.id)]), hide_index=True, width="stretch")
     st.download_button(t("rounds.review.export", lang),
-                        data=store.export_round(eng, info.id, resolve_data_dir()),
+                        data=report.export_round(eng, info.id, resolve_data_dir()),
                         file_name=f"round-{info.id}.zip", mime="application/zip")
 
 
@@ -159,13 +162,14 @@ def _history(eng: Engine, ds: Dataset, lang: str) -> None:
     names = {a.code: a.name(lang) for a in ds.authorities}
     code = st.selectbox(t("rounds.review.authority", lang), list(names),
                         format_func=names.get, key="rd_hist")
-    st.markdown(md_escape(history_line(store.history(eng, resolve_data_dir(), code),
+    st.markdown(md_escape(history_line(report.history(eng, resolve_data_dir(), code),
                                        names[code], lang)))
 
 
 def page(eng: Engine, lang: str, ds: Dataset) -> None:
     flash()
-    st.text_input(t("rounds.review.name", lang), key="rd_mname", max_chars=40)
+    st.text_input(t("rounds.review.name", lang), key="rd_mname",
+                  max_chars=MAX_DISPLAY_NAME_CHARS)
     _links(ds, lang)
     rounds = store.list_rounds(eng)
     if not any(r.status == "open" for r in rounds):
