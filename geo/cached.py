@@ -314,6 +314,30 @@ def planner_map(style: str, lang: str, height: int, key: str, names: bool = Fals
     return _planner_map(style, lang, height, _stamp(), _data_dir(), key, names, large)
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _changes_map(style: str, lang: str, height: int, stamp: tuple[str, str, int],
+                 kinds: tuple[tuple[str, str], ...], tips: tuple[tuple[str, str], ...],
+                 key: str):
+    from explorer.i18n import t
+    from geo import maps
+    from geo.layers import label_points
+
+    bset, tile_points, view = _geometry(style, stamp)
+    points = tile_points or label_points(bset.geojson)
+    m = maps.changes_map(
+        bset.geojson, dict(kinds), dict(tips), points, bounds=view, height_px=height,
+        attribution=bset.credit, scale_bar=not bset.is_tiles,
+        reset_label=t("map.reset_view", lang), wheel_hint=t("map.wheel_hint", lang))
+    return bset, map_payload(m, key)
+
+
+def changes_map(style: str, lang: str, height: int, key: str,
+                kinds: tuple[tuple[str, str], ...], tips: tuple[tuple[str, str], ...]):
+    """(boundaries, payload) of the "what changed" map for (code, kind) pairs and a tooltip
+    per authority: the same for every visitor comparing the same two editions."""
+    return _changes_map(style, lang, height, _stamp(), kinds, tips, key)
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _selection(style: str, code: str | None, stamp: tuple[str, str, int]) -> str:
     from geo.maps import selection_js

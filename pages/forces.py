@@ -1,19 +1,23 @@
 """Forces: what each of the four police forces reports, and Wales-wide work."""
 
+from functools import partial
+
 import streamlit as st
 
 from explorer import views
 from explorer.i18n import t
-from geo import cached
 from pages.ui import shell
+from pages.ui.editions import asat
 
 shell.require_app()
 
 lang = st.session_state.get("lang", "en")
-ds = cached.dataset()
+edition = asat.sync(lang)
+ds = asat.dataset(edition)
+shown = partial(asat.shown, choice=edition)  # a later edition's text is shown as text
 
 st.title(t("forces.title", lang))
-st.caption(t("status.subtitle", lang))
+st.caption(asat.subtitle(lang, edition))
 
 
 def _cited(items: list[dict], empty: str) -> None:
@@ -21,7 +25,11 @@ def _cited(items: list[dict], empty: str) -> None:
         st.write(empty)
     for item in items:
         st.markdown(f"- {item['summary']}")
-        st.caption(t("details.source", lang, source=item["source"]))
+        st.caption(t("details.source", lang, source=shown(item["source"])))
+
+
+def _texts(items: list[dict]) -> list[dict]:
+    return [{**item, "summary": shown(item["summary"])} for item in items]
 
 
 forces = [f.force_id for f in ds.forces]
@@ -29,8 +37,8 @@ for tab, force_id in zip(st.tabs([ds.force(f).name(lang) for f in forces]), forc
     view = views.force_view(ds, force_id, lang)
     with tab:
         st.header(t("forces.position", lang))
-        st.write(view["position"])
-        st.caption(t("details.source", lang, source=view["position_source"]))
+        st.write(shown(view["position"]))
+        st.caption(t("details.source", lang, source=shown(view["position_source"])))
         st.header(t("forces.authorities", lang))
         st.dataframe(
             [
@@ -45,16 +53,16 @@ for tab, force_id in zip(st.tabs([ds.force(f).name(lang) for f in forces]), forc
             width="stretch",
         )
         st.header(t("forces.arrangements", lang))
-        _cited([{"summary": f"**{a['name']}**: {a['summary']}", "source": a["source"]}
-                for a in view["arrangements"]], t("forces.none", lang))
+        _cited([{"summary": f"**{shown(a['name'])}**: {shown(a['summary'])}",
+                 "source": a["source"]} for a in view["arrangements"]], t("forces.none", lang))
         st.header(t("forces.challenges", lang))
-        _cited(view["challenges"], t("forces.none", lang))
+        _cited(_texts(view["challenges"]), t("forces.none", lang))
         st.header(t("forces.plans", lang))
-        _cited(view["plans"], t("forces.none", lang))
+        _cited(_texts(view["plans"]), t("forces.none", lang))
         if view["context"]:
             st.header(t("forces.context", lang))
-            _cited(view["context"], "")
+            _cited(_texts(view["context"]), "")
 
 st.divider()
 st.header(t("forces.wales", lang))
-_cited(views.wales_items(ds), t("forces.none", lang))
+_cited(_texts(views.wales_items(ds)), t("forces.none", lang))

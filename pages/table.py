@@ -4,16 +4,19 @@ import streamlit as st
 
 from explorer import views
 from explorer.i18n import t
-from geo import cached
 from pages.ui import shell
+from pages.ui.editions import asat
 
 shell.require_app()
 
 lang = st.session_state.get("lang", "en")
-ds = cached.dataset()
+edition = asat.sync(lang)
+ds = asat.dataset(edition)
 
 st.title(t("table.title", lang))
 st.caption(t("table.caption", lang))
+if not edition.is_base:
+    st.caption(asat.subtitle(lang, edition))
 WIDTHS = {"name": "medium", "name_cy": "medium", "status": "medium", "hub": "medium",
           "health_board": "large", "safeguarding_board": "large", "arrangements": "large",
           "stance": "large", "summary": "large"}
@@ -30,7 +33,7 @@ st.dataframe(
 st.download_button(
     t("table.download", lang),
     views.table_csv(ds, lang).encode("utf-8"),
-    file_name="mash-wales-2019-05-31.csv",
+    file_name=f"mash-wales-{edition.as_at}.csv",
     mime="text/csv",
     key="table_download",
     on_click="ignore",  # a download never reruns the page

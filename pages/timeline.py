@@ -1,20 +1,24 @@
 """Timeline: dated events from the briefing, 2014 to 2019, filterable by force."""
 
+from functools import partial
+
 import streamlit as st
 
 from explorer import views
 from explorer.i18n import t
 from explorer.model import WALES_SCOPE
-from geo import cached
 from pages.ui import shell
+from pages.ui.editions import asat
 
 shell.require_app()
 
 lang = st.session_state.get("lang", "en")
-ds = cached.dataset()
+edition = asat.sync(lang)
+ds = asat.dataset(edition)
+shown = partial(asat.shown, choice=edition)  # a later edition's text is shown as text
 
 st.title(t("timeline.title", lang))
-st.caption(t("status.subtitle", lang))
+st.caption(asat.subtitle(lang, edition))
 
 scopes = [f.force_id for f in ds.forces] + [WALES_SCOPE]
 chosen = st.multiselect(
@@ -35,8 +39,8 @@ for row in rows:
         if row["planned"]:
             flags.append(t("timeline.planned", lang))
         suffix = f" ({', '.join(flags)})" if flags else ""
-        st.markdown(f"**{row['date']}**{suffix} · {row['scope']}")
-        st.write(row["summary"])
+        st.markdown(f"**{shown(row['date'])}**{suffix} · {row['scope']}")
+        st.write(shown(row["summary"]))
         if row["authorities"]:
             st.caption(t("timeline.authorities", lang, names=", ".join(row["authorities"])))
-        st.caption(t("details.source", lang, source=row["source"]))
+        st.caption(t("details.source", lang, source=shown(row["source"])))

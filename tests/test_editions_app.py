@@ -239,3 +239,30 @@ def test_publishing_is_refused_where_storage_is_not_durable(published_two, env, 
     at.button[0].click().run()
     assert "publishing is refused: editions would not survive a restart here" in everything(at)
     assert not [b for b in at.button if b.label == "Publish edition 3"]
+
+
+def test_table_forces_and_timeline_show_the_chosen_edition(published_two):
+    at = open_app(asat="2", page="pages/table.py")
+    table = at.dataframe[0].value
+    powys = [row for row in table.astype(str).values.tolist() if "Powys" in row]
+    assert len(powys) == 1 and "Test hub A" in powys[0]
+    assert "Position as at 1 March 2026, edition 2: Test edition two." in captions(at)
+    at = open_app(asat="1", page="pages/table.py")
+    table = at.dataframe[0].value
+    assert "Test hub A" not in table.to_string()
+    at = open_app(asat="2", page="pages/forces.py")
+    assert "Position as at 1 March 2026, edition 2" in captions(at)
+    at = open_app(asat="2", page="pages/timeline.py")
+    assert "Position as at 1 March 2026, edition 2" in captions(at)
+
+
+def test_text_of_a_later_edition_is_shown_as_text(env):
+    two = fx.edition_two(env / "two")
+    fx.edit(two, "positions.csv", fx.POWYS, summary="**Test** [link](https://x.invalid) <b>x</b>")
+    engine = db.shared_engine()
+    store.publish(engine, store.import_edition(engine, two, DATA_DIR).id, DATA_DIR)
+    at = open_app()
+    at.radio(key="_w_authority_en").set_value(fx.POWYS).run()
+    summary = next(m.value for m in at.markdown if "Test" in m.value and "link" in m.value)
+    assert summary.startswith("\\*\\*Test\\*\\* \\[link\\]")
+

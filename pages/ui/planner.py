@@ -373,7 +373,10 @@ def planner_url() -> str:
 
 def share_link(token: str, extra: dict[str, str] | None = None) -> str:
     base = planner_url()
-    params = {"scenario": token, **shell.settings_params(), **(extra or {})}
+    from pages.ui.editions import asat  # a link keeps its edition (issue 18)
+
+    params = {"scenario": token, **shell.settings_params(), **asat.link_params(),
+              **(extra or {})}
     params.pop("workshop", None)  # a shared link opens in the recipient's own mode
     params.pop("map", None)
     return f"{base}?{urlencode(params)}"

@@ -70,6 +70,17 @@ def test_the_planner_baseline_follows_the_edition(page, editions_server):
         page.get_by_role("heading", name=expected).wait_for()
 
 
+def test_a_share_link_keeps_the_edition(page, editions_server):
+    page.goto(f"{editions_server.url}/what-if?asat=1")
+    page.get_by_role("heading", name="5 of 22 authorities covered").wait_for()
+    page.get_by_role("tab", name="Share").click()
+    wait_idle(page)
+    link = page.locator("[data-testid=stCode], textarea").first
+    link.wait_for()
+    text = link.inner_text() or link.input_value()
+    assert "scenario=" in text and "asat=1" in text
+
+
 @pytest.mark.parametrize("lang", ["en", "cy"])
 def test_the_compare_view_reads_and_passes_axe(page, editions_server, lang):
     page.goto(f"{editions_server.url}/editions?lang={lang}")
@@ -80,5 +91,8 @@ def test_the_compare_view_reads_and_passes_axe(page, editions_server, lang):
                          "1 March 2026).").wait_for()
     else:
         page.get_by_text("Powys: Dim MASH i MASH ar waith").wait_for()
+    frame = map_frame(page)  # the changed authorities: Powys and Ceredigion, with symbols
+    frame.wait_for_function(f"({TIPS_JS})()['{fx.POWYS}'].startsWith('Powys: ')")
+    assert frame.locator(".tile-label").count() == 2
     page.wait_for_timeout(1000)  # the tables
     assert serious_violations(page) == []

@@ -5,12 +5,15 @@ markdown, plain cells in tables."""
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from explorer.editions.diff import EditionDiff, compare
 from explorer.editions.model import format_date
 from explorer.i18n import number, t
 from explorer.text import md_escape
+from geo import cached, maps
 from pages.ui.editions import asat
 
 FROM, TO = "ed_from", "ed_to"
@@ -65,6 +68,7 @@ def render(d: EditionDiff, lang: str) -> None:
     st.markdown("\n".join(f"- {md_escape(line)}" for line in d.summary(lang)))
     if d.authorities:
         st.subheader(t("editions.page.authorities", lang))
+        _map(d, lang)
         st.dataframe(
             [{t("editions.page.col_authority", lang): d.new_dataset.authority(a.code).name(lang),
               t("editions.page.col_change", lang): t(f"editions.kind.{a.kind}", lang),
@@ -89,3 +93,31 @@ def render(d: EditionDiff, lang: str) -> None:
                     t("editions.page.col_reason", lang): c.reason if c else "",
                 })
         st.dataframe(rows, hide_index=True, use_container_width=True)
+
+
+MAP_HEIGHT = 520
+
+
+def _map(d: EditionDiff, lang: str) -> None:
+    """The changed authorities on the map, with a legend in words and symbols."""
+    kinds = {a.code: a.kind for a in d.authorities}
+    tips = tuple(
+        (a.code, f"{a.name(lang)}: " + (t(f"editions.kind.{kinds[a.code]}", lang)
+                                       if a.code in kinds else t("editions.kind.none", lang)))
+        for a in d.new_dataset.authorities)
+    style = st.session_state.get("map_style", "geographic")
+    bset, payload = cached.changes_map(style, lang, MAP_HEIGHT, "editions_map",
+                                       tuple(sorted(kinds.items())), tips)
+    cached.show_map(payload, key="editions_map", height=MAP_HEIGHT)
+    shown = [k for k in maps.CHANGE_STYLES if k in kinds.values()]
+    legend = "".join(
+        f'<span role="listitem" style="display:inline-flex;align-items:center;gap:.4em;'
+        f'margin-right:1.2em">'
+        f'<span aria-hidden="true" style="display:inline-block;width:1.1em;height:1.1em;'
+        f'background:{maps.CHANGE_STYLES[k][0]};border:2px '
+        f'{"dashed" if maps.CHANGE_STYLES[k][1] else "solid"} #000"></span>'
+        f"{html.escape(maps.CHANGE_STYLES[k][2])} {html.escape(t(f'editions.kind.{k}', lang))}"
+        "</span>" for k in shown)
+    st.html(f'<div role="list" aria-label="{html.escape(t("legend.label", lang))}">'
+            f"{legend}</div>")
+    st.caption(bset.attribution)
