@@ -234,3 +234,46 @@ def test_a_whole_round_in_the_browser(browser, round_server):
         engine.dispose()
     for ctx in (lead_ctx, dp_ctx, gw_ctx, nw_ctx, sw_ctx, home_ctx):
         ctx.close()
+
+
+def test_a_section_can_be_filled_in_and_submitted_with_the_keyboard_only(browser, round_server):
+    start, durable = round_server
+    server = start()
+    engine = db.make_engine(db.database_url({"MASH_STATE_DIR": str(durable / "state")}))
+    try:
+        from explorer.rounds import store
+
+        db.upgrade(engine)
+        token = store.open_round(engine, DATA_DIR, "Test round", "2026-03-01").tokens["gwent"]
+    finally:
+        engine.dispose()
+    ctx, page = tab(browser)
+    go(page, f"{server.url}/contribute?token={token}")
+    part(page, "Force summary")  # (a radio: Streamlit's own keyboard handling)
+
+    def tab_to(name: str, limit: int = 60) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            label = page.evaluate("document.activeElement.getAttribute('aria-label') || "
+                                  "document.activeElement.innerText || ''")
+            if label.strip() == name:
+                return
+        raise AssertionError(f"{name!r} is not reachable with the Tab key")
+
+    tab_to("The force's summary")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Test summary typed with the keyboard.")
+    for label, text in (("Or reported by (a role, not a person's name)", "Test role"),
+                        ("Date of the source (YYYY-MM-DD)", "2026-03-01"),
+                        ("Reason for the change", "Fictional test change")):
+        tab_to(label)
+        page.keyboard.type(text)
+    tab_to("Keep this change")
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    seen(page, "Saved (version 1).")
+    tab_to("Submit this section")
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    seen(page, "Submitted. The liaison unit will review it.")
+    ctx.close()

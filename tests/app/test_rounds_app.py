@@ -19,7 +19,7 @@ from explorer.data import DATA_DIR
 from explorer.rounds import store
 from tests import rounds_fixture as fx
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 KEY = "test-maintainer-key-1"
 
 
