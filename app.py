@@ -1,7 +1,7 @@
 """MASH Wales explorer: router and shared sidebar.
 
 Run with ``streamlit run app.py``. Pages live in ``pages/``; logic in ``explorer/`` and
-``geo/``. This file sets up the page, the shared settings and sidebar (language, workshop mode,
+``geo/``. This file sets up the page, the shared settings and sidebar (language, projector mode,
 map style, names on maps), and navigation, and nothing else. ``pages/ui/shell.py`` explains
 how settings travel in the URL and why every page begins with ``shell.require_app()``.
 """
@@ -11,8 +11,7 @@ import streamlit as st
 from explorer.data import DataError
 from explorer.i18n import LANGS, has_draft, t
 from explorer.text import md_escape
-from geo import cached
-from pages.ui import shell
+from pages.ui import caches, server, shell
 from pages.ui.editions import asat
 
 settings = shell.sync_settings()
@@ -21,9 +20,9 @@ st.set_page_config(
     page_icon="/app/static/favicon.png",  # a URL: no file read on every run
     layout="wide",
     # Projector: the sidebar gets out of the way. Elsewhere: open on a laptop, closed on a phone.
-    initial_sidebar_state="collapsed" if settings["workshop"] else "auto",
+    initial_sidebar_state="collapsed" if settings.projector else "auto",
 )
-lang = settings["lang"]
+lang = settings.lang
 edition = asat.sync(lang)
 page = shell.navigation(lang)
 
@@ -31,7 +30,7 @@ with st.sidebar:
     shell.bound(st.radio, "lang", lang, label=t("sidebar.language", lang), options=LANGS,
                 format_func=lambda code: {"en": "English", "cy": "Cymraeg"}[code],
                 horizontal=True)
-    shell.bound(st.toggle, "workshop", lang, label=t("sidebar.workshop", lang),
+    shell.bound(st.toggle, "projector", lang, label=t("sidebar.workshop", lang),
                 help=t("sidebar.workshop_help", lang))
     shell.bound(st.radio, "map_style", lang, label=t("sidebar.map_style", lang),
                 options=shell.MAP_STYLES,
@@ -51,14 +50,14 @@ STYLE = ("[data-testid='stCaptionContainer']{opacity:1;color:#545250}"
          "[data-testid='stMain'] h2{font-size:1.6rem}"
          # Keyboard focus always visible, whatever the widget's own styling.
          ":focus-visible{outline:3px solid #0072B2 !important;outline-offset:2px}")
-if settings["workshop"]:
+if settings.projector:
     # Projector mode: larger text everywhere.
     STYLE += ("html{font-size:22px}[data-testid='stMetricValue']{font-size:2.1rem}"
               "[data-testid='stMainBlockContainer']{padding-top:3.2rem}")
 st.html(f"<style>{STYLE}</style>")
 
 try:
-    cached.dataset()
+    caches.dataset()
 except DataError as exc:
     # The message quotes cells of the data files: shown as text, never as markdown.
     st.error(md_escape(t("error.data", lang, problem=str(exc))), icon=":material/error:")
@@ -67,6 +66,6 @@ except DataError as exc:
 # One error boundary around the page: a visitor sees one calm line with a reference, never a
 # traceback (whatever client.showErrorDetails says); the server's log gets the traceback.
 with shell.error_boundary():
-    cached.leaflet_ready()
-    cached.sockets_ready()
+    server.leaflet_ready()
+    server.tune_sockets()
     shell.in_app(page.run)

@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 from explorer.best_sites import best_sites  # noqa: E402
 from explorer.coverage import HubArrays, evaluate, evaluate_scenario  # noqa: E402
 from explorer.data import load_dataset  # noqa: E402
-from explorer.scenario import load_presets  # noqa: E402
+from explorer.presets import load_presets  # noqa: E402
 
 
 def timings_ms(fn: Callable[[], object], runs: int, warmup: int = 3) -> list[float]:

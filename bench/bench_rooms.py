@@ -30,7 +30,7 @@ if str(REPO) not in sys.path:
 
 from explorer import db, rooms  # noqa: E402
 from explorer.data import load_dataset  # noqa: E402
-from explorer.scenario import load_presets  # noqa: E402
+from explorer.presets import load_presets  # noqa: E402
 from tests import pgcluster  # noqa: E402
 
 

@@ -39,7 +39,8 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from explorer import db, rooms  # noqa: E402
 from explorer.data import load_dataset  # noqa: E402
-from explorer.scenario import encode_share, load_presets  # noqa: E402
+from explorer.presets import load_presets  # noqa: E402
+from explorer.scenario import encode_share  # noqa: E402
 from tests import pgcluster  # noqa: E402
 from tests.browser.conftest import (  # noqa: E402
     CHROMIUM,

@@ -30,6 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from explorer.coverage import dataset_arrays, to_plain
+from explorer.i18n import t
 from explorer.model import Dataset
 from explorer.scenario import (
     MAX_NAME_CHARS,
@@ -356,14 +357,6 @@ def explain_uncovered(result: BestSitesResult, ds: Dataset, lang: str = "en") ->
     for u in result.unreachable:
         area = ds.authority(u.code).name(lang)
         host = ds.authority(u.nearest_host).name(lang)
-        if lang == "cy":
-            lines.append(
-                f"{area}: does dim hyb o fewn {result.max_km:g} km. Y safle agosaf a ddewiswyd "
-                f"yw {host}, {u.nearest_km:.1f} km i ffwrdd."
-            )
-        else:
-            lines.append(
-                f"No hub within {result.max_km:g} km can reach {area}: its nearest chosen host, "
-                f"{host}, is {u.nearest_km:.1f} km away."
-            )
+        lines.append(t("best_sites.unreachable", lang, area=area, host=host,
+                       max_km=f"{result.max_km:g}", km=f"{u.nearest_km:.1f}"))
     return lines

@@ -49,19 +49,16 @@ from explorer.coverage import evaluate_scenario
 from explorer.data import DATA_DIR_ENV, DataError, load_dataset, resolve_data_dir
 from explorer.editions import cli as editions_cli
 from explorer.editions.model import BASE_EDITION_ID, EditionError, format_date
+from explorer.i18n import t
 from explorer.limits import MAX_BEST_KM, MAX_BEST_SITES, MIN_BEST_KM
 from explorer.rounds import cli as rounds_cli
 from explorer.rounds.model import RoundError
 from explorer.scenario import ScenarioError, load_scenario_file
 from explorer.summary import headline, status_records
-from explorer.text import quote, terminal_safe
+from explorer.text import one_line, quote, terminal_safe
 
-STATUS_LABELS = {
-    "mash": "MASH operating",
-    "mash_pilot": "MASH pilot",
-    "mash_ceased": "MASH tried and ended",
-    "no_mash": "No MASH",
-}
+#: Labels in the interface's own words (explorer/messages.toml), in English.
+STATUS_LABELS = {s: t(f"status.{s}") for s in ("mash", "mash_pilot", "mash_ceased", "no_mash")}
 
 
 class CliError(Exception):
@@ -128,7 +125,7 @@ def _print_status_table(ds, out, as_at: str = "Position as at 31 May 2019.") -> 
     )
 
 
-BASIS_LABELS = {"census2021": "Census 2021", "mid2018": "mid-2018 estimate"}
+BASIS_LABELS = {b: t(f"whatif.basis_{b}") for b in ("census2021", "mid2018")}
 
 
 def _names(ds, codes) -> str:
@@ -269,9 +266,6 @@ def _run_boundaries(args, out) -> int:
     from geo import boundaries as bd
 
     logging.getLogger(bd.__name__).setLevel(logging.ERROR)  # notices are printed below
-
-    def one_line(text: str) -> str:
-        return " ".join(str(text).split())
 
     folder = bd.default_cache_dir()
     if args.action == "show":

@@ -37,10 +37,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from explorer.distance import distance_matrix_km
 from explorer.model import ACTIVE_STATUSES, Dataset
 from explorer.scenario import MODELS, Scenario
 from explorer.summary import POPULATION_FIELDS
-from geo.distance import distance_matrix_km
+from explorer.text import formula_safe
 
 
 class CoverageError(ValueError):
@@ -361,7 +362,7 @@ def evaluate_scenario(s: Scenario, ds: Dataset) -> CoverageResult:
     >>> from explorer.data import load_dataset
     >>> from explorer.scenario import may_2019_scenario
     >>> ds = load_dataset()
-    >>> r = evaluate_scenario(may_2019_scenario(ds), ds)
+    >>> r = evaluate_scenario(may_2019_scenario(), ds)
     >>> r.authorities_covered, r.population_covered, r.newly_covered_codes
     (5, 963896, ())
     """
@@ -466,7 +467,7 @@ def compare(a: CoverageResult, b: CoverageResult) -> dict[str, Any]:
     >>> from explorer.data import load_dataset
     >>> from explorer.scenario import may_2019_scenario, Scenario, HubSpec
     >>> ds = load_dataset()
-    >>> base = evaluate_scenario(may_2019_scenario(ds), ds)
+    >>> base = evaluate_scenario(may_2019_scenario(), ds)
     >>> powys = Scenario("Powys", (HubSpec("Powys MASH", "per_authority", ("W06000023",), None),))
     >>> c = compare(base, evaluate_scenario(powys, ds))
     >>> c["gained"], c["lost"], c["population_delta"]
@@ -502,35 +503,7 @@ def compare(a: CoverageResult, b: CoverageResult) -> dict[str, Any]:
     return out
 
 
-def side_by_side(results: Sequence[CoverageResult]) -> dict[str, Any]:
-    """Several results in columns (the app compares up to three saved scenarios).
-
-    Returns ``scenarios`` (names), ``authorities_covered``, ``population_covered`` and
-    ``population_share`` (one value per scenario), and ``per_authority``: one row per
-    authority with ``code``, ``name`` and ``covered`` (one bool per scenario).
-    """
-    if not results:
-        raise CoverageError("side_by_side needs at least one result")
-    for other in results[1:]:
-        compare(results[0], other)  # same authorities and basis, or a clear error
-    return {
-        "scenarios": [r.scenario_name for r in results],
-        "authorities_covered": [r.authorities_covered for r in results],
-        "population_covered": [r.population_covered for r in results],
-        "population_share": [r.population_share for r in results],
-        "per_authority": [
-            {"code": rows[0].code, "name": rows[0].name, "covered": [x.covered for x in rows]}
-            for rows in zip(*(r.per_authority for r in results), strict=True)
-        ],
-    }
-
-
 _CSV_COLUMNS = ("code", "name", "status_2019", "covered", "newly_covered", "hubs", "population")
-
-
-def _cell(text: str) -> str:
-    """Stop a spreadsheet reading user text (hub names) as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def result_csv(result: CoverageResult) -> str:
@@ -544,7 +517,7 @@ def result_csv(result: CoverageResult) -> str:
     >>> from explorer.data import load_dataset
     >>> from explorer.scenario import may_2019_scenario
     >>> ds = load_dataset()
-    >>> print(result_csv(evaluate_scenario(may_2019_scenario(ds), ds)).splitlines()[14])
+    >>> print(result_csv(evaluate_scenario(may_2019_scenario(), ds)).splitlines()[14])
     W06000015,Cardiff,mash,yes,no,,362312
     """
     buf = io.StringIO()
@@ -558,7 +531,7 @@ def result_csv(result: CoverageResult) -> str:
                 r.status_2019,
                 "yes" if r.covered else "no",
                 "yes" if r.newly_covered else "no",
-                _cell("; ".join(r.hubs)),
+                formula_safe("; ".join(r.hubs)),
                 r.population,
             ]
         )

@@ -11,23 +11,17 @@ column and the offending value, so a corrupted file never surfaces as a tracebac
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
-import io
-import math
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from explorer.limits import (
-    MAX_DATA_FILE_BYTES,
-    MAX_DATA_TEXT_CHARS,
-    MAX_EDITION_CHANGES,
-    MAX_SOURCE_LINK_CHARS,
-)
+from explorer import config
+from explorer import csvtable as ct
+from explorer.csvtable import DataError, read_csv_rows  # noqa: F401  (the public names)
+from explorer.limits import MAX_EDITION_CHANGES, MAX_SOURCE_LINK_CHARS
 from explorer.model import (
     CHANGE_KINDS,
     SECTION_SEPARATOR,
@@ -47,19 +41,19 @@ from explorer.model import (
     Section,
     section_ids,
 )
-from explorer.text import TextError, clean_text, fold, terminal_safe
+from explorer.text import fold
 
 #: The folder holding the committed dataset.
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 #: Environment variable naming another copy of the dataset (used by the app and the CLI).
-DATA_DIR_ENV = "MASH_DATA_DIR"
+DATA_DIR_ENV = config.DATA_DIR_ENV
 
 
 def resolve_data_dir(override: str | Path | None = None) -> Path:
     """The dataset folder: ``override`` (the CLI's ``--data``) if given, else
     ``MASH_DATA_DIR`` if set and not empty, else the committed ``data/``.
 
-    The one resolver used by ``python -m explorer`` and by the app (``geo/cached.py``).
+    The one resolver used by ``python -m explorer`` and by the app (``pages/ui/caches.py``).
 
     >>> resolve_data_dir("/tmp/d").as_posix()
     '/tmp/d'
@@ -68,90 +62,6 @@ def resolve_data_dir(override: str | Path | None = None) -> Path:
         return Path(override)
     env = os.environ.get(DATA_DIR_ENV, "")
     return Path(env) if env.strip() else DATA_DIR
-
-
-class DataError(ValueError):
-    """One problem in one data file, with enough detail to find and fix it."""
-
-    def __init__(
-        self,
-        file: str,
-        problem: str,
-        *,
-        line: int | None = None,
-        column: str | None = None,
-        value: str | None = None,
-    ) -> None:
-        self.file = file
-        self.line = line
-        self.column = column
-        self.value = value
-        self.problem = problem
-        where = [file]
-        if line is not None:
-            where.append(f"line {line}")
-        if column is not None:
-            where.append(f"column '{column}'")
-        text = ", ".join(where) + ": "
-        if value is not None:
-            text += f"value {value!r}: "
-        super().__init__(text + problem)
-
-
-# Field parsers: each takes the raw text and returns a value or raises ValueError.
-def _text(raw: str) -> str:
-    """Text as data: NFC, stripped, one line, no control or bidirectional characters."""
-    try:
-        return clean_text(raw, "text", MAX_DATA_TEXT_CHARS)
-    except TextError as exc:
-        raise ValueError(str(exc).removeprefix("text ")) from None
-
-
-def _optional_text(raw: str) -> str:
-    return _text(raw) if raw.strip() else ""
-
-
-def _optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
-    def parser(raw: str) -> Any:
-        return parse(raw) if raw.strip() else None
-
-    return parser
-
-
-def _int_range(lo: int, hi: int) -> Callable[[str], int]:
-    def parser(raw: str) -> int:
-        if not re.fullmatch(r"\s*\d+\s*", raw):
-            raise ValueError("must be a whole number")
-        value = int(raw)
-        if not lo <= value <= hi:
-            raise ValueError(f"must be between {lo:,} and {hi:,}")
-        return value
-
-    return parser
-
-
-def _float_range(lo: float, hi: float) -> Callable[[str], float]:
-    def parser(raw: str) -> float:
-        try:
-            value = float(raw)
-        except ValueError:
-            raise ValueError("must be a number") from None
-        if not math.isfinite(value) or not lo <= value <= hi:
-            raise ValueError(f"must be a number between {lo} and {hi}")
-        return value
-
-    return parser
-
-
-def _choice(options: Iterable[str]) -> Callable[[str], str]:
-    allowed = tuple(options)
-
-    def parser(raw: str) -> str:
-        if raw.strip() not in allowed:
-            raise ValueError("must be one of " + ", ".join(allowed))
-        return raw.strip()
-
-    return parser
 
 
 def _code(raw: str) -> str:
@@ -179,52 +89,20 @@ def _nonempty_codes(raw: str) -> tuple[str, ...]:
     return codes
 
 
-def _pattern(regex: str, message: str) -> Callable[[str], str]:
-    def parser(raw: str) -> str:
-        if not re.fullmatch(regex, raw.strip()):
-            raise ValueError(message)
-        return raw.strip()
-
-    return parser
-
-
-def _bool(raw: str) -> bool:
-    value = raw.strip().lower()
-    if value not in ("true", "false"):
-        raise ValueError("must be true or false")
-    return value == "true"
-
-
-def _partial_date(raw: str) -> str:
-    value = raw.strip()
-    match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?", value)
-    if not match or not 2000 <= int(match.group(1)) <= 2030:
-        raise ValueError("must be a year (YYYY) or a month (YYYY-MM) between 2000 and 2030")
-    if match.group(2) and not 1 <= int(match.group(2)) <= 12:
-        raise ValueError("has a month outside 01 to 12")
-    return value
-
-
-def _ident(raw: str) -> str:
-    value = raw.strip()
-    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", value):
-        raise ValueError("must be an identifier of lower-case letters, digits, _ or -")
-    return value
-
-
 def _section_refs(raw: str) -> str:
     """One section id, or several joined by ``;`` (a summary drawing on several places)."""
     ids = section_ids(raw)
     if not ids:
         raise ValueError("must not be empty")
     for section_id in ids:
-        _ident(section_id)
+        ct.ident(section_id)
     if len(set(ids)) != len(ids):
         raise ValueError("lists a section twice")
     return SECTION_SEPARATOR.join(ids)
 
 
 def iso_date(raw: str) -> str:
+    """A day written ``YYYY-MM-DD`` (a change record's ``source_date``)."""
     value = raw.strip()
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
@@ -257,97 +135,90 @@ def _record_id(raw: str) -> str:
     return value
 
 
-_year = _optional(_int_range(2000, 2030))
-_lat = _float_range(51.0, 54.0)
-_lon = _float_range(-5.8, -2.5)
-
-
-@dataclass(frozen=True)
-class _Table:
-    file: str
-    columns: dict[str, Callable[[str], Any]]
-    record: type
+_year = ct.optional(ct.int_range(2000, 2030))
+_lat = ct.float_range(51.0, 54.0)
+_lon = ct.float_range(-5.8, -2.5)
 
 
 _FORCE_IDS = ("dyfed_powys", "gwent", "north_wales", "south_wales")
 
-TABLES: dict[str, _Table] = {
-    "sections": _Table(
+TABLES: dict[str, ct.Table] = {
+    "sections": ct.Table(
         "sections.csv",
         {
-            "section_id": _ident,
-            "force_heading": _text,
-            "subheading": _optional_text,
-            "paragraphs": _pattern(r"\d+(-\d+)?", "must be a paragraph number or range like 2-6"),
+            "section_id": ct.ident,
+            "force_heading": ct.text,
+            "subheading": ct.optional_text,
+            "paragraphs": ct.pattern(r"\d+(-\d+)?", "must be a paragraph number or range like 2-6"),
         },
         Section,
     ),
-    "forces": _Table(
+    "forces": ct.Table(
         "forces.csv",
         {
-            "force_id": _choice(_FORCE_IDS),
-            "name_en": _text,
-            "name_cy": _text,
-            "short_name": _text,
-            "code": _pattern(r"W150000\d\d", "must be a police force area code W150000nn"),
-            "position_summary": _text,
+            "force_id": ct.choice(_FORCE_IDS),
+            "name_en": ct.text,
+            "name_cy": ct.text,
+            "short_name": ct.text,
+            "code": ct.pattern(r"W150000\d\d", "must be a police force area code W150000nn"),
+            "position_summary": ct.text,
             "section_id": _section_refs,
         },
         Force,
     ),
-    "authorities": _Table(
+    "authorities": ct.Table(
         "authorities.csv",
         {
             "code": _code,
-            "name_en": _text,
-            "name_cy": _text,
-            "force_id": _ident,
-            "health_board": _text,
-            "health_board_cy": _text,
-            "safeguarding_board": _text,
-            "population_census2021": _int_range(1_000, 2_000_000),
-            "population_mid2018": _int_range(1_000, 2_000_000),
-            "land_area_km2": _float_range(1.0, 10_000.0),
-            "office_town": _text,
+            "name_en": ct.text,
+            "name_cy": ct.text,
+            "force_id": ct.ident,
+            "health_board": ct.text,
+            "health_board_cy": ct.text,
+            "safeguarding_board": ct.text,
+            "population_census2021": ct.int_range(1_000, 2_000_000),
+            "population_mid2018": ct.int_range(1_000, 2_000_000),
+            "land_area_km2": ct.float_range(1.0, 10_000.0),
+            "office_town": ct.text,
             "office_lat": _lat,
             "office_lon": _lon,
         },
         Authority,
     ),
-    "hubs": _Table(
+    "hubs": ct.Table(
         "hubs.csv",
         {
-            "hub_id": _ident,
-            "name": _text,
-            "status": _choice(s for s in STATUSES if s != "no_mash"),
+            "hub_id": ct.ident,
+            "name": ct.text,
+            "status": ct.choice(s for s in STATUSES if s != "no_mash"),
             "member_codes": _nonempty_codes,
-            "host_code": _optional(_code),
-            "location": _optional_text,
+            "host_code": ct.optional(_code),
+            "location": ct.optional_text,
             "start_year": _year,
             "end_year": _year,
-            "dates_note": _optional_text,
+            "dates_note": ct.optional_text,
             "section_id": _section_refs,
         },
         Hub,
     ),
-    "positions": _Table(
+    "positions": ct.Table(
         "positions.csv",
         {
             "code": _code,
-            "status": _choice(STATUSES),
-            "hub_id": _optional(_ident),
-            "stance": _optional_text,
-            "summary": _text,
+            "status": ct.choice(STATUSES),
+            "hub_id": ct.optional(ct.ident),
+            "stance": ct.optional_text,
+            "summary": ct.text,
             "section_id": _section_refs,
         },
         Position,
     ),
-    "arrangements": _Table(
+    "arrangements": ct.Table(
         "arrangements.csv",
         {
-            "arrangement_id": _ident,
-            "name": _text,
-            "kind": _choice(
+            "arrangement_id": ct.ident,
+            "name": ct.text,
+            "kind": ct.choice(
                 (
                     "cru_police_only",
                     "cru_partner_links",
@@ -356,36 +227,36 @@ TABLES: dict[str, _Table] = {
                     "early_intervention_projects",
                 )
             ),
-            "status": _choice(("operating", "proposed")),
-            "force_id": _ident,
+            "status": ct.choice(("operating", "proposed")),
+            "force_id": ct.ident,
             "member_codes": _nonempty_codes,
-            "summary": _text,
+            "summary": ct.text,
             "section_id": _section_refs,
         },
         Arrangement,
     ),
-    "events": _Table(
+    "events": ct.Table(
         "events.csv",
         {
-            "event_id": _ident,
-            "date": _partial_date,
-            "date_label": _text,
-            "approximate": _bool,
-            "planned": _bool,
-            "scope": _ident,
+            "event_id": ct.ident,
+            "date": ct.partial_date,
+            "date_label": ct.text,
+            "approximate": ct.boolean,
+            "planned": ct.boolean,
+            "scope": ct.ident,
             "member_codes": _codes,
-            "summary": _text,
+            "summary": ct.text,
             "section_id": _section_refs,
         },
         Event,
     ),
-    "items": _Table(
+    "items": ct.Table(
         "items.csv",
         {
-            "item_id": _ident,
-            "scope": _ident,
-            "kind": _choice(("context", "stance", "challenge", "plan", "guidance", "review")),
-            "summary": _text,
+            "item_id": ct.ident,
+            "scope": ct.ident,
+            "kind": ct.choice(("context", "stance", "challenge", "plan", "guidance", "review")),
+            "summary": ct.text,
             "section_id": _section_refs,
         },
         Item,
@@ -394,18 +265,18 @@ TABLES: dict[str, _Table] = {
 
 
 #: ``changes.csv``: only in a later edition's folder (an export); never in the 2019 ``data/``.
-CHANGES = _Table(
+CHANGES = ct.Table(
     "changes.csv",
     {
-        "change_id": _ident,
-        "file": _choice(SOURCED_FILES),
+        "change_id": ct.ident,
+        "file": ct.choice(SOURCED_FILES),
         "record_id": _record_id,
-        "kind": _choice(CHANGE_KINDS),
-        "source_title": _optional_text,
-        "reported_by": _optional_text,
+        "kind": ct.choice(CHANGE_KINDS),
+        "source_title": ct.optional_text,
+        "reported_by": ct.optional_text,
         "source_date": iso_date,
         "source_link": _link,
-        "reason": _text,
+        "reason": ct.text,
     },
     Change,
 )
@@ -415,101 +286,6 @@ KEY_COLUMNS: dict[str, str] = {
     "arrangements.csv": "arrangement_id", "events.csv": "event_id", "items.csv": "item_id",
     "sections.csv": "section_id", "authorities.csv": "code",
 }
-
-
-def read_csv_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and (line number, fields) rows of a UTF-8 CSV file; blank rows are skipped.
-
-    Raises :class:`DataError` naming the file (and line) for a missing, unreadable,
-    oversized, non-UTF-8, malformed or empty file. A row's line number is the line it
-    *starts* on, so a quote that is never closed is reported where it opens, not at the end
-    of the file. A row may not run over several lines (no cell holds a line break). Also
-    used for ``scenarios/presets.csv``.
-    """
-    name = path.name
-    try:
-        if not path.is_file():
-            raise DataError(name, f"file not found in {terminal_safe(str(path.parent))}")
-        if path.stat().st_size > MAX_DATA_FILE_BYTES:
-            raise DataError(name, f"file is larger than {MAX_DATA_FILE_BYTES:,} bytes")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DataError(name, f"cannot read the file ({exc.strerror or 'unreadable'})") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError(name, f"is not valid UTF-8 (byte {exc.start})") from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[tuple[int, list[str]]] = []
-    header: list[str] | None = None
-    while True:
-        start = reader.line_num + 1
-        try:
-            fields = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            if "end of data" in str(exc) or reader.line_num > start:
-                raise DataError(
-                    name, 'a quoted cell opens on this line and is never closed (a missing ")',
-                    line=start,
-                ) from None
-            raise DataError(
-                name, 'is not valid CSV (a " inside a cell must be doubled, and a quoted cell '
-                "must be followed by a comma or the end of the line)", line=start,
-            ) from None
-        if reader.line_num > start:
-            raise DataError(
-                name, f"a quoted cell opens on this line and runs on to line {reader.line_num} "
-                '(a missing closing ", or a line break inside a cell)', line=start,
-            )
-        if header is None:
-            header = [h.strip() for h in fields]
-            continue
-        if not any(f.strip() for f in fields):
-            continue
-        rows.append((start, fields))
-    if header is None:
-        raise DataError(name, "file is empty (no header row)")
-    return header, rows
-
-
-def _parse_table(data_dir: Path, table: _Table) -> list[Any]:
-    header, rows = read_csv_rows(data_dir / table.file)
-    expected = list(table.columns)
-    for col in expected:
-        if col not in header:
-            raise DataError(table.file, "required column is missing", line=1, column=col)
-    for col in header:
-        if col not in table.columns:
-            raise DataError(table.file, "unexpected column", line=1, column=col)
-    if len(set(header)) != len(header):
-        raise DataError(table.file, "a column name appears twice in the header", line=1)
-    records = []
-    for line, fields in rows:
-        if len(fields) != len(header):
-            raise DataError(
-                table.file,
-                f"has {len(fields)} fields, expected {len(header)}",
-                line=line,
-            )
-        values = {}
-        for col, raw in zip(header, fields, strict=False):
-            try:
-                values[col] = table.columns[col](raw)
-            except ValueError as exc:
-                raise DataError(table.file, str(exc), line=line, column=col, value=raw) from None
-        records.append((line, table.record(**values)))
-    return records
-
-
-def _unique(file: str, records: Sequence[tuple[int, Any]], attr: str) -> None:
-    seen: set[str] = set()
-    for line, rec in records:
-        key = getattr(rec, attr)
-        if key in seen:
-            raise DataError(file, "duplicate identifier", line=line, column=attr, value=key)
-        seen.add(key)
 
 
 def authority_keys(authorities: Iterable[Authority]) -> dict[str, str]:
@@ -650,7 +426,7 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
     Raises :class:`DataError` for the first problem found.
     """
     data_dir = Path(data_dir)
-    parsed = {key: _parse_table(data_dir, table) for key, table in TABLES.items()}
+    parsed = {key: ct.parse_table(data_dir, table) for key, table in TABLES.items()}
     for key, attr in (
         ("sections", "section_id"),
         ("forces", "force_id"),
@@ -661,11 +437,11 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
         ("events", "event_id"),
         ("items", "item_id"),
     ):
-        _unique(TABLES[key].file, parsed[key], attr)
+        ct.unique(TABLES[key].file, parsed[key], attr)
 
     changes: list[tuple[int, Change]] = []
     if (data_dir / CHANGES.file).exists():
-        changes = _parse_table(data_dir, CHANGES)
+        changes = ct.parse_table(data_dir, CHANGES)
         _check_changes(parsed, changes)
     known_sections = {r.section_id for _, r in parsed["sections"]}
     known_sources = known_sections | {c.change_id for _, c in changes}
@@ -785,7 +561,7 @@ def _check_changes(parsed: dict[str, list[tuple[int, Any]]],
     if len(changes) > MAX_EDITION_CHANGES:
         raise DataError(file, f"has {len(changes)} change records; at most "
                         f"{MAX_EDITION_CHANGES:,} are accepted")
-    _unique(file, changes, "change_id")
+    ct.unique(file, changes, "change_id")
     sections = {r.section_id for _, r in parsed["sections"]}
     for line, c in changes:
         if c.change_id in sections:

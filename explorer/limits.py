@@ -1,6 +1,6 @@
 """Every limit on what users may type, send or upload, defined once.
 
-The scenario parser, the planner's widgets, workshop rooms, the command line and the README
+The scenario parser, the planner's widgets, workshop rooms, the command line and docs/operations.md
 all read these names, so whatever the parser accepts, the page can show (and the reverse).
 
 >>> MIN_TRAVEL_KM <= 40 <= MAX_TRAVEL_KM

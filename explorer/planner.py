@@ -17,7 +17,6 @@ rest of the scenario is still evaluated.
 from __future__ import annotations
 
 import copy
-import html
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -170,7 +169,7 @@ def check_draft(draft: dict[str, Any], ds: Dataset) -> Checked:
         scenario = parse_scenario({**top, "hubs": hubs}, ds)
     except ScenarioError as exc:  # not expected: every part was checked on its own
         problems.insert(0, str(exc))
-        scenario = may_2019_scenario(ds)
+        scenario = may_2019_scenario()
     return Checked(scenario, tuple(problems))
 
 
@@ -181,6 +180,27 @@ def coverage_classes(result: CoverageResult) -> dict[str, str]:
         out[r.code] = "newly_covered" if r.newly_covered else (
             "covered" if r.covered else "not_covered")
     return out
+
+
+@dataclass(frozen=True)
+class HubLink:
+    """A proposed hub as drawn on the planner map: host marker and lines to its members."""
+
+    name: str
+    model: str
+    host: str | None
+    members: tuple[str, ...]  # covered members
+    excluded: tuple[str, ...] = ()  # members left out by the distance limit
+
+
+def hub_links(result: CoverageResult) -> list[HubLink]:
+    """What the planner draws for each proposed hub of a ``CoverageResult``."""
+    return [
+        HubLink(h.name, h.model, h.host, h.covered_codes,
+                tuple(x.code for x in result.excluded if x.hub == h.name))
+        for h in result.hubs
+    ]
+
 
 
 def _names(ds: Dataset, codes, lang: str) -> list[str]:
@@ -300,52 +320,10 @@ def shared_members(s: Scenario) -> list[str]:
     return [code for code, n in seen.items() if n > 1]
 
 
-def hub_table_html(result: CoverageResult, ds: Dataset, lang: str = "en") -> str:
-    """The per-hub table as escaped HTML that reflows into one card per hub on a phone.
-
-    Every cell is text (``html.escape``); numbers get thousands separators.
-    """
-    rows = hub_rows(result, ds, lang)
-    if not rows:
-        return ""
-    heads = list(rows[0])
-
-    def cell(value: Any) -> str:
-        if isinstance(value, bool):
-            return str(value)
-        if isinstance(value, int):
-            return number(value, lang)
-        if isinstance(value, float):
-            return f"{value:g}"
-        return str(value)
-
-    body = "".join(
-        "<tr>" + "".join(
-            f'<td data-label="{html.escape(h)}">{html.escape(cell(row[h]))}</td>' for h in heads
-        ) + "</tr>"
-        for row in rows
-    )
-    return (
-        "<style>.hub-wrap{overflow-x:auto;max-width:100%}"
-        ".hub-table{border-collapse:collapse;width:100%;font-size:.9rem}"
-        ".hub-table th,.hub-table td{border-bottom:1px solid #d0d0d0;padding:.3rem .5rem;"
-        "text-align:left;vertical-align:top;overflow-wrap:anywhere;min-width:4rem}"
-        "@media (max-width:640px){.hub-table thead{position:absolute;left:-9999px}"
-        ".hub-table tr{display:block;border:1px solid #d0d0d0;margin-bottom:.6rem}"
-        ".hub-table td{display:block;border:0}"
-        ".hub-table td::before{content:attr(data-label) ': ';font-weight:600}}</style>"
-        '<div class="hub-wrap"><table class="hub-table"><thead><tr>'
-        + "".join(f'<th scope="col">{html.escape(h)}</th>' for h in heads)
-        + f"</tr></thead><tbody>{body}</tbody></table></div>"
-    )
-
-
 def against_may_2019(result: CoverageResult, ds: Dataset, lang: str = "en") -> dict[str, Any]:
     """Per-authority gained / lost / unchanged lists (alphabetical in ``lang``), this
     scenario against May 2019."""
-    base = may_2019_scenario(ds)
-    base = Scenario(base.name, base.hubs, True, None, result.population_basis)
-    diff = compare(evaluate_scenario(base, ds), result)
+    diff = compare(evaluate_scenario(may_2019_scenario(result.population_basis), ds), result)
 
     def names(codes: list[str]) -> list[str]:
         return _names(ds, codes, lang)

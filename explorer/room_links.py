@@ -1,4 +1,4 @@
-"""Links into a workshop room (the QR code of the join link comes from :mod:`explorer.qr`).
+"""Links into a workshop room (the QR code of the join link comes from :mod:`explorer.printing.qr`).
 
 >>> links("http://localhost:8501", "ABC234")["join_link"]
 'http://localhost:8501/what-if?room=ABC234'
@@ -15,8 +15,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 #: Pages (their URL paths) that room links open.
 JOIN_PAGE = "what-if"
 BOARD_PAGE = "workshop"
-#: Pages of update rounds: a force's section (its contributor link) and the review.
-CONTRIBUTE_PAGE = "contribute"
+#: The update rounds' review page (contributor links: :func:`explorer.links.contributor_link`).
 REVIEW_PAGE = "rounds"
 #: Sets the address links start with (the public one), whatever address a visitor used.
 BASE_URL_ENV = "MASH_BASE_URL"
@@ -47,15 +46,6 @@ def member_link(base: str, code: str, token: str, page: str = JOIN_PAGE) -> str:
     'http://h/what-if?room=ABC234&member=t0k'
     """
     return f"{base}/{page}?{urlencode({'room': code, 'member': token})}"
-
-
-def contributor_link(base: str, token: str) -> str:
-    """A force's contributor link in an update round (the secret is the whole key).
-
-    >>> contributor_link("https://h.example/mash", "t0k")
-    'https://h.example/mash/contribute?token=t0k'
-    """
-    return f"{base}/{CONTRIBUTE_PAGE}?{urlencode({'token': token})}"
 
 
 def app_base(page_url: str | None, page_path: str, fallback: str = DEFAULT_BASE_URL,

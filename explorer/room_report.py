@@ -23,7 +23,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from explorer.coverage import CoverageResult, compare, evaluate_scenario
-from explorer.coverage import _cell as formula_safe
 from explorer.i18n import number, percent, t
 from explorer.model import Dataset
 from explorer.rooms import Board, Entry, expiry_days
@@ -35,6 +34,7 @@ from explorer.scenario import (
     may_2019_scenario,
     scenario_to_dict,
 )
+from explorer.text import formula_safe
 
 
 @dataclass(frozen=True)
@@ -53,8 +53,7 @@ class EntryFigures:
 
 def reference_result(ds: Dataset, basis: str = "census2021") -> CoverageResult:
     """The May 2019 position counted on ``basis``: the board's reference row."""
-    base = may_2019_scenario(ds)
-    return evaluate_scenario(Scenario(base.name, (), True, None, basis), ds)
+    return evaluate_scenario(may_2019_scenario(basis), ds)
 
 
 def entry_figures(board: Board, ds: Dataset) -> tuple[EntryFigures, ...]:

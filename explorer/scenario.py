@@ -32,20 +32,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from explorer.data import DATA_DIR, DataError, authority_keys, read_csv_rows
+from explorer.data import authority_keys
 from explorer.limits import (
-    MAX_DATA_TEXT_CHARS,
     MAX_HUBS,
     MAX_NAME_CHARS,
     MAX_NUMBER_CHARS,
     MAX_SCENARIO_BYTES,
     MAX_SHARE_CHARS,
-    MAX_SOURCE_CHARS,
     MAX_TRAVEL_KM,
     MIN_TRAVEL_KM,
 )
 from explorer.model import Dataset
-from explorer.model import section_ids as split_section_ids
 from explorer.summary import POPULATION_FIELDS
 from explorer.text import (
     TextError,
@@ -53,6 +50,7 @@ from explorer.text import (
     describe_char,
     fold,
     quote,
+    shown_source,
     terminal_safe,
     type_name,
 )
@@ -73,8 +71,6 @@ _TOP_KEYS = ("name", "include_existing", "max_travel_km", "population", "hubs")
 _HUB_KEYS = ("name", "model", "authorities", "host")
 
 #: Where the preset scenarios live, with ``presets.csv`` describing them.
-SCENARIO_DIR_NAME = "scenarios"
-_PRESET_COLUMNS = ("file", "title", "description", "section_id")
 
 
 class ScenarioError(ValueError):
@@ -100,20 +96,6 @@ class ShareTooLong(ScenarioError):
     offer the scenario file instead."""
 
 
-def shown_source(source: str) -> str:
-    """A file name or path as shown in a message: one safe line, long paths shortened in the
-    middle (the file name at the end stays whole).
-
-    >>> shown_source("dir/two\\nlines.json")
-    'dir/two\\\\nlines.json'
-    """
-    text = terminal_safe(str(source))
-    if len(text) > MAX_SOURCE_CHARS:
-        keep = MAX_SOURCE_CHARS // 2 - 2
-        text = text[:keep] + " ... " + text[-keep:]
-    return text
-
-
 @dataclass(frozen=True)
 class HubSpec:
     """One proposed hub; ``authorities`` and ``host`` are GSS codes."""
@@ -133,17 +115,6 @@ class Scenario:
     include_existing: bool = True
     max_travel_km: float | None = None
     population: str = "census2021"
-
-
-@dataclass(frozen=True)
-class Preset:
-    """A ready-made scenario from ``data/scenarios/``, with the briefing section behind it."""
-
-    key: str
-    title: str
-    description: str
-    section_id: str
-    scenario: Scenario
 
 
 # Parsing -------------------------------------------------------------------------------------
@@ -585,73 +556,11 @@ def decode_share(token: str, ds: Dataset) -> Scenario:
     return loads_scenario(raw, ds, source=source)
 
 
-def may_2019_scenario(ds: Dataset) -> Scenario:
-    """The position as at 31 May 2019: no proposed hubs, existing MASHs counted.
+def may_2019_scenario(population: str = "census2021") -> Scenario:
+    """The position as at 31 May 2019: no proposed hubs, existing MASHs counted, people
+    counted on ``population`` (the one baseline every comparison starts from).
 
-    ``ds`` is accepted for symmetry with the other constructors; the scenario names no
-    authority.
+    >>> may_2019_scenario().hubs, may_2019_scenario("mid2018").population
+    ((), 'mid2018')
     """
-    return Scenario(name=MAY_2019_NAME, hubs=(), include_existing=True)
-
-
-# Presets -------------------------------------------------------------------------------------
-def load_presets(ds: Dataset, data_dir: str | Path = DATA_DIR) -> list[Preset]:
-    """The preset scenarios listed in ``data_dir/scenarios/presets.csv``, in that order.
-
-    Each JSON file goes through the same parser as an upload. Raises
-    :class:`~explorer.data.DataError` for a problem in ``presets.csv`` and
-    :class:`ScenarioError` (naming the file) for a bad preset file.
-
-    Examples
-    --------
-    >>> from explorer.data import load_dataset
-    >>> ds = load_dataset()
-    >>> presets = load_presets(ds)
-    >>> presets[0].scenario == may_2019_scenario(ds)
-    True
-    """
-    folder = Path(data_dir) / SCENARIO_DIR_NAME
-    csv_name = f"{SCENARIO_DIR_NAME}/presets.csv"
-    header, rows = read_csv_rows(folder / "presets.csv")
-    if tuple(header) != _PRESET_COLUMNS:
-        raise DataError(
-            csv_name, f"header must be {','.join(_PRESET_COLUMNS)}, not {','.join(header)}", line=1
-        )
-    section_ids = {s.section_id for s in ds.sections}
-    presets: list[Preset] = []
-    listed: set[str] = set()
-    for line, fields in rows:
-        if len(fields) != len(_PRESET_COLUMNS):
-            raise DataError(
-                csv_name, f"has {len(fields)} fields, expected {len(_PRESET_COLUMNS)}", line=line
-            )
-        values = []
-        for column, raw in zip(_PRESET_COLUMNS, fields, strict=True):
-            try:  # text as data: NFC, one line, no control or bidirectional characters
-                values.append(clean_text(raw, column, MAX_DATA_TEXT_CHARS))
-            except TextError as exc:
-                problem = str(exc).removeprefix(f"{column} ")
-                raise DataError(csv_name, problem, line=line, column=column,
-                                value=None if not raw.strip() else raw) from None
-        file, title, description, section_id = values
-        if "/" in file or "\\" in file or not file.endswith(".json"):
-            raise DataError(
-                csv_name, "must be a .json file name in the same folder",
-                line=line, column="file", value=file,
-            )
-        if file in listed:
-            raise DataError(csv_name, "file listed twice", line=line, column="file", value=file)
-        unknown = [ref for ref in split_section_ids(section_id) if ref not in section_ids]
-        if unknown or not split_section_ids(section_id):
-            raise DataError(
-                csv_name, "no such briefing section in sections.csv",
-                line=line, column="section_id", value=unknown[0] if unknown else section_id,
-            )
-        listed.add(file)
-        scenario = load_scenario_file(folder / file, ds, source=f"{SCENARIO_DIR_NAME}/{file}")
-        presets.append(Preset(file.removesuffix(".json"), title, description, section_id, scenario))
-    for path in sorted(folder.glob("*.json")):
-        if path.name not in listed:
-            raise DataError(csv_name, f"preset file {path.name} is not listed")
-    return presets
-
+    return Scenario(name=MAY_2019_NAME, hubs=(), include_existing=True, population=population)

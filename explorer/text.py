@@ -49,6 +49,8 @@ import string
 import unicodedata
 from typing import Any
 
+from explorer.limits import MAX_SOURCE_CHARS
+
 #: Bidirectional embeddings, overrides and isolates: refused in names, shown escaped elsewhere.
 BIDI_CONTROLS: frozenset[str] = frozenset(
     chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
@@ -283,3 +285,49 @@ def md_escape(s: str) -> str:
 def _edge_space(ch: str) -> bool:
     """Characters a markdown reader may strip at the start or end of a paragraph."""
     return ch.isspace() or ch in "\ufeff\u200b"
+
+
+# One-line helpers for messages and files ------------------------------------------------------
+def one_line(text: object) -> str:
+    """``text`` with every run of whitespace (line breaks included) made one space.
+
+    >>> one_line("a\\n  b\\tc ")
+    'a b c'
+    """
+    return " ".join(str(text).split())
+
+
+def printable(text: str, limit: int = 200) -> str:
+    """``text`` on one line: control characters shown as escapes, cut to ``limit``.
+
+    >>> printable("bad\\x00name", 8)
+    'bad\\\\x00…'
+    """
+    out = "".join(
+        ch if unicodedata.category(ch)[0] != "C" else ch.encode("unicode_escape").decode()
+        for ch in str(text)
+    )
+    return out if len(out) <= limit else out[: limit - 1] + "…"
+
+
+def shown_source(source: str) -> str:
+    """A file name or path as shown in a message: one safe line, long paths shortened in the
+    middle (the file name at the end stays whole).
+
+    >>> shown_source("dir/two\\nlines.json")
+    'dir/two\\\\nlines.json'
+    """
+    text = terminal_safe(str(source))
+    if len(text) > MAX_SOURCE_CHARS:
+        keep = MAX_SOURCE_CHARS // 2 - 2
+        text = text[:keep] + " ... " + text[-keep:]
+    return text
+
+
+def formula_safe(text: str) -> str:
+    """Stop a spreadsheet reading user text (hub names) as a formula.
+
+    >>> formula_safe("=1+1"), formula_safe("Gwent")
+    ("'=1+1", 'Gwent')
+    """
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -5,7 +5,7 @@
 
 The source, ``../shared/geo/wales_lad_2013.geojson`` (Martin Chorley's UK-GeoJSON copy of the
 ONS 2013 local authority districts, CC BY 4.0 and OGL v3.0), is not committed; the output
-is, and ``tests/test_bundled.py`` checks that this script reproduces it byte for byte. The
+is, and ``tests/geo/test_bundled.py`` checks that this script reproduces it byte for byte. The
 simplification is the app's own (:func:`geo.boundaries.simplify`).
 """
 

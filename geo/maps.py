@@ -16,31 +16,17 @@ from dataclasses import dataclass
 import folium
 from folium.template import Template
 
+from explorer.planner import HubLink
+from explorer.printing.palette import (
+    AREA_EDGE,
+    COUNT_COLOURS,
+    COVERAGE_COLOURS,
+    HUB_COLOUR,
+    SELECTED_EDGE,
+    STATUS_COLOURS,
+)
 from geo.assets import OfflineMap
 
-#: Okabe-Ito colours (safe for the common colour-vision deficiencies), by MASH status.
-STATUS_COLOURS: dict[str, str] = {
-    "mash": "#0072B2",  # blue
-    "mash_pilot": "#56B4E9",  # sky blue
-    "mash_ceased": "#E69F00",  # orange
-    "no_mash": "#F2F2F2",  # very light grey
-}
-#: Fills for the what-if map.
-COVERAGE_COLOURS: dict[str, str] = {
-    "covered": "#0072B2",
-    "newly_covered": "#009E73",  # bluish green
-    "not_covered": "#F2F2F2",
-}
-AREA_EDGE = "#4D4D4D"
-FORCE_EDGE = "#000000"
-#: Dissolved outline layers: (colour, weight, dash).
-OUTLINE_STYLES = {
-    "forces": ("#000000", 2.5, None),
-    "health_board": ("#AA3377", 2.0, "6 4"),
-    "safeguarding_board": ("#D55E00", 2.0, "2 4"),
-}
-SELECTED_EDGE = "#000000"
-HUB_COLOUR = "#000000"
 WALES_BOUNDS = ((51.33, -5.35), (53.45, -2.63))
 
 
@@ -48,8 +34,8 @@ WALES_BOUNDS = ((51.33, -5.35), (53.45, -2.63))
 class MapPayload:
     """A map rendered once into the plain strings the ``st_folium`` component needs.
 
-    Made by :func:`geo.cached.map_payload` from a folium map; the same for every visitor,
-    so it is built once per process and never changes.
+    Made by :func:`pages.ui.map_component.map_payload` from a folium map; the same for every
+    visitor, so it is built once per process and never changes.
     """
 
     script: str
@@ -341,26 +327,6 @@ def status_map(
     return m
 
 
-@dataclass(frozen=True)
-class HubLink:
-    """A proposed hub as drawn on the planner map: host marker and lines to its members."""
-
-    name: str
-    model: str
-    host: str | None
-    members: tuple[str, ...]  # covered members
-    excluded: tuple[str, ...] = ()  # members left out by the distance limit
-
-
-def hub_links(result) -> list[HubLink]:
-    """What the planner draws for each proposed hub of a ``CoverageResult``."""
-    return [
-        HubLink(h.name, h.model, h.host, h.covered_codes,
-                tuple(x.code for x in result.excluded if x.hub == h.name))
-        for h in result.hubs
-    ]
-
-
 #: On the tile map, hubs and lines sit this far (degrees of latitude, about a third of a
 #: tile) below each tile's label, so the label never hides a host.
 TILE_ANCHOR_DROP = 0.09
@@ -375,11 +341,6 @@ def anchor_points(
         return {code: (round(lat - TILE_ANCHOR_DROP, 4), lon)
                 for code, (lat, lon) in tile_points.items()}
     return {a.code: (a.office_lat, a.office_lon) for a in authorities}
-
-
-def coverage_fills(classes: Mapping[str, str]) -> dict[str, str]:
-    """Fill colour per authority from its coverage class."""
-    return {code: COVERAGE_COLOURS[k] for code, k in classes.items()}
 
 
 def planner_base_map(
@@ -444,11 +405,6 @@ def coverage_js(
     fills = {code: {"fillColor": COVERAGE_COLOURS[k], "dashArray": "5 3", "weight": 2}
              if k == "newly_covered" else COVERAGE_COLOURS[k] for code, k in classes.items()}
     return overlay_js(fills, shapes)
-
-
-#: Fills for "how many workshop entries cover this authority", none to most (light to
-#: dark blue). The number is also drawn on each authority: never meaning by colour alone.
-COUNT_COLOURS: tuple[str, ...] = ("#F2F2F2", "#C6DBEF", "#6BAED6", "#2171B5", "#08306B")
 
 
 _COUNT_LABEL_STYLE = ("font:700 13px/18px sans-serif;color:#111;background:#fff;"

@@ -5,13 +5,12 @@ contributor link. Pieces in ``pages/ui/rounds/contribute.py``; storage in
 import streamlit as st
 
 from explorer.i18n import t
-from geo import cached
-from pages.ui import shell
+from pages.ui import caches, shell
 from pages.ui.rounds import common, contribute
 
-shell.require_app()
+settings = shell.require_app()
 
-lang = st.session_state.get("lang", "en")
+lang = settings.lang
 token = st.query_params.get("token", "")
 if not token:
     st.title(t("nav.contribute", lang), anchor=False)
@@ -19,4 +18,4 @@ if not token:
     st.stop()
 eng = common.engine(lang)
 if eng is not None:
-    contribute.page(eng, token, lang, cached.dataset())
+    contribute.page(eng, token, lang, caches.dataset())

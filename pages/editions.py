@@ -7,9 +7,9 @@ from explorer.i18n import t
 from pages.ui import shell
 from pages.ui.editions import asat, compare, maintain
 
-shell.require_app()
+settings = shell.require_app()
 
-lang = st.session_state.get("lang", "en")
+lang = settings.lang
 edition = asat.sync(lang)
 st.title(t("editions.page.title", lang))
 st.caption(t("editions.page.intro", lang))

@@ -9,9 +9,9 @@ from explorer.i18n import t
 from pages.ui import shell
 from pages.ui.editions import asat
 
-shell.require_app()
+settings = shell.require_app()
 
-lang = st.session_state.get("lang", "en")
+lang = settings.lang
 edition = asat.sync(lang)
 ds = asat.dataset(edition)
 shown = partial(asat.shown, choice=edition)  # a later edition's text is shown as text
@@ -54,7 +54,8 @@ for tab, force_id in zip(st.tabs([ds.force(f).name(lang) for f in forces]), forc
         )
         st.header(t("forces.arrangements", lang))
         _cited([{"summary": f"**{shown(a['name'])}**: {shown(a['summary'])}",
-                 "source": a["source"]} for a in view["arrangements"]], t("forces.none", lang))
+                 "source": a["source"]}
+                for a in view["arrangements"]], t("forces.none", lang))
         st.header(t("forces.challenges", lang))
         _cited(_texts(view["challenges"]), t("forces.none", lang))
         st.header(t("forces.plans", lang))

@@ -5,13 +5,12 @@ import streamlit as st
 from explorer import views
 from explorer.i18n import t
 from explorer.model import STATUSES
-from geo import cached
-from pages.ui import shell
+from pages.ui import caches, map_component, shell
 
-shell.require_app()
+settings = shell.require_app()
 
-lang = st.session_state.get("lang", "en")
-ds = cached.dataset()
+lang = settings.lang
+ds = caches.dataset()
 
 st.title(t("sources.title", lang))
 st.header(t("sources.briefing_heading", lang))
@@ -26,9 +25,9 @@ st.header(t("sources.data_heading", lang))
 st.markdown(t("sources.data", lang))
 
 st.header(t("sources.boundaries_heading", lang))
-for line in cached.boundary_credits(lang):
+for line in caches.boundary_credits(lang):
     st.text(line)  # names and licences as plain text, never a path on the server
-cached.show_notice(cached.boundaries(), lang)
+map_component.show_notice(caches.boundaries(), lang)
 st.markdown(t("sources.boundaries_how", lang))
 
 st.header(t("sources.a11y_heading", lang))

@@ -8,14 +8,14 @@ import streamlit as st
 
 from explorer import views
 from explorer.i18n import t
-from geo import cached, maps
-from pages.ui import shell
+from explorer.printing import palette
+from pages.ui import caches, map_component, shell
 from pages.ui.editions import asat
 
-shell.require_app()
+settings = shell.require_app()
 
-lang = st.session_state.get("lang", "en")
-workshop = st.session_state.get("workshop", False)
+lang = settings.lang
+projector = settings.projector
 edition = asat.sync(lang)
 ds = asat.dataset(edition)
 shown = partial(asat.shown, choice=edition)  # a later edition's text is shown as text
@@ -29,7 +29,7 @@ def _on_map_click() -> None:
 
 
 st.title(t("status.title", lang))
-if not workshop:
+if not projector:
     st.caption(asat.subtitle(lang, edition))
 top = st.container()
 # On a projector the map takes the left of the screen from the top, the figures the right.
@@ -44,12 +44,12 @@ figures = [
 ]
 legend = "".join(
     f'<span class="legend-item" role="listitem"><span class="swatch" aria-hidden="true" '
-    f'style="background:{maps.STATUS_COLOURS[s]}">'
+    f'style="background:{palette.STATUS_COLOURS[s]}">'
     f"</span>{html.escape(label)} ({n})</span>"
     for s, label, n in views.legend_rows(ds, lang)
 )
 # One element for the headline figures and the legend: fewer elements, faster first view.
-(detail_col if workshop else top).html(
+(detail_col if projector else top).html(
     "<style>dl.figs{display:flex;flex-wrap:wrap;gap:1rem 3rem;margin:.3rem 0 .8rem;"
     "padding:0 !important}"
     ".fig dt{font-size:.875rem;color:#2f2d2b}.fig dd{margin:0;font-size:2.25rem;line-height:1.2}"
@@ -68,25 +68,26 @@ OPTIONAL_LAYERS = ("health_board", "safeguarding_board")
 # The outline toggles sit under the map; their values are read first to draw it.
 layers = [layer for layer in OPTIONAL_LAYERS if st.session_state.get(f"status_layer_{layer}")]
 # The map is rendered once per process for each style, language, layer set, height and label
-# choice (geo/cached.py); only the selection outline is sent per session.
-style = st.session_state.get("map_style", "geographic")
-map_height = 700 if workshop else 640
-bset, payload = cached.status_map(style, lang, layers, map_height, key="status_map",
-                                  names=bool(st.session_state.get("names")), large=workshop,
+# choice (geo/caches.py); only the selection outline is sent per session.
+style = settings.map_style
+map_height = 700 if projector else 640
+bset, payload = caches.status_map(style, lang, layers, map_height, key="status_map",
+                                  names=settings.names, large=projector,
                                   edition=asat.map_edition(edition))
 with top:
-    cached.show_notice(bset, lang)
+    map_component.show_notice(bset, lang)
 with map_col:
-    cached.show_map(payload, key="status_map", height=map_height,
-                    overlay=cached.selection_overlay(style, st.session_state.get("authority")),
-                    on_change=_on_map_click)
+    map_component.show_map(
+        payload, key="status_map", height=map_height,
+        overlay=caches.selection_overlay(style, st.session_state.get("authority")),
+        on_change=_on_map_click)
     st.caption(t("status.map_caption", lang, attribution=bset.attribution))
     for layer in OPTIONAL_LAYERS:
         st.toggle(t(f"layer.{layer}_toggle", lang), key=f"status_layer_{layer}")
 
 with detail_col:
     # A radio list, not a drop-down: every authority visible and one click away, and far
-    # lighter for the browser to draw (see README, performance). Read before it is drawn,
+    # lighter for the browser to draw (see docs/performance.md). Read before it is drawn,
     # so the details can come first.
     code = st.session_state.get("authority")
     if code is None:

@@ -10,9 +10,9 @@ from explorer.model import WALES_SCOPE
 from pages.ui import shell
 from pages.ui.editions import asat
 
-shell.require_app()
+settings = shell.require_app()
 
-lang = st.session_state.get("lang", "en")
+lang = settings.lang
 edition = asat.sync(lang)
 ds = asat.dataset(edition)
 shown = partial(asat.shown, choice=edition)  # a later edition's text is shown as text

@@ -1,6 +1,6 @@
 """What-if planner (/what-if): propose hubs, see coverage, compare, share, find best sites.
 
-The pieces (editor, result panel, tabs) live in ``pages/ui/planner.py``; this page lays them out.
+The pieces (editor, result panel, tabs) live in ``pages/ui/planner/``; this page lays them out.
 """
 
 import streamlit as st
@@ -11,19 +11,18 @@ from explorer.data import DataError
 from explorer.i18n import t
 from explorer.scenario import ScenarioError
 from explorer.text import md_escape
-from geo import cached
-from pages.ui import planner, room_member, shell
+from pages.ui import caches, planner, room_member, shell
 from pages.ui.editions import asat
 
-shell.require_app()
+settings = shell.require_app()
 
-lang = st.session_state.get("lang", "en")
-workshop = st.session_state.get("workshop", False)
+lang = settings.lang
+projector = settings.projector
 # The baseline ("count existing hubs as covered", "newly covered") is the chosen edition's.
 ds = asat.dataset(asat.sync(lang))
 planner.start(ds)
 try:
-    presets = {p.key: p for p in cached.presets()}
+    presets = {p.key: p for p in caches.presets()}
 except (DataError, ScenarioError) as exc:
     presets = {}
     st.error(md_escape(str(exc)))
@@ -39,7 +38,7 @@ room_slot = st.container()  # the workshop room panel, when opened with ?room=CO
 # projector the map takes the left and the figures and editor the right, all above the fold.
 view_col, edit_col = st.columns([3, 2])
 with edit_col:
-    figures_box = st.container() if workshop else None
+    figures_box = st.container() if projector else None
     draft = planner.hub_editor(ds, lang, presets)
 checked = plan.check_draft(draft, ds)
 result = evaluate_scenario(checked.scenario, ds)
@@ -49,8 +48,8 @@ with room_slot:
 with figures_box or view_col:
     planner.figures(ds, lang, result, checked)
 with view_col:
-    drawn = planner.map_panel(ds, lang, result, draft, workshop)
-with edit_col if workshop else view_col:
+    drawn = planner.map_panel(ds, settings, result, draft)
+with edit_col if projector else view_col:
     planner.hub_table(ds, lang, result)
 
 planner.tabs(ds, lang, checked, result, drawn)

@@ -11,16 +11,15 @@ from explorer import rooms
 from explorer.i18n import t
 from explorer.room_links import BOARD_PAGE, app_base
 from explorer.text import md_escape
-from geo import cached
-from pages.ui import room_board, shell
+from pages.ui import caches, room_board, shell
 from pages.ui import rooms as ui
 from pages.ui.room_storage import storage_notice
 
-shell.require_app()
+settings = shell.require_app()
 
-lang = st.session_state.get("lang", "en")
-workshop = st.session_state.get("workshop", False)
-ds = cached.dataset()
+lang = settings.lang
+projector = settings.projector
+ds = caches.dataset()
 
 ui.flash()
 eng = ui.engine(lang)
@@ -46,7 +45,7 @@ view = ui.member_view(eng, room.code, lang) if key is None else None
 base = app_base(st.context.url, BOARD_PAGE)
 
 st.title(md_escape(board.room.name), anchor=False)
-room_board.join_panel(board.room, base, lang, workshop, key)
+room_board.join_panel(board.room, base, lang, projector, key)
 drawn = room_board.board(ds, board, base, lang, ui.member_token(room.code), key is not None)
 if key is not None:
     room_board.controls(eng, ds, board, key, lang, drawn)

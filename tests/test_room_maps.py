@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from explorer.printing.svg_map import coverage_svg
 from geo import maps
-from geo.svg import coverage_svg
 
 TILES = (Path(__file__).resolve().parents[1] / "geo" / "tiles_wales.geojson").read_text()
 CODES = [f["properties"]["code"] for f in json.loads(TILES)["features"]]

@@ -18,14 +18,15 @@ from explorer import room_report, rooms
 from explorer.i18n import t
 from explorer.limits import MAX_ROOM_NAME_CHARS, MAX_VOTES_PER_MEMBER
 from explorer.model import Dataset
-from explorer.qr import qr_img
+from explorer.printing import palette
+from explorer.printing.qr import qr_img
+from explorer.printing.svg_map import coverage_svg
 from explorer.room_links import links
 from explorer.scenario import encode_share, may_2019_scenario
 from explorer.text import md_escape
-from geo import cached, maps
-from geo.svg import coverage_svg
+from geo import maps
+from pages.ui import caches, map_component, shell
 from pages.ui import rooms as ui
-from pages.ui import shell
 
 state = st.session_state
 #: Seconds between checks of the room's version (an entry reaches the board within this
@@ -126,7 +127,7 @@ def board(ds: Dataset, board: rooms.Board, base: str, lang: str, token: str | No
     votes = board.room.votes_revealed or facilitator
     rows = room_report.board_rows(figures, ds, lang, votes=votes, hidden=facilitator)
     opener = t("workshop.col_open", lang)
-    may_2019 = encode_share(may_2019_scenario(ds))
+    may_2019 = encode_share(may_2019_scenario())
     for row, f in zip(rows, (None, *figures), strict=True):
         row[opener] = _open_link(base, board.room.code, token,
                                  room_report.share_token(f) if f else may_2019)
@@ -142,16 +143,16 @@ def board(ds: Dataset, board: rooms.Board, base: str, lang: str, token: str | No
     st.subheader(t("workshop.map_heading", lang))
     counts = room_report.coverage_counts(shown, ds)
     # The planner's base map, rendered once per process; the counts are a small overlay.
-    bset, payload, points = cached.planner_map(state.get("map_style", "geographic"), lang, 560,
+    bset, payload, points = caches.planner_map(state.get("map_style", "geographic"), lang, 560,
                                                key="board_map", names=bool(state.get("names")))
-    cached.show_map(payload, key="board_map", height=560,
-                    overlay=maps.count_js(counts, len(shown), points))
+    map_component.show_map(payload, key="board_map", height=560,
+                           overlay=maps.count_js(counts, len(shown), points))
     st.caption(t("workshop.map_caption", lang, attribution=bset.attribution))
     st.html("".join(
         f'<span style="display:inline-flex;align-items:center;gap:.35em;margin-right:1.2em">'
         f'<span style="width:1em;height:1em;border:1px solid #4D4D4D;background:{colour}">'
         f'</span>{md_escape(t(f"workshop.legend_{i}", lang))}</span>'
-        for i, colour in enumerate(maps.COUNT_COLOURS)))
+        for i, colour in enumerate(palette.COUNT_COLOURS)))
     return {"figures": figures, "shown": shown, "counts": counts, "bset": bset, "points": points}
 
 

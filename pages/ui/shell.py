@@ -1,9 +1,13 @@
 """The app shell: shared settings, navigation and sidebar, for ``app.py`` and every page.
 
-Settings (language, workshop mode, map style) live in session state as plain values and in the
-URL (``?lang=cy&workshop=1&map=tiles``), so a link keeps its sender's language and a projector
-keeps its mode across a reload. The URL wins when it names a valid value; otherwise the session's
-value is written back to it.
+Settings (language, projector mode, map style, names on maps) live in session state as plain
+values and in the URL (``?lang=cy&workshop=1&map=tiles``), so a link keeps its sender's language
+and a projector keeps its mode across a reload. The URL wins when it names a valid value;
+otherwise the session's value is written back to it. :func:`sync_settings` (in ``app.py``)
+returns them as one frozen :class:`Settings`, which every page takes from :func:`settings`
+rather than reading session state with defaults of its own. The projector setting's session
+key is ``projector``; its URL parameter stays ``workshop=1`` (links already handed out keep
+working), so "workshop" alone means the workshop rooms page.
 
 Cold start (issue 11): while no script in this process has called ``st.navigation``, Streamlit
 treats an app with a ``pages/`` folder as an old-style multipage app and runs a deep link's page
@@ -23,6 +27,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,16 +38,17 @@ from explorer.i18n import LANGS, t
 
 ROOT = Path(__file__).resolve().parents[2]
 MAP_STYLES = ("geographic", "tiles")
-#: session key -> (URL parameter, default, allowed values, URL spelling of a value)
-SETTINGS: dict[str, tuple[str, Any, tuple, Callable[[Any], str]]] = {
-    "lang": ("lang", "en", LANGS, str),
-    "workshop": ("workshop", False, (False, True), lambda on: "1" if on else "0"),
-    "map_style": ("map", "geographic", MAP_STYLES, str),
-    "names": ("names", False, (False, True), lambda on: "1" if on else "0"),
+#: session key -> (URL parameter, default, URL spelling of a value); what the URL may say is
+#: in ``_URL_VALUES``.
+SETTINGS: dict[str, tuple[str, Any, Callable[[Any], str]]] = {
+    "lang": ("lang", "en", str),
+    "projector": ("workshop", False, lambda on: "1" if on else "0"),
+    "map_style": ("map", "geographic", str),
+    "names": ("names", False, lambda on: "1" if on else "0"),
 }
 _URL_VALUES = {
     "lang": {code: code for code in LANGS},
-    "workshop": {"1": True, "0": False, "true": True, "false": False},
+    "projector": {"1": True, "0": False, "true": True, "false": False},
     "map_style": {style: style for style in MAP_STYLES},
     "names": {"1": True, "0": False, "true": True, "false": False},
 }
@@ -73,21 +79,34 @@ if not log.handlers:
     log.setLevel(logging.INFO)
 
 
-def require_app() -> None:
-    """First line of every page: make sure the page runs inside the app shell (see above)."""
+@dataclass(frozen=True)
+class Settings:
+    """This session's settings, read once per run by :func:`sync_settings`."""
+
+    lang: str = SETTINGS["lang"][1]
+    #: Projector mode: larger text and map labels, sidebar collapsed (URL ``workshop=1``).
+    projector: bool = SETTINGS["projector"][1]
+    map_style: str = SETTINGS["map_style"][1]
+    names: bool = SETTINGS["names"][1]
+
+
+def require_app() -> Settings:
+    """First line of every page: make sure the page runs inside the app shell (see above);
+    returns this session's :class:`Settings`."""
     if getattr(_run, "in_app", False):
-        return
+        return settings()
     # Run app.py here and now: it declares the app's navigation (which also ends Streamlit's
     # old multipage mode for the whole process), draws the shared sidebar and runs this same
     # page inside it; then this outer run of the page stops. No extra round trip, and widget
     # events of this run (a button press) reach the page.
     runpy.run_path(str(ROOT / "app.py"), run_name="__main__")
     st.stop()
+    raise AssertionError("st.stop() returned")  # pragma: no cover
 
 
-def sync_settings() -> dict[str, Any]:
+def sync_settings() -> Settings:
     """Settings from the URL (when valid) or the session; the URL is kept in step."""
-    for key, (param, default, _allowed, spell) in SETTINGS.items():
+    for key, (param, default, spell) in SETTINGS.items():
         raw = st.query_params.get(param)
         value = _URL_VALUES[key].get(str(raw).strip().lower()) if raw is not None else None
         if value is not None:
@@ -100,13 +119,19 @@ def sync_settings() -> dict[str, Any]:
                 del st.query_params[param]
             else:
                 st.query_params[param] = wanted
-    return {key: st.session_state[key] for key in SETTINGS}
+    return settings()
+
+
+def settings() -> Settings:
+    """This session's settings (as :func:`sync_settings` left them at the top of this run)."""
+    return Settings(**{key: st.session_state.get(key, default)
+                       for key, (_param, default, _spell) in SETTINGS.items()})
 
 
 def settings_params() -> dict[str, str]:
     """The URL parameters that carry this session's settings (for links between pages)."""
     out = {}
-    for key, (param, default, _allowed, spell) in SETTINGS.items():
+    for key, (param, default, spell) in SETTINGS.items():
         value = st.session_state.get(key, default)
         if value != default:
             out[param] = spell(value)
@@ -157,7 +182,7 @@ def bound(widget: Callable[..., Any], state_key: str, lang: str,
     def copy() -> None:
         st.session_state[state_key] = st.session_state[widget_key]
         if state_key in SETTINGS:  # the URL follows the choice (it wins at the next run)
-            param, default, _allowed, spell = SETTINGS[state_key]
+            param, default, spell = SETTINGS[state_key]
             if st.session_state[state_key] == default:
                 del st.query_params[param]
             else:

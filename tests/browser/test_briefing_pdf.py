@@ -11,12 +11,12 @@ import pytest
 
 from explorer.coverage import evaluate_scenario
 from explorer.data import load_dataset
-from explorer.report import briefing_html
-from explorer.scenario import load_presets
+from explorer.presets import load_presets
+from explorer.printing.briefing import briefing_html
+from explorer.printing.svg_map import briefing_svg
 from geo import maps
 from geo.boundaries import load_tiles, obtain_boundaries
 from geo.layers import label_points
-from geo.svg import briefing_svg
 
 pypdf = pytest.importorskip("pypdf")
 pytestmark = pytest.mark.browser

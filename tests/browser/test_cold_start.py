@@ -24,9 +24,9 @@ pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[2]
 DS = load_dataset()
 NAV_EN = ["Status map", "Forces", "Timeline", "Table", "What-if planner", "Workshop room",
-          "Sources"]
+          "Sources", "Editions"]
 NAV_CY = ["Map statws", "Heddluoedd", "Llinell amser", "Tabl", "Cynllunydd beth-os",
-          "Ystafell gweithdy", "Ffynonellau"]
+          "Ystafell gweithdy", "Ffynonellau", "Argraffiadau"]
 #: File names Streamlit's automatic navigation would show instead.
 RAW_NAMES = ["app", "status map", "what-if", "forces", "table"]
 

@@ -29,7 +29,7 @@ from explorer.editions.model import BASE_EDITION_ID, Edition, format_date
 from explorer.i18n import t
 from explorer.model import Dataset
 from explorer.text import md_escape
-from geo import cached
+from pages.ui import caches
 
 PARAM = "asat"
 STATE = "asat"
@@ -127,7 +127,7 @@ def link_params() -> dict[str, str]:
 
 def dataset(choice: Choice) -> Dataset:
     """The chosen edition's position (shared read-only; never mutate it)."""
-    return cached.edition_dataset(database_url(), choice.id)
+    return caches.edition_dataset(database_url(), choice.id)
 
 
 def map_edition(choice: Choice) -> tuple[str | None, int]:

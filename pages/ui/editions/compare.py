@@ -13,7 +13,8 @@ from explorer.editions.diff import EditionDiff, compare
 from explorer.editions.model import format_date
 from explorer.i18n import number, t
 from explorer.text import md_escape
-from geo import cached, maps
+from geo import maps
+from pages.ui import caches, map_component, shell
 from pages.ui.editions import asat
 
 FROM, TO = "ed_from", "ed_to"
@@ -105,10 +106,10 @@ def _map(d: EditionDiff, lang: str) -> None:
         (a.code, f"{a.name(lang)}: " + (t(f"editions.kind.{kinds[a.code]}", lang)
                                        if a.code in kinds else t("editions.kind.none", lang)))
         for a in d.new_dataset.authorities)
-    style = st.session_state.get("map_style", "geographic")
-    bset, payload = cached.changes_map(style, lang, MAP_HEIGHT, "editions_map",
+    style = shell.settings().map_style
+    bset, payload = caches.changes_map(style, lang, MAP_HEIGHT, "editions_map",
                                        tuple(sorted(kinds.items())), tips)
-    cached.show_map(payload, key="editions_map", height=MAP_HEIGHT)
+    map_component.show_map(payload, key="editions_map", height=MAP_HEIGHT)
     shown = [k for k in maps.CHANGE_STYLES if k in kinds.values()]
     legend = "".join(
         f'<span role="listitem" style="display:inline-flex;align-items:center;gap:.4em;'

@@ -54,7 +54,7 @@ def refused(exc: RoundError) -> None:
         st.error("\n".join(f"- {md_escape(p)}" for p in exc.problems))
 
 
-def _check_key() -> None:
+def _check_key(lang: str) -> None:
     given = state.get(KEY_INPUT, "")
     state[KEY_INPUT] = ""  # never kept, never shown again
     attempts = CodeAttempts.from_plain(state.get(ATTEMPTS))
@@ -65,7 +65,7 @@ def _check_key() -> None:
         state[ATTEMPTS] = attempts.succeeded().as_plain()
     else:
         state[ATTEMPTS] = attempts.failed(time.time()).as_plain()
-        state[FLASH] = ("warning", t("rounds.review.wrong_key", state.get("lang", "en")), [])
+        state[FLASH] = ("warning", t("rounds.review.wrong_key", lang), [])
 
 
 def unlocked(lang: str) -> bool:
@@ -80,7 +80,7 @@ def unlocked(lang: str) -> bool:
         st.warning(t("rounds.review.wait", lang, seconds=math.ceil(wait)))
     st.text_input(t("rounds.review.key", lang), type="password", key=KEY_INPUT,
                   autocomplete="off")
-    st.button(t("rounds.review.unlock", lang), on_click=_check_key)
+    st.button(t("rounds.review.unlock", lang), on_click=_check_key, args=(lang,))
     return False
 
 

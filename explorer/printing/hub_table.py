@@ -1,0 +1,51 @@
+"""The per-hub table of a what-if result as HTML (the planner page and the briefing)."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from explorer.coverage import CoverageResult
+from explorer.i18n import number
+from explorer.model import Dataset
+from explorer.planner import hub_rows
+
+
+def hub_table_html(result: CoverageResult, ds: Dataset, lang: str = "en") -> str:
+    """The per-hub table as escaped HTML that reflows into one card per hub on a phone.
+
+    Every cell is text (``html.escape``); numbers get thousands separators.
+    """
+    rows = hub_rows(result, ds, lang)
+    if not rows:
+        return ""
+    heads = list(rows[0])
+
+    def cell(value: Any) -> str:
+        if isinstance(value, bool):
+            return str(value)
+        if isinstance(value, int):
+            return number(value, lang)
+        if isinstance(value, float):
+            return f"{value:g}"
+        return str(value)
+
+    body = "".join(
+        "<tr>" + "".join(
+            f'<td data-label="{html.escape(h)}">{html.escape(cell(row[h]))}</td>' for h in heads
+        ) + "</tr>"
+        for row in rows
+    )
+    return (
+        "<style>.hub-wrap{overflow-x:auto;max-width:100%}"
+        ".hub-table{border-collapse:collapse;width:100%;font-size:.9rem}"
+        ".hub-table th,.hub-table td{border-bottom:1px solid #d0d0d0;padding:.3rem .5rem;"
+        "text-align:left;vertical-align:top;overflow-wrap:anywhere;min-width:4rem}"
+        "@media (max-width:640px){.hub-table thead{position:absolute;left:-9999px}"
+        ".hub-table tr{display:block;border:1px solid #d0d0d0;margin-bottom:.6rem}"
+        ".hub-table td{display:block;border:0}"
+        ".hub-table td::before{content:attr(data-label) ': ';font-weight:600}}</style>"
+        '<div class="hub-wrap"><table class="hub-table"><thead><tr>'
+        + "".join(f'<th scope="col">{html.escape(h)}</th>' for h in heads)
+        + f"</tr></thead><tbody>{body}</tbody></table></div>"
+    )

@@ -1,0 +1,93 @@
+"""Server tweaks made once per process, when the first page runs: Leaflet's files into the
+static folder (so no page asks a CDN) and TCP_NODELAY on the server's sockets.
+
+Socket tuning can be turned off with ``MASH_SOCKET_TUNING=off`` (for a platform whose
+sockets must not be touched, or to compare timings); see docs/operations.md.
+"""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from explorer.config import SOCKET_TUNING_ENV
+
+
+def tune_sockets() -> int:
+    """:func:`sockets_ready` unless ``MASH_SOCKET_TUNING`` is ``off`` (or ``0``, ``false``,
+    ``no``); returns how many sockets were set."""
+    if os.environ.get(SOCKET_TUNING_ENV, "").strip().lower() in ("off", "0", "false", "no"):
+        return 0
+    return sockets_ready()
+
+
+@st.cache_resource(show_spinner=False)
+def leaflet_ready() -> str:
+    """Have Streamlit serve the installed XStatic-Leaflet folder, once per server process,
+    at ``<app>/component/<LEAFLET_COMPONENT>/`` (see :mod:`geo.assets`); nothing is copied.
+
+    The folder is registered as a component's files (Streamlit's own route for them works
+    under any ``server.baseUrlPath`` and proxy prefix). Returns the folder served.
+    """
+    from streamlit import runtime
+    from streamlit.components.v1.custom_component import CustomComponent
+
+    from geo.assets import LEAFLET_COMPONENT, leaflet_package_dir
+
+    folder = str(leaflet_package_dir())
+    if runtime.exists():  # not under AppTest's bare runs, which serve nothing
+        runtime.get_instance().component_registry.register_component(
+            CustomComponent(name=LEAFLET_COMPONENT, path=folder, url=None,
+                            module_name=LEAFLET_COMPONENT.split(".")[0]))
+    return folder
+
+
+@st.cache_resource(show_spinner=False)
+def sockets_ready() -> int:
+    """Turn off Nagle's algorithm on this server's TCP sockets, once per process; returns how
+    many sockets were set.
+
+    Streamlit's server leaves it on (asyncio's TCP_NODELAY default misses sockets accepted
+    with protocol 0), so the last small messages of a run wait for the browser's delayed ACK:
+    a 40 ms stall on every rerun, measured by ``bench/bench_load.py``. Linux copies the option
+    from the listening socket to every connection it accepts later.
+    """
+    return nodelay_sockets(st.get_option("server.port"))
+
+
+def nodelay_sockets(port: int) -> int:
+    """Set TCP_NODELAY on every TCP socket of this process bound to local ``port`` (Linux:
+    found through ``/proc/self/fd``; elsewhere nothing is done). Returns how many were set."""
+    import socket
+    import stat
+
+    try:
+        fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        return 0
+    tuned = 0
+    for fd in fds:
+        try:
+            if not stat.S_ISSOCK(os.fstat(fd).st_mode):
+                continue  # pipes and files are never touched (nor duplicated)
+            dup = os.dup(fd)
+        except OSError:  # already closed
+            continue
+        try:
+            sock = socket.socket(fileno=dup)
+        except OSError:
+            # Close the duplicate: a leaked copy of a pipe would keep it open for good (a
+            # test process's browser driver, say, would then never see its input end).
+            os.close(dup)
+            continue
+        with sock:  # closes the duplicate only
+            try:
+                if (sock.family in (socket.AF_INET, socket.AF_INET6)
+                        and sock.type == socket.SOCK_STREAM
+                        and sock.getsockname()[1] == port):
+                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                    tuned += 1
+            except OSError:
+                continue
+    return tuned
