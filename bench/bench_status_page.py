@@ -73,7 +73,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.assets import OfflineMap
-from geo.cached import leaflet_ready
+from pages.ui.server import leaflet_ready
 
 st.set_page_config(page_title="bare map", layout="wide")
 leaflet_ready()  # Leaflet served from the installed package

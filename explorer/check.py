@@ -16,7 +16,7 @@ from pathlib import Path
 
 from explorer import db
 from explorer.data import DataError, load_dataset, resolve_data_dir
-from explorer.deployment import on_community_cloud, storage_durability
+from explorer.deployment import on_community_cloud, secrets_env, storage_durability
 from explorer.room_links import BASE_URL_ENV, CLOUD_APP_PATHS
 from explorer.text import terminal_safe
 
@@ -43,13 +43,9 @@ def check_data(data: str | None = None) -> Line:
                         f"({terminal_safe(str(folder))})")
 
 
-def check_boundaries() -> Line:
-    import logging
-
-    from geo import boundaries as bd
-
-    logging.getLogger(bd.__name__).setLevel(logging.ERROR)  # the notice is reported here
-    b = bd.obtain_boundaries()
+def check_boundaries(b) -> Line:
+    """``b``: the :class:`geo.boundaries.Boundaries` the maps would draw (the command line
+    obtains them: ``explorer/`` does not import ``geo/``)."""
     text = f"{b.name} ({b.source})"
     if b.notice or b.source == "tiles":
         details = " ".join(str(b.details or b.notice or "").split())
@@ -57,13 +53,11 @@ def check_boundaries() -> Line:
     return Line("boundaries", f"{text}, valid")
 
 
-def check_assets() -> list[Line]:
-    from geo.assets import LEAFLET_VERSION, missing_assets
-
-    problems = missing_assets()
+def check_assets(problems: list[str], leaflet_version: str) -> list[Line]:
+    """``problems``: :func:`geo.assets.missing_assets` (one line each)."""
     if problems:
         return [Line("assets", p, True) for p in problems]
-    return [Line("assets", f"Leaflet {LEAFLET_VERSION} (XStatic-Leaflet), map_controls.js "
+    return [Line("assets", f"Leaflet {leaflet_version} (XStatic-Leaflet), map_controls.js "
                            "and favicon present; nothing is written at run time")]
 
 
@@ -149,7 +143,25 @@ def check_links(env: Mapping[str, str]) -> Line:
     return Line("links", f"start with {shown} ({BASE_URL_ENV})")
 
 
-def run_checks(env: Mapping[str, str] | None = None, data: str | None = None) -> list[Line]:
-    env = os.environ if env is None else env
-    return [check_data(data), check_boundaries(), *check_assets(), check_database(env),
-            check_storage(env), check_hosting(env), check_links(env)]
+def check_env() -> tuple[dict[str, str], dict[str, str]]:
+    """(the environment the app would see, the secrets in it): this process's environment
+    plus the top-level secrets Streamlit would export (:func:`explorer.deployment.secrets_env`)."""
+    secrets = secrets_env()
+    return {**os.environ, **secrets}, secrets
+
+
+def run_checks(env: Mapping[str, str], data: str | None = None, *, boundaries=None,
+               asset_problems: list[str] | None = None, leaflet_version: str = "",
+               secrets: Mapping[str, str] | None = None) -> list[Line]:
+    """Every check on ``env``; the boundaries and asset lines when they are given (they come
+    from ``geo/``, which the command line reaches)."""
+    lines = [check_data(data)]
+    if boundaries is not None:
+        lines.append(check_boundaries(boundaries))
+    if asset_problems is not None:
+        lines += check_assets(asset_problems, leaflet_version)
+    lines += [check_database(env), check_storage(env), check_hosting(env), check_links(env)]
+    if secrets:
+        names = ", ".join(sorted(k for k in secrets if k.startswith("MASH_"))) or "none"
+        lines.append(Line("secrets", f"Streamlit secrets give the app these settings: {names}"))
+    return lines

@@ -307,9 +307,17 @@ def run(argv: Sequence[str] | None, out=None) -> int:
         _write(target, out.getvalue())
         return code
     if args.command == "check":
-        from explorer.check import run_checks
+        import logging
 
-        lines = run_checks(data=args.data)
+        from explorer.check import check_env, run_checks
+        from geo import boundaries as bd
+        from geo.assets import LEAFLET_VERSION, missing_assets
+
+        logging.getLogger(bd.__name__).setLevel(logging.ERROR)  # the notice is reported
+        env, secrets = check_env()
+        lines = run_checks(env, args.data, boundaries=bd.obtain_boundaries(env=env),
+                           asset_problems=missing_assets(), leaflet_version=LEAFLET_VERSION,
+                           secrets=secrets)
         print("\n".join(str(line) for line in lines), file=out)
         _write(target, out.getvalue())
         problems = [line for line in lines if line.problem]

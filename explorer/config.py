@@ -44,6 +44,9 @@ BASE_URL_ENV = "MASH_BASE_URL"
 ROOM_EXPIRY_DAYS_ENV = "MASH_ROOM_EXPIRY_DAYS"
 #: ``off`` leaves the server's sockets as Streamlit set them (no TCP_NODELAY tuning).
 SOCKET_TUNING_ENV = "MASH_SOCKET_TUNING"
+#: ``community-cloud`` or ``self-hosted`` when recognising Community Cloud goes wrong
+#: (:mod:`explorer.deployment`).
+HOSTING_ENV = "MASH_HOSTING"
 
 
 class ConfigError(ValueError):

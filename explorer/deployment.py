@@ -33,13 +33,39 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-HOSTING_ENV = "MASH_HOSTING"
+from explorer.config import HOSTING_ENV
+
 CLOUD = "community-cloud"
 SELF_HOSTED = "self-hosted"
 CLOUD_SOURCE_ROOT = PurePosixPath("/mount/src")
 #: Folders whose contents do not survive a restart of the machine.
 TEMPORARY_ROOTS = ("/tmp", "/var/tmp", "/dev/shm", "/run")
 APP_DIR = Path(__file__).resolve().parent.parent
+
+
+def secrets_env(paths: list[Path] | None = None) -> dict[str, str]:
+    """The top-level string and number secrets Streamlit would export as environment
+    variables when the server starts (``~/.streamlit/secrets.toml``, then
+    ``./.streamlit/secrets.toml``; later files win), so the command line judges the same
+    settings as the app. An unreadable file gives nothing (the app would refuse it too).
+
+    >>> secrets_env([Path("/nonexistent/secrets.toml")])
+    {}
+    """
+    import tomllib
+
+    if paths is None:
+        paths = [Path.home() / ".streamlit" / "secrets.toml",
+                 Path.cwd() / ".streamlit" / "secrets.toml"]
+    found: dict[str, str] = {}
+    for path in paths:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+        found.update({k: str(v) for k, v in data.items()
+                      if isinstance(v, (str, int, float)) and not isinstance(v, bool)})
+    return found
 
 
 def on_community_cloud(env: Mapping[str, str] | None = None,

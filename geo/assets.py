@@ -13,7 +13,7 @@ stylesheet links to that page as given, so they are written *relative to it*, ne
 root-absolute, and resolve under any prefix:
 
 * Leaflet: ``../<LEAFLET_COMPONENT>/leaflet.js``. The Streamlit side
-  (:func:`geo.cached.leaflet_ready`) registers the package's folder as a component's files,
+  (:func:`pages.ui.server.leaflet_ready`) registers the package's folder as a component's files,
   which Streamlit serves at ``<app>/component/<LEAFLET_COMPONENT>/`` (with
   ``Cache-Control: public``); ``leaflet.css`` finds its images beside it.
 * The app's own map controls: ``../../app/static/map_controls.js`` (committed in

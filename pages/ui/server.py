@@ -1,5 +1,6 @@
-"""Server tweaks made once per process, when the first page runs: Leaflet's files into the
-static folder (so no page asks a CDN) and TCP_NODELAY on the server's sockets.
+"""Server tweaks made once per process, when the first page runs: Leaflet's files served
+from the installed package (so no page asks a CDN, and nothing is written into the source
+tree) and TCP_NODELAY on the server's sockets.
 
 Socket tuning can be turned off with ``MASH_SOCKET_TUNING=off`` (for a platform whose
 sockets must not be touched, or to compare timings); see docs/operations.md.

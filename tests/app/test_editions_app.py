@@ -15,7 +15,7 @@ from explorer.editions import store
 from tests import editions_fixture as fx
 from tests.app.test_app import figures
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -111,6 +111,11 @@ def check_status_map(browser, people, base: str) -> None:
     leaflet = [u for u in who.net.requests if u.endswith("/leaflet.js")]
     assert leaflet and all(urlsplit(u).path.startswith(app_root + "/component/")
                            for u in leaflet), leaflet
+    controls = [u for u in who.net.requests if u.endswith("/map_controls.js")]
+    assert controls and all(urlsplit(u).path == f"{app_root}/app/static/map_controls.js"
+                            for u in controls), controls
+    icon = app.evaluate("document.querySelector(\"link[rel='shortcut icon']\").href")
+    assert urlsplit(icon).path == f"{app_root}/app/static/favicon.png", icon
     outside = [u for u in who.net.requests
                if not u.startswith(("http://127.0.0.1", "data:", "blob:", "about:"))]
     assert outside == []

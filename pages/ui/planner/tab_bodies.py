@@ -21,7 +21,7 @@ from explorer.limits import (
     MAX_SHARE_CHARS,
     MIN_BEST_KM,
 )
-from explorer.links import scenario_link
+from explorer.links import WHAT_IF_PAGE, public_page_url, scenario_link
 from explorer.model import Dataset
 from explorer.printing.briefing import briefing_html
 from explorer.printing.qr import qr_svg
@@ -93,7 +93,13 @@ def share_link(token: str, extra: dict[str, str] | None = None) -> str:
     params = {**shell.settings_params(), **asat.link_params(), **(extra or {})}
     params.pop("workshop", None)  # a shared link opens in the recipient's own mode
     params.pop("map", None)
-    return scenario_link(st.context.url, token, params)
+    return scenario_link(planner_url(), token, params)
+
+
+def planner_url() -> str:
+    """The what-if page's public address: never Community Cloud's inner ``/~/+/``, and
+    ``MASH_BASE_URL`` when set (:func:`explorer.links.app_base`)."""
+    return public_page_url(st.context.url, WHAT_IF_PAGE)
 
 
 def share_tab(ds: Dataset, lang: str, checked, result: CoverageResult, drawn: DrawnMap) -> None:
@@ -114,7 +120,7 @@ def share_tab(ds: Dataset, lang: str, checked, result: CoverageResult, drawn: Dr
                      chars=f"{4 * raw // 3 + (raw % 3 > 0):,}"))
     bset = drawn.bset
     # Read now: the deferred download below runs outside this script run.
-    page_url = (st.context.url or "").split("?")[0]
+    page_url = planner_url()
     c1, c2, c3 = st.columns(3)
     # Files are generated only when their button is pressed (deferred data), and a download
     # never reruns the page (on_click="ignore").

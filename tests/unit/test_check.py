@@ -15,7 +15,7 @@ from explorer.check import check_database, check_links, run_checks
 from explorer.deployment import on_community_cloud, storage_durability
 from explorer.room_links import app_base
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 # ---- Community Cloud and durability (pure) ----------------------------------------------------
@@ -176,3 +176,32 @@ def test_check_reports_each_problem_on_its_own_line(tmp_path):
 def test_run_checks_never_raises_on_a_bad_database_url(tmp_path):
     lines = run_checks({"MASH_DATABASE_URL": "not a url", "MASH_CACHE_DIR": str(tmp_path)})
     assert any(line.topic == "database" and line.problem for line in lines)
+
+
+def test_top_level_secrets_are_read_as_streamlit_exports_them(tmp_path):
+    from explorer.deployment import secrets_env
+
+    home, project = tmp_path / "home.toml", tmp_path / "project.toml"
+    home.write_text('MASH_BASE_URL = "https://old.example"\nMASH_HOSTING = "self-hosted"\n')
+    project.write_text('MASH_BASE_URL = "https://mash.example.org"\nPORT = 5\nON = true\n'
+                       '[auth]\ncookie_secret = "x"\n')
+    assert secrets_env([home, project]) == {"MASH_BASE_URL": "https://mash.example.org",
+                                            "MASH_HOSTING": "self-hosted", "PORT": "5"}
+    (tmp_path / "bad.toml").write_text("not = [toml")
+    assert secrets_env([tmp_path / "bad.toml"]) == {}
+
+
+def test_check_uses_the_database_named_in_secrets_toml(tmp_path):
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text(
+        'MASH_DATABASE_URL = "postgresql://u:s3cret@127.0.0.1:9/x"\n')
+    full = {k: v for k, v in os.environ.items() if not k.startswith("MASH_")}
+    full.update({"HOME": str(tmp_path / "home"), "MASH_CACHE_DIR": str(tmp_path / "cache"),
+                 "PYTHONPATH": str(REPO)})
+    done = subprocess.run([sys.executable, "-m", "explorer", "check"], cwd=tmp_path, env=full,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "postgresql 127.0.0.1:9/x: unreachable" in done.stdout
+    assert "secrets: Streamlit secrets give the app these settings: MASH_DATABASE_URL" in (
+        done.stdout)
+    assert "s3cret" not in done.stdout + done.stderr

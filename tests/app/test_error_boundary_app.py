@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from explorer import views
 from explorer.i18n import t
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SECRET_TEXT = "boom at /srv/secret/path"
 
 
@@ -85,3 +85,16 @@ def test_on_community_cloud_the_facilitator_is_told_plainly_with_the_fix(monkeyp
     at = open_page("pages/workshop.py", lang="cy")
     assert [w.value for w in at.warning] == [t("room.storage_cloud", "cy")]
     assert "MASH_DATABASE_URL" in at.warning[0].value
+
+
+@pytest.mark.parametrize("control", ["stop", "rerun", "fragment"])
+def test_streamlit_control_flow_is_never_caught(control):
+    from streamlit.errors import FragmentHandledException
+    from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
+
+    from pages.ui import shell
+
+    raised = {"stop": StopException(), "rerun": RerunException(None),
+              "fragment": FragmentHandledException(RuntimeError("shown by Streamlit"))}[control]
+    with pytest.raises(type(raised)), shell.error_boundary():
+        raise raised
