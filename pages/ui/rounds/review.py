@@ -16,9 +16,8 @@ from explorer.editions import maintainer
 from explorer.editions.model import EditionError, format_date
 from explorer.i18n import t
 from explorer.limits import MAX_DISPLAY_NAME_CHARS, MAX_ROUND_COMMENT_CHARS, MAX_ROUND_TITLE_CHARS
-from explorer.links import contributor_link
+from explorer.links import REVIEW_PAGE, app_base, contributor_link
 from explorer.model import Dataset
-from explorer.room_links import REVIEW_PAGE, app_base
 from explorer.rounds import report, store
 from explorer.rounds.history import history_line
 from explorer.rounds.model import RoundError
