@@ -69,8 +69,19 @@ def click(page, name: str) -> None:
 
 
 def choose(page, label: str, option: str) -> None:
-    page.get_by_role("combobox", name=label).first.click()
-    page.get_by_role("option", name=option, exact=True).click()
+    """Pick ``option`` in the select ``label``. A rerun still under way (a slow machine) can
+    redraw the select and close its list, so the list is opened again, up to three times."""
+    for attempt in range(3):
+        wait_idle(page)
+        page.get_by_role("combobox", name=label).first.click()
+        wanted = page.get_by_role("option", name=option, exact=True)
+        try:
+            wanted.wait_for(timeout=20_000)
+            wanted.click()
+            break
+        except Exception:  # noqa: BLE001 (Playwright's timeout; tried again)
+            if attempt == 2:
+                raise
     wait_idle(page)
 
 
