@@ -6,6 +6,8 @@ map style, names on maps), and navigation, and nothing else. ``pages/ui/shell.py
 how settings travel in the URL and why every page begins with ``shell.require_app()``.
 """
 
+import html
+
 import streamlit as st
 
 from explorer.data import DataError
@@ -49,11 +51,20 @@ with st.sidebar:
 STYLE = ("[data-testid='stCaptionContainer']{opacity:1;color:#545250}"
          "[data-testid='stMain'] h2{font-size:1.6rem}"
          # Keyboard focus always visible, whatever the widget's own styling.
-         ":focus-visible{outline:3px solid #0072B2 !important;outline-offset:2px}")
+         ":focus-visible{outline:3px solid #0072B2 !important;outline-offset:2px}"
+         + shell.HIDE_DOC_CSS
+         # The "as at" date on every page, in every mode: a 2019 map without its date would
+         # be read as today's.
+         + ".as-at{display:inline-block;margin:0;padding:.2rem .6rem;background:#FFF4CE;"
+         "border-left:4px solid #8A6D00;color:#1a1a1a;font-size:.9rem}")
 if settings.projector:
     # Projector mode: larger text everywhere.
     STYLE += ("html{font-size:22px}[data-testid='stMetricValue']{font-size:2.1rem}"
-              "[data-testid='stMainBlockContainer']{padding-top:3.2rem}")
+              "[data-testid='stMainBlockContainer']{padding-top:4.4rem}")
+if page.url_path == "what-if":  # the planner's rules in the same block: one element per run
+    from pages.ui.planner import STYLE as PLANNER_STYLE
+
+    STYLE += PLANNER_STYLE
 st.html(f"<style>{STYLE}</style>")
 
 try:
@@ -63,6 +74,9 @@ except DataError as exc:
     st.error(md_escape(t("error.data", lang, problem=str(exc))), icon=":material/error:")
     st.stop()
 
+# Every page, every mode (projector included): the date the position refers to.
+shell.document_language(lang, page.url_path)
+st.html(f'<p class="as-at" role="note">{html.escape(asat.banner(lang, edition))}</p>')
 # One error boundary around the page: a visitor sees one calm line with a reference, never a
 # traceback (whatever client.showErrorDetails says); the server's log gets the traceback.
 with shell.error_boundary():

@@ -28,9 +28,10 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from explorer import db, rooms  # noqa: E402
+from explorer import rooms  # noqa: E402
 from explorer.data import load_dataset  # noqa: E402
 from explorer.presets import load_presets  # noqa: E402
+from explorer.storage import db  # noqa: E402
 from tests import pgcluster  # noqa: E402
 
 

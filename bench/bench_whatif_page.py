@@ -71,10 +71,14 @@ async def run(base: str, pid: int, runs: int) -> dict:
     heads = expected_headlines(ds)
     url = f"{base}/what-if?{query}"
 
+    sizes: list[int] = []
+
     async def until_finished(ws, expect: bytes | None) -> tuple[float, list[ForwardMsg], bool]:
         started, msgs, seen = time.perf_counter(), [], expect is None
+        sizes.append(0)
         while True:
             data = await asyncio.wait_for(ws.recv(), 60)
+            sizes[-1] += len(data)
             seen = seen or expect in data
             msg = ForwardMsg()
             msg.ParseFromString(data)
@@ -85,7 +89,7 @@ async def run(base: str, pid: int, runs: int) -> dict:
 
     ws_url = base.replace("http://", "ws://") + "/_stcore/stream"
     async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None,
-                                  compression=None, ping_interval=None) as ws:
+                                  compression=bench_load.COMPRESSION, ping_interval=None) as ws:
         await ws.send(back_msg(query, "what-if", url))
         first_ms, msgs, ok = await until_finished(ws, heads[0])
         assert ok, "first view without its headline"
@@ -113,7 +117,8 @@ async def run(base: str, pid: int, runs: int) -> dict:
                                    f"headings {texts}")
             times.append(ms)
         cpu_ms = (cpu_seconds(pid) - cpu0) * 1000 / runs
-    return {"first_view_ms": first_ms, "rerun_ms": times, "server_cpu_ms_per_rerun": cpu_ms}
+    return {"first_view_ms": first_ms, "rerun_ms": times, "server_cpu_ms_per_rerun": cpu_ms,
+            "rerun_bytes": statistics.median(sizes[-runs:])}
 
 
 def _bench_load():
@@ -149,6 +154,7 @@ def main() -> int:
               "median_ms": round(median, 1), "max_ms": round(max(times), 1),
               "server_cpu_ms_per_rerun": round(found["server_cpu_ms_per_rerun"], 1),
               "first_view_ms": round(found["first_view_ms"], 1), "target_ms": TARGET_MS,
+              "rerun_bytes": found["rerun_bytes"],
               "load_average": os.getloadavg(), "boundaries":
               os.environ.get("MASH_BOUNDARIES") or "bundled", "ok": median <= TARGET_MS}
     out = ROOT / "bench-results"

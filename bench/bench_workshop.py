@@ -37,10 +37,11 @@ if str(REPO) not in sys.path:
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from explorer import db, rooms  # noqa: E402
+from explorer import rooms  # noqa: E402
 from explorer.data import load_dataset  # noqa: E402
 from explorer.presets import load_presets  # noqa: E402
 from explorer.scenario import encode_share  # noqa: E402
+from explorer.storage import db  # noqa: E402
 from tests import pgcluster  # noqa: E402
 from tests.browser.conftest import (  # noqa: E402
     CHROMIUM,
@@ -185,8 +186,8 @@ def main() -> int:
                   f" all on the board after {burst_s:.1f} s")
 
             for i, page in enumerate(members):
-                page.goto(f"{server.url}/workshop?room={code}&member="
-                          f"{page.url.split('member=')[1].split('&')[0]}")
+                # The board in the member's own session (their identity is never in a link).
+                page.get_by_role("link", name="Open the board").click()
                 page.get_by_text("Your votes").wait_for()
                 if i % 10 == 9:
                     print(f"  {i + 1} members on the board")

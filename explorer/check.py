@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from explorer import db
 from explorer.data import DataError, load_dataset, resolve_data_dir
 from explorer.deployment import on_community_cloud, secrets_env, storage_durability
-from explorer.room_links import BASE_URL_ENV, CLOUD_APP_PATHS
+from explorer.links import BASE_URL_ENV, CLOUD_APP_PATHS
+from explorer.storage import db
 from explorer.text import terminal_safe
 
 

@@ -13,7 +13,7 @@
     durability, the address links use (exit 0 when all is well, else 2; see
     :mod:`explorer.check`).
 ``python -m explorer rooms create|list|export|delete|purge ...``
-    Workshop rooms, for whoever runs the server (see :mod:`explorer.rooms_cli`).
+    Workshop rooms, for whoever runs the server (see :mod:`explorer.rooms.cli`).
 ``python -m explorer editions list|show|export|import|publish|discard|diff ...``
     Editions of the position (see :mod:`explorer.editions.cli`).
 ``python -m explorer rounds list|show|export|history ...``
@@ -43,7 +43,6 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from explorer import rooms_cli
 from explorer.best_sites import OBJECTIVES, best_sites, explain_uncovered
 from explorer.coverage import evaluate_scenario
 from explorer.data import DATA_DIR_ENV, DataError, load_dataset, resolve_data_dir
@@ -51,6 +50,7 @@ from explorer.editions import cli as editions_cli
 from explorer.editions.model import BASE_EDITION_ID, EditionError, format_date
 from explorer.i18n import t
 from explorer.limits import MAX_BEST_KM, MAX_BEST_SITES, MIN_BEST_KM
+from explorer.rooms import cli as rooms_cli
 from explorer.rounds import cli as rounds_cli
 from explorer.rounds.model import RoundError
 from explorer.scenario import ScenarioError, load_scenario_file

@@ -27,8 +27,8 @@ from explorer.model import (
     SECTION_SEPARATOR,
     SOURCED_FILES,
     STATUSES,
-    WALES_SCOPE,
     WELSH_CODES,
+    WIDER_SCOPES,
     Arrangement,
     Authority,
     Change,
@@ -372,7 +372,7 @@ def _check_forces_agree(parsed: dict[str, list[tuple[int, Any]]]) -> None:
         section_agrees("arrangements.csv", line, arr, arr.force_id)
     for key, file in (("events", "events.csv"), ("items", "items.csv")):
         for line, rec in parsed[key]:
-            if rec.scope == WALES_SCOPE:
+            if rec.scope in WIDER_SCOPES:
                 continue
             for code in getattr(rec, "member_codes", ()):
                 if code in force_of and force_of[code] != rec.scope:
@@ -446,7 +446,7 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
     known_sections = {r.section_id for _, r in parsed["sections"]}
     known_sources = known_sections | {c.change_id for _, c in changes}
     force_ids = {r.force_id for _, r in parsed["forces"]}
-    scopes = force_ids | {WALES_SCOPE}
+    scopes = force_ids | set(WIDER_SCOPES)
     hubs = {r.hub_id: r for _, r in parsed["hubs"]}
 
     def check(key: str, column: str, allowed: set[str], what: str) -> None:
@@ -470,8 +470,9 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
                         )
     check("authorities", "force_id", force_ids, "police force in forces.csv")
     check("arrangements", "force_id", force_ids, "police force in forces.csv")
-    check("events", "scope", scopes, "scope (a force_id in forces.csv, or 'wales')")
-    check("items", "scope", scopes, "scope (a force_id in forces.csv, or 'wales')")
+    what = "scope (a force_id in forces.csv, 'wales' or 'england_and_wales')"
+    check("events", "scope", scopes, what)
+    check("items", "scope", scopes, what)
     check("positions", "hub_id", set(hubs), "hub in hubs.csv")
 
     _unique_folded("authorities.csv", parsed["authorities"], ("code", "name_en", "name_cy"),

@@ -115,7 +115,7 @@ class Storage:
 
 def storage_durability(url: str, env: Mapping[str, str] | None = None,
                        app_dir: str | Path | None = None) -> Storage:
-    """Judge the rooms database ``url`` (as :func:`explorer.db.database_url` gives it).
+    """Judge the rooms database ``url`` (as :func:`explorer.storage.db.database_url` gives it).
 
     >>> s = storage_durability("sqlite:////srv/mash/rooms.db", env={}, app_dir="/srv/app")
     >>> s.where, s.durable, s.problem

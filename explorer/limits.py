@@ -53,7 +53,7 @@ MAX_BOUNDARY_FEATURES = 5_000
 #: Longest boundary attribution text (``MASH_BOUNDARIES_ATTRIBUTION``), in characters.
 MAX_ATTRIBUTION_CHARS = 400
 
-# Workshop rooms (explorer/rooms.py, the workshop page and ``python -m explorer rooms``) ----
+# Workshop rooms (explorer/rooms/, the workshop page and ``python -m explorer rooms``) ----
 #: Longest room name and member display name, in characters (after normalisation).
 MAX_ROOM_NAME_CHARS = 80
 MAX_DISPLAY_NAME_CHARS = 40
@@ -65,16 +65,44 @@ MAX_VOTES_PER_MEMBER = 3
 #: Rooms open at once on one server (a soft cap against runaway creation).
 MAX_OPEN_ROOMS = 1000
 #: Join codes: this many characters from an alphabet without look-alikes (no 0/O, 1/I/L).
-ROOM_CODE_LENGTH = 6
+#: Why 7 (the arithmetic): 31**7 = 27,512,614,111 codes. With the throttles below, one client
+#: address gets at most about 1,440 wrong codes a day (one a minute once slowed; the session
+#: and address throttles both hold and neither is reset by a right code or a reload). Against
+#: a full server of MAX_OPEN_ROOMS = 1,000 rooms that is one hit expected every
+#: 27.5e9 / 1,000 / 1,440 = 19,106 days (52 years) per address; with 100 addresses, 191 days,
+#: a 15% chance within a room's 30 days. Six characters (31**6 = 887,503,681) gave 616 days
+#: per address and 6 days for 100 addresses: too few. Codes of the earlier length 6 are still
+#: accepted for rooms opened before (they expire within ROOM_EXPIRY_DAYS).
+ROOM_CODE_LENGTH = 7
+LEGACY_ROOM_CODE_LENGTH = 6
 ROOM_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 #: Rooms are deleted this many days after their last activity (``MASH_ROOM_EXPIRY_DAYS``).
 ROOM_EXPIRY_DAYS = 30
 MAX_ROOM_EXPIRY_DAYS = 3650
-#: Wrong join codes or keys from one session: this many are free, then each further one
-#: doubles the wait, from CODE_DELAY_BASE_S up to CODE_DELAY_MAX_S seconds.
+#: Wrong join codes or keys from one session, and separately from one client address: this
+#: many are free, then each further one doubles the wait, from CODE_DELAY_BASE_S up to
+#: CODE_DELAY_MAX_S seconds. A right code does not reset the count; it is forgotten only after
+#: CODE_FORGET_S seconds without a wrong one.
 CODE_FREE_FAILURES = 3
 CODE_DELAY_BASE_S = 2.0
 CODE_DELAY_MAX_S = 60.0
+CODE_FORGET_S = 3600
+#: Rooms one client address may open per hour (the operator's command line is not limited).
+MAX_ROOMS_PER_CLIENT_PER_HOUR = 5
+#: Hours a room is kept when nobody has joined it (instead of ROOM_EXPIRY_DAYS).
+UNJOINED_ROOM_EXPIRY_HOURS = 48
+#: Members one client address may add to one room (a room behind one NAT address must fit:
+#: the brief's largest workshop is 60), and how many of those within one minute (as many: a
+#: whole room may press Send in the same minute; what stops a script beyond this is the
+#: facilitator removing members for good).
+MAX_MEMBERS_PER_CLIENT = 60
+MAX_JOINS_PER_CLIENT_PER_MINUTE = 60
+#: Longest facilitator passcode accepted (MASH_FACILITATOR_PASSCODE), in characters.
+MAX_PASSCODE_CHARS = 200
+#: Most combining marks in a row on one character of a room or display name.
+MAX_COMBINING_MARKS = 3
+#: Seconds a confirmation stays on the page (across the board's own reruns).
+NOTICE_SECONDS = 8
 
 # Editions (explorer/editions, ``python -m explorer editions``) ------------------------------
 #: Longest edition title, in characters (after normalisation).

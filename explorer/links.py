@@ -1,7 +1,7 @@
 """Links that reopen the app: every share link is built here (the planner's share tab, the
 printed briefing), from the address of the page it opens; and the app's public address
 (:func:`app_base`: never Community Cloud's inner ``/~/+``; ``MASH_BASE_URL`` when set), which
-room links (:mod:`explorer.room_links`) start with too.
+room links (:mod:`explorer.rooms.links`) start with too.
 
 >>> scenario_link("https://mash.example.org/what-if?lang=cy#top", "eyJ", {"lang": "cy"})
 'https://mash.example.org/what-if?scenario=eyJ&lang=cy'

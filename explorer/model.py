@@ -21,8 +21,11 @@ WELSH_CODES: tuple[str, ...] = tuple(
     f"W060000{n:02d}" for n in range(1, 25) if n not in (7, 17)
 )
 
-#: Scopes that are not a police force.
+#: Scopes that are not a police force: Wales, and England and Wales (the national MASH
+#: guidance's working group draws on police experts from both).
 WALES_SCOPE = "wales"
+ENGLAND_AND_WALES_SCOPE = "england_and_wales"
+WIDER_SCOPES: tuple[str, ...] = (WALES_SCOPE, ENGLAND_AND_WALES_SCOPE)
 
 AS_AT = "2019-05-31"
 
@@ -166,7 +169,7 @@ class Event:
     date_label: str
     approximate: bool
     planned: bool
-    scope: str  # a force_id or "wales"
+    scope: str  # a force_id, "wales" or "england_and_wales"
     member_codes: tuple[str, ...]
     summary: str
     section_id: str
@@ -272,8 +275,8 @@ class Dataset:
         >>> ds = load_dataset()
         >>> ds.citation("nw-2;nw-4")
         'North Wales Police, paras 2, 4'
-        >>> ds.citation("dp-3;gw-1;gw-4")
-        'Dyfed Powys Police, para 3; Gwent Police, paras 1, 8–9'
+        >>> ds.citation("dp-3;gw-1;gw-8;gw-9")
+        'Dyfed-Powys Police, para 3; Gwent Police, paras 1, 8–9'
         """
         by_heading: dict[str, list[str]] = {}
         later: list[str] = []

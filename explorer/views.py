@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from explorer.i18n import number, percent, t
-from explorer.model import STATUSES, WALES_SCOPE, Dataset
+from explorer.model import STATUSES, WIDER_SCOPES, Dataset
 from explorer.summary import counts_by_force, counts_by_status, headline, status_records
 
 
@@ -30,6 +30,7 @@ def authority_options(ds: Dataset, lang: str = "en") -> list[str]:
 class HeadlineView:
     authorities: str
     hubs: str
+    hubs_note: str
     population: str
     population_share: str
 
@@ -40,6 +41,8 @@ def headline_view(ds: Dataset, lang: str = "en") -> HeadlineView:
         authorities=t("headline.authorities", lang, n=h.authorities_active,
                       total=h.authorities_total),
         hubs=number(h.hubs_active, lang),
+        hubs_note=t("headline.hubs_help", lang, hubs=number(h.hubs_active, lang),
+                    authorities=number(h.authorities_active, lang)),
         population=number(h.population_active, lang),
         population_share=percent(h.population_share, lang),
     )
@@ -146,9 +149,16 @@ def authority_details(ds: Dataset, code: str, lang: str = "en") -> dict[str, obj
 
 
 def force_view(ds: Dataset, force_id: str, lang: str = "en") -> dict[str, object]:
-    """A force's position, authorities, challenges, plans and arrangements."""
+    """A force's position, authorities, challenges, plans and arrangements (those it has;
+    one it is only considering is listed with the plans)."""
     force = ds.force(force_id)
     items = ds.items_for(force_id)
+
+    mine = [x for x in ds.arrangements if x.force_id == force_id]
+
+    def arrangement(x) -> dict[str, str]:
+        return {"name": x.name, "status": x.status, "summary": x.summary,
+                "source": ds.citation(x.section_id)}
 
     def pick(kind: str) -> list[dict[str, str]]:
         return [
@@ -174,34 +184,30 @@ def force_view(ds: Dataset, force_id: str, lang: str = "en") -> dict[str, object
         ],
         "context": pick("context") + pick("stance"),
         "challenges": pick("challenge"),
-        "plans": pick("plan"),
-        "arrangements": [
-            {
-                "name": x.name,
-                "status": x.status,
-                "summary": x.summary,
-                "source": ds.citation(x.section_id),
-            }
-            for x in ds.arrangements
-            if x.force_id == force_id
-        ],
+        # An arrangement only under consideration is something that may come next, said
+        # once there, not also among what the force has.
+        "plans": [arrangement(x) for x in mine if x.status == "proposed"] + pick("plan"),
+        "arrangements": [arrangement(x) for x in mine if x.status != "proposed"],
     }
 
 
-def wales_items(ds: Dataset) -> list[dict[str, str]]:
-    """Wales-wide items: national guidance and the scoping of an independent review."""
+def wales_items(ds: Dataset, lang: str = "en") -> list[dict[str, str]]:
+    """Items beyond one force: the scoping of an independent review (Wales) and national
+    guidance (its working group spans England and Wales), each with its scope named."""
     return [
-        {"kind": i.kind, "summary": i.summary, "source": ds.citation(i.section_id)}
-        for i in ds.items_for(WALES_SCOPE)
+        {"kind": i.kind, "scope": scope_name(ds, i.scope, lang), "summary": i.summary,
+         "source": ds.citation(i.section_id)}
+        for scope in WIDER_SCOPES for i in ds.items_for(scope)
     ]
 
 
 def scope_name(ds: Dataset, scope: str, lang: str = "en") -> str:
-    return t("scope.wales", lang) if scope == WALES_SCOPE else ds.force(scope).name(lang)
+    return t(f"scope.{scope}", lang) if scope in WIDER_SCOPES else ds.force(scope).name(lang)
 
 
 def timeline(ds: Dataset, scopes: list[str] | None = None, lang: str = "en") -> list[dict]:
-    """Dated events in order, optionally only those of the given scopes (force ids, 'wales')."""
+    """Dated events in order, optionally only those of the given scopes (force ids, 'wales',
+    'england_and_wales')."""
     rows = []
     for e in ds.events:
         if scopes is not None and e.scope not in scopes:
@@ -219,6 +225,26 @@ def timeline(ds: Dataset, scopes: list[str] | None = None, lang: str = "en") -> 
             }
         )
     return rows
+
+
+#: The item that says what Early Action Together is (Gwent Police, paras 2-4).
+EAT_ITEM = "gw_eat"
+
+
+def timeline_notes(ds: Dataset, scopes: list[str] | None = None,
+                   lang: str = "en") -> list[dict[str, str]]:
+    """Notes above the timeline for the chosen scopes: that the briefing dates none of South
+    Wales Police's MASHs (so none is on it), and what Early Action Together is."""
+    out = []
+    if (scopes is None or "south_wales" in scopes) and any(
+            h.start_year is None for h in ds.hubs if h.status == "mash"):
+        out.append({"heading": "", "summary": t("timeline.undated", lang),
+                    "source": ds.citation("sw-1")})
+    eat = [i for i in ds.items if i.item_id == EAT_ITEM]
+    if eat and (scopes is None or eat[0].scope in scopes):
+        out.append({"heading": t("timeline.eat_heading", lang), "summary": eat[0].summary,
+                    "source": ds.citation(eat[0].section_id)})
+    return out
 
 
 TABLE_COLUMNS = (

@@ -22,6 +22,8 @@ root-absolute, and resolve under any prefix:
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import folium
@@ -78,6 +80,40 @@ def missing_assets(static_dir: Path = STATIC_DIR) -> list[str]:
     return problems
 
 
+#: The maps' data files are served like Leaflet, as a component's files (never from the
+#: source tree, which may be read-only): ``<app>/component/<MAP_DATA_COMPONENT>/<hash>.js``.
+MAP_DATA_COMPONENT = "mash_wales_explorer.mapdata"
+
+
+def map_data_dir() -> Path:
+    """Folder of the maps' data files: outside the app's source tree, the same for every
+    process on a host (files are named by their content, so processes agree)."""
+    return Path(tempfile.gettempdir()) / "mash-wales-explorer-map-data"
+
+
+def install_map_data(script: str, folder: Path | None = None) -> str | None:
+    """Write a map's data script (:func:`geo.maps.map_data_js`) into :func:`map_data_dir`
+    under a name made of its content's hash, once; returns its URL relative to the map
+    component's page. Atomic: a browser never gets half a file. ``None`` when the folder
+    cannot be written (the caller then keeps the data inside the map's script)."""
+    import hashlib
+
+    data = script.encode("utf-8")
+    name = f"{hashlib.sha256(data).hexdigest()[:20]}.js"
+    target = (folder or map_data_dir()) / name
+    try:
+        if not (target.is_file() and target.read_bytes() == data):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+    except OSError:
+        return None
+    return f"../{MAP_DATA_COMPONENT}/{name}"
+
+
 class OfflineMap(folium.Map):
     """A folium ``Map`` that loads only Leaflet and this app's map controls, from this app,
     with no tiles, by URLs relative to the map component's page.
@@ -96,6 +132,11 @@ class OfflineMap(folium.Map):
         kwargs.setdefault("tiles", None)
         kwargs.setdefault("control_scale", False)
         kwargs.setdefault("prefer_canvas", False)
+        if view_bounds is not None:
+            # For static/map_controls.js: a map narrower than the first view was computed for
+            # (a phone) zooms out until all of these bounds are in view.
+            (south, west), (north, east) = view_bounds
+            kwargs.setdefault("mash_view_bounds", [[south, west], [north, east]])
         super().__init__(**kwargs)
         self.view_bounds = view_bounds
 

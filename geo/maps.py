@@ -27,6 +27,13 @@ from explorer.printing.palette import (
 )
 from geo.assets import OfflineMap
 
+#: folium writes data (the boundaries' GeoJSON above all) with Jinja's ``tojson``, which
+#: separates with ", " and ": ": about a tenth of the status map's script was spaces, sent
+#: to every visitor. All folium templates share one Jinja environment; its JSON is compact
+#: (still sorted, still escaped for HTML) for every map this process renders.
+_FOLIUM_JSON = {"sort_keys": True, "separators": (",", ":")}
+Template("").environment.policies["json.dumps_kwargs"] = _FOLIUM_JSON
+
 WALES_BOUNDS = ((51.33, -5.35), (53.45, -2.63))
 
 
@@ -48,6 +55,39 @@ class MapPayload:
     js_hash: str
     zoom: float
     bounds: tuple[tuple[float, float], tuple[float, float]]
+
+
+def map_data_js(m: folium.Map, script: str, min_chars: int = 2_000) -> tuple[str, str]:
+    """Move the data of ``m``'s GeoJSON layers out of its rendered ``script``: returns the
+    script, in which each layer of at least ``min_chars`` of JSON now takes its data from
+    ``window["mashMapData_<hash>"][i]``, and the script that defines that array (empty if no
+    layer was moved). The name carries a hash of the data, so a page never mixes two maps'.
+
+    The boundaries are nearly all of a map's script (92 of 95 kB on the status page). Served
+    as a static file (:func:`geo.assets.install_map_data`), the browser fetches them once
+    and keeps them; the map element, sent on every run and again with every new overlay,
+    carries only the code.
+    """
+    import hashlib
+
+    from jinja2.utils import htmlsafe_json_dumps
+
+    policy = Template("").environment.policies["json.dumps_kwargs"]
+    stack, texts = [m], []
+    while stack:  # the layers in the order they were drawn
+        element = stack.pop()
+        if isinstance(element, folium.GeoJson) and element.embed:
+            text = str(htmlsafe_json_dumps(element.data, dumps=json.dumps, **policy))
+            if len(text) >= min_chars and script.count(f"_add({text});") == 1:
+                texts.append(text)
+        stack.extend(reversed(list(getattr(element, "_children", {}).values())))
+    if not texts:
+        return script, ""
+    digest = hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()[:16]
+    name = f"mashMapData_{digest}"
+    for i, text in enumerate(texts):
+        script = script.replace(f"_add({text});", f'_add(window["{name}"][{i}]);')
+    return script, f'window["{name}"]=[{",".join(texts)}];\n'
 
 
 @dataclass(frozen=True)
@@ -110,8 +150,12 @@ def base_map(
     scale_bar: bool = True,
     reset_label: str = "Reset view",
     wheel_hint: str = "",
+    fit_bounds: tuple[tuple[float, float], tuple[float, float]] | None = None,
 ) -> OfflineMap:
     """An empty offline map showing ``bounds`` in a map ``height_px`` tall, with no tiles.
+
+    ``fit_bounds`` (default ``bounds``) is what a map narrower than usual (a phone) zooms out
+    to show in full: the areas' own extent, islands included (``static/map_controls.js``).
 
     ``scale_bar`` is for geographic maps only: the tile map has no scale. ``reset_label``
     names the reset-view button and ``wheel_hint`` is shown briefly when the mouse wheel
@@ -130,6 +174,7 @@ def base_map(
         attr=None,
         reset_view_label=reset_label,
         wheel_hint=wheel_hint,
+        mash_view_bounds=[list(corner) for corner in (fit_bounds or bounds)],
     )
     # A mouse click must not leave the browser's focus rectangle round an area;
     # keyboard focus still shows it.
@@ -143,6 +188,13 @@ def base_map(
             "padding:1px 2px;display:inline-block;max-width:84px;hyphens:manual}"
             ".tile-label.big{font-size:16px;max-width:128px}"
             ".tile-label-icon{display:flex;align-items:center;justify-content:center}"
+            ".map-name{font:600 11px/1.15 sans-serif;color:#111;text-align:center;"
+            "white-space:nowrap;background:rgba(255,255,255,.72);border-radius:3px;"
+            "padding:3px;box-sizing:border-box;width:100%;height:100%}"
+            ".map-name.big{font-size:16px}"
+            # A phone-sized map draws the tiles smaller: their names shrink to fit.
+            "@media (max-width:420px){.tile-label,.tile-label.big{font-size:9.5px;"
+            "max-width:60px}}"
             ".mash-wheel-hint{position:absolute;z-index:1000;left:50%;top:50%;"
             "transform:translate(-50%,-50%);background:rgba(0,0,0,.78);color:#fff;"
             "padding:.5em .8em;border-radius:4px;pointer-events:none;opacity:0;"
@@ -261,6 +313,51 @@ def add_labels(
     return group
 
 
+#: Leader line from an area to its name when the name sits off the area.
+LEADER_STYLE = {"color": "#333333", "weight": 1.2, "opacity": 0.9}
+
+
+def _extent(geojson: str, bounds: tuple[tuple[float, float], tuple[float, float]]
+            ) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The smallest box holding both ``bounds`` and every area of ``geojson``."""
+    from geo.layers import bounds as area_bounds
+
+    (s1, w1), (n1, e1) = bounds
+    (s2, w2), (n2, e2) = area_bounds(geojson)
+    return ((float(min(s1, s2)), float(min(w1, w2))), (float(max(n1, n2)), float(max(e1, e2))))
+
+
+def add_placed_names(m: folium.Map, placed: Sequence, large: bool = False
+                     ) -> folium.FeatureGroup:
+    """Names placed by :func:`geo.map_labels.place_names` (escaped, one line each), each in a
+    box of its measured size, with a leader line where a name had to leave its area."""
+    group = folium.FeatureGroup(name="labels", control=False)
+    leaders = [
+        {"type": "Feature", "properties": {},
+         "geometry": {"type": "LineString",
+                      "coordinates": [[lon, lat] for lat, lon in name.leader]}}
+        for name in placed if name.leader is not None
+    ]
+    if leaders:
+        # One layer, never clickable: a click on a line must still reach the area below.
+        folium.GeoJson({"type": "FeatureCollection", "features": leaders}, name="leaders",
+                       style_function=lambda _f: dict(LEADER_STYLE), interactive=False,
+                       control=False).add_to(group)
+    for name in placed:
+        w, h = name.size_px
+        folium.Marker(
+            list(name.at),
+            icon=folium.DivIcon(
+                html=f'<div class="map-name{" big" if large else ""}">'
+                + "<br>".join(html.escape(line) for line in name.lines) + "</div>",
+                icon_size=(w, h), icon_anchor=(w // 2, h // 2), class_name="map-name-icon",
+            ),
+            interactive=False,
+        ).add_to(group)
+    group.add_to(m)
+    return group
+
+
 #: Style of the chosen authority's outline on the status map.
 SELECTION_STYLE = {"fill": False, "color": SELECTED_EDGE, "weight": 4}
 
@@ -309,14 +406,17 @@ def status_map(
     scale_bar: bool = True,
     reset_label: str = "Reset view",
     wheel_hint: str = "",
+    placed_names: Sequence = (),
 ) -> OfflineMap:
-    """The status map: authorities coloured by MASH status, outlines on top, optional labels.
+    """The status map: authorities coloured by MASH status, outlines on top, optional labels
+    (tile labels at fixed points, or ``placed_names`` from :mod:`geo.map_labels`).
 
     A ceased MASH also gets a dashed edge, so the status never rests on colour alone
     (the tooltip, legend and table carry it in words too).
     """
     m = base_map(bounds, height_px=height_px, attribution=attribution, scale_bar=scale_bar,
-                 reset_label=reset_label, wheel_hint=wheel_hint)
+                 reset_label=reset_label, wheel_hint=wheel_hint,
+                 fit_bounds=_extent(geojson, bounds))
     fills = {code: STATUS_COLOURS[status] for code, status in status_by_code.items()}
     ceased = [c for c, s in status_by_code.items() if s == "mash_ceased"]
     add_areas(m, geojson, fills, tooltip_by_code, hatch_codes=ceased)
@@ -324,6 +424,8 @@ def status_map(
         add_outline(m, outline)
     if labels is not None:
         add_labels(m, *labels, large=large_labels)
+    if placed_names:
+        add_placed_names(m, placed_names, large=large_labels)
     return m
 
 
@@ -355,6 +457,7 @@ def planner_base_map(
     scale_bar: bool = True,
     reset_label: str = "Reset view",
     wheel_hint: str = "",
+    placed_names: Sequence = (),
 ) -> OfflineMap:
     """The planner's base map: every authority in a neutral fill, clickable, with a tooltip.
 
@@ -362,11 +465,14 @@ def planner_base_map(
     mounted while the scenario changes; the coverage is drawn by :func:`coverage_js`.
     """
     m = base_map(bounds, height_px=height_px, attribution=attribution, scale_bar=scale_bar,
-                 reset_label=reset_label, wheel_hint=wheel_hint)
+                 reset_label=reset_label, wheel_hint=wheel_hint,
+                 fit_bounds=_extent(geojson, bounds))
     neutral = COVERAGE_COLOURS["not_covered"]
     add_areas(m, geojson, dict.fromkeys(tooltip_by_code, neutral), tooltip_by_code)
     if labels is not None:
         add_labels(m, *labels, large=large_labels)
+    if placed_names:
+        add_placed_names(m, placed_names, large=large_labels)
     return m
 
 

@@ -17,19 +17,18 @@ ds = asat.dataset(edition)
 shown = partial(asat.shown, choice=edition)  # a later edition's text is shown as text
 
 st.title(t("forces.title", lang))
-st.caption(asat.subtitle(lang, edition))
+if not edition.is_base:  # the app's banner gives the date; here: which edition
+    st.caption(asat.subtitle(lang, edition))
 
 
 def _cited(items: list[dict], empty: str) -> None:
     if not items:
         st.write(empty)
     for item in items:
-        st.markdown(f"- {item['summary']}")
+        name = f"**{shown(item['name'])}**: " if item.get("name") else ""
+        scope = f"*{item['scope']}*: " if item.get("scope") else ""
+        st.markdown(f"- {scope}{name}{shown(item['summary'])}")
         st.caption(t("details.source", lang, source=shown(item["source"])))
-
-
-def _texts(items: list[dict]) -> list[dict]:
-    return [{**item, "summary": shown(item["summary"])} for item in items]
 
 
 forces = [f.force_id for f in ds.forces]
@@ -53,17 +52,15 @@ for tab, force_id in zip(st.tabs([ds.force(f).name(lang) for f in forces]), forc
             width="stretch",
         )
         st.header(t("forces.arrangements", lang))
-        _cited([{"summary": f"**{shown(a['name'])}**: {shown(a['summary'])}",
-                 "source": a["source"]}
-                for a in view["arrangements"]], t("forces.none", lang))
+        _cited(view["arrangements"], t("forces.none", lang))
         st.header(t("forces.challenges", lang))
-        _cited(_texts(view["challenges"]), t("forces.none", lang))
+        _cited(view["challenges"], t("forces.none", lang))
         st.header(t("forces.plans", lang))
-        _cited(_texts(view["plans"]), t("forces.none", lang))
+        _cited(view["plans"], t("forces.none", lang))
         if view["context"]:
             st.header(t("forces.context", lang))
-            _cited(_texts(view["context"]), "")
+            _cited(view["context"], "")
 
 st.divider()
 st.header(t("forces.wales", lang))
-_cited(_texts(views.wales_items(ds)), t("forces.none", lang))
+_cited(views.wales_items(ds, lang), t("forces.none", lang))

@@ -29,23 +29,27 @@ def _on_map_click() -> None:
 
 
 st.title(t("status.title", lang))
-if not projector:
+if not edition.is_base:  # the app's banner gives the date; here: which edition
     st.caption(asat.subtitle(lang, edition))
 top = st.container()
 # On a projector the map takes the left of the screen from the top, the figures the right.
 map_col, detail_col = st.columns([3, 2])
 
 head = views.headline_view(ds, lang)
+# What the note found, in three sentences, for a board member who never read it.
+(detail_col if projector else top).markdown(
+    f"**{t('status.summary_heading', lang)}.** {t('status.summary', lang)}")
 figures = [
     (t("headline.authorities_label", lang), head.authorities, ""),
-    (t("headline.hubs_label", lang), head.hubs, ""),
+    (t("headline.hubs_label", lang), head.hubs, head.hubs_note),
     (t("headline.population_label", lang), head.population_share,
      t("headline.population_help", lang, people=head.population)),
 ]
 legend = "".join(
     f'<span class="legend-item" role="listitem"><span class="swatch" aria-hidden="true" '
     f'style="background:{palette.STATUS_COLOURS[s]}">'
-    f"</span>{html.escape(label)} ({n})</span>"
+    f"</span>{html.escape(label)}: "
+    f"{html.escape(t('legend.count_one' if n == 1 else 'legend.count_many', lang, n=n))}</span>"
     for s, label, n in views.legend_rows(ds, lang)
 )
 # One element for the headline figures and the legend: fewer elements, faster first view.

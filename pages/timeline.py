@@ -1,4 +1,5 @@
-"""Timeline: dated events from the briefing, 2014 to 2019, filterable by force."""
+"""Timeline: dated events from the briefing, 2014 to 2019/20, filterable by force; what has
+no date (South Wales Police's MASHs) is said, and Early Action Together explained."""
 
 from functools import partial
 
@@ -6,7 +7,7 @@ import streamlit as st
 
 from explorer import views
 from explorer.i18n import t
-from explorer.model import WALES_SCOPE
+from explorer.model import WIDER_SCOPES
 from pages.ui import shell
 from pages.ui.editions import asat
 
@@ -18,9 +19,10 @@ ds = asat.dataset(edition)
 shown = partial(asat.shown, choice=edition)  # a later edition's text is shown as text
 
 st.title(t("timeline.title", lang))
-st.caption(asat.subtitle(lang, edition))
+if not edition.is_base:  # the app's banner gives the date; here: which edition
+    st.caption(asat.subtitle(lang, edition))
 
-scopes = [f.force_id for f in ds.forces] + [WALES_SCOPE]
+scopes = [f.force_id for f in ds.forces] + list(WIDER_SCOPES)
 chosen = st.multiselect(
     t("timeline.filter", lang),
     scopes,
@@ -29,6 +31,12 @@ chosen = st.multiselect(
     format_func=lambda s: views.scope_name(ds, s, lang),
 )
 rows = views.timeline(ds, chosen, lang)
+for note in views.timeline_notes(ds, chosen, lang):
+    with st.container(border=True):
+        if note["heading"]:
+            st.markdown(f"**{note['heading']}**")
+        st.write(note["summary"])
+        st.caption(t("details.source", lang, source=note["source"]))
 if not rows:
     st.info(t("timeline.empty", lang))
 for row in rows:

@@ -11,8 +11,9 @@ from explorer.data import DataError
 from explorer.i18n import t
 from explorer.scenario import ScenarioError
 from explorer.text import md_escape
-from pages.ui import caches, planner, room_member, shell
+from pages.ui import caches, planner, shell
 from pages.ui.editions import asat
+from pages.ui.rooms import member as room_member
 
 settings = shell.require_app()
 
@@ -27,7 +28,6 @@ except (DataError, ScenarioError) as exc:
     presets = {}
     st.error(md_escape(str(exc)))
 
-planner.styles()
 st.title(t("whatif.title", lang))
 st.caption(t("whatif.intro", lang))
 planner.problem_from_link(lang)

@@ -4,7 +4,8 @@
  * - mouse wheel: scrolls the page; it zooms the map only after a click on the map (until the
  *   pointer leaves it) or while Ctrl (or Cmd) is held, which also covers trackpad pinches;
  * - touch: one finger scrolls the page, two fingers pan and zoom the map;
- * - a reset-view button under the zoom buttons returns to the first view.
+ * - a reset-view button under the zoom buttons returns to the first view;
+ * - a map too narrow for its first view (a phone) zooms out until the view bounds fit.
  * Labels come from the map options resetViewLabel and wheelHint (the page's language).
  *
  * mashOverlay(map, data) draws what changes between reruns (geo/maps.py, overlay_js): it
@@ -130,6 +131,21 @@
     };
     map.on("layeradd", function () { setTimeout(unfocus, 0); });
 
-    map.whenReady(function () { new ResetView().addTo(map); unfocus(); });
+    // The first view is worked out on the server for a map of average width; on a narrower
+    // map (a phone) zoom out, once ready and on a resize while still at the first zoom, until
+    // the whole of the view bounds is in sight. The reset button returns to this view.
+    var fit = function () {
+      var b = map.options.mashViewBounds;
+      var size = map.getSize();
+      if (!b || !size.x || !size.y) return;
+      var zoom = map.getBoundsZoom(L.latLngBounds(b), false, L.point(6, 6));
+      if (zoom < map.getZoom()) {
+        map.setView(map.options.center, zoom, { animate: false });
+        map.options.zoom = zoom;
+      }
+    };
+    map.on("resize", function () { if (map.getZoom() === map.options.zoom) fit(); });
+
+    map.whenReady(function () { fit(); new ResetView().addTo(map); unfocus(); });
   });
 })();

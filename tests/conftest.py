@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from explorer import db
+from explorer.storage import db
 from tests import pgcluster
 
 BACKENDS = ("sqlite", "postgresql")

@@ -28,11 +28,11 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from explorer import db
 from explorer.data import resolve_data_dir
 from explorer.editions import store
 from explorer.editions.diff import compare
 from explorer.editions.model import BASE_EDITION_ID, Edition, EditionError, format_date
+from explorer.storage import db
 from explorer.summary import headline
 from explorer.text import terminal_safe
 

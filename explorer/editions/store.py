@@ -28,7 +28,6 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, text, update
 
 from explorer.data import load_dataset
-from explorer.db import writer
 from explorer.editions import files as edition_files_io
 from explorer.editions.files import DATA_FILES, META_FILE
 from explorer.editions.model import (
@@ -42,6 +41,7 @@ from explorer.editions.model import (
 )
 from explorer.editions.schema import edition_files, editions
 from explorer.limits import MAX_EDITIONS
+from explorer.storage.db import writer
 
 #: PostgreSQL advisory lock held by every edition write ("MASE").
 _LOCK_KEY = 0x4D415345

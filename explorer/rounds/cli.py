@@ -19,12 +19,12 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from explorer import db
 from explorer.data import resolve_data_dir
 from explorer.editions.model import format_date
 from explorer.rounds import report, store
 from explorer.rounds.history import history_line
 from explorer.rounds.model import RoundError
+from explorer.storage import db
 from explorer.text import fold, terminal_safe
 
 

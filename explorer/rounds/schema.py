@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
 
-from explorer.room_schema import UTCDateTime, metadata
+from explorer.storage.schema import UTCDateTime, metadata
 
 rounds = Table(
     "rounds",

@@ -31,7 +31,6 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Row, func, insert, select, update
 
 from explorer.data import iso_date
-from explorer.db import writer
 from explorer.editions import files as edition_files
 from explorer.editions import store as editions
 from explorer.editions.maintainer import publish_refusal
@@ -59,6 +58,7 @@ from explorer.rounds.model import (
     submit_problems,
 )
 from explorer.rounds.schema import round_audit, round_sections, rounds
+from explorer.storage.db import writer
 from explorer.text import TextError, clean_text
 
 #: Bytes of randomness in a contributor link's secret.

@@ -39,8 +39,8 @@ def dataset() -> Dataset:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _edition_dataset(url: str, data_dir: str, edition_id: int) -> Dataset:
-    from explorer import db
     from explorer.editions import store
+    from explorer.storage import db
 
     return store.load_edition(db.shared_engine(url), edition_id, Path(data_dir)).dataset
 
@@ -144,24 +144,27 @@ def _status_map(style: str, lang: str, layers: tuple[str, ...], height: int,
     ds = _dataset(data_dir) if edition[1] == 1 else _edition_dataset(edition[0], data_dir,
                                                                       edition[1])
     bset, points, view = _geometry(style, stamp)
-    points = _label_points(bset, points, names)
     m = maps.status_map(
         bset.geojson, views.status_by_code(ds), views.tooltips(ds, lang),
         outlines=_outlines(ds, bset, ["forces", *layers]),
         labels=(points, views.tile_labels(ds, lang)) if points else None, large_labels=large,
+        placed_names=_placed_names(ds, bset, lang, view, height, names, large),
         bounds=view, height_px=height, attribution=bset.credit, scale_bar=not bset.is_tiles,
         reset_label=t("map.reset_view", lang), wheel_hint=t("map.wheel_hint", lang),
     )
     return bset, map_payload(m, key)
 
 
-def _label_points(bset, tile_points, names: bool):
-    """Where names go: the tile map always names its squares; the geographic map when asked."""
-    from geo.layers import label_points
+def _placed_names(ds: Dataset, bset, lang: str, view, height: int, names: bool,
+                  large: bool):
+    """Names on the geographic map when asked, placed without overlap (the tile map names
+    its squares itself)."""
+    if bset.is_tiles or not names:
+        return ()
+    from geo.map_labels import place_names
 
-    if tile_points:
-        return tile_points
-    return label_points(bset.geojson) if names else None
+    return place_names(bset.geojson, {a.code: a.name(lang) for a in ds.authorities}, view,
+                       height, large)
 
 
 def status_map(style: str, lang: str, layers: Sequence[str], height: int, key: str,
@@ -187,10 +190,11 @@ def _planner_map(style: str, lang: str, height: int, stamp: tuple[str, str, int]
 
     ds = _dataset(data_dir)
     bset, tile_points, view = _geometry(style, stamp)
-    points = _label_points(bset, tile_points, names)
     m = maps.planner_base_map(
         bset.geojson, {a.code: a.name(lang) for a in ds.authorities},
-        labels=(points, views.tile_labels(ds, lang)) if points else None, large_labels=large,
+        labels=(tile_points, views.tile_labels(ds, lang)) if tile_points else None,
+        large_labels=large,
+        placed_names=_placed_names(ds, bset, lang, view, height, names, large),
         bounds=view, height_px=height, attribution=bset.credit, scale_bar=not bset.is_tiles,
         reset_label=t("map.reset_view", lang), wheel_hint=t("map.wheel_hint", lang),
     )

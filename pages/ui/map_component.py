@@ -22,13 +22,16 @@ def map_payload(m, key: str):
     import streamlit_folium as sf
     from folium.elements import JSCSSMixin
 
+    from geo import maps
+    from geo.assets import install_map_data
     from geo.maps import MapPayload
 
     m.get_root().render()
     m.render()
     html = sf._get_html(m)
     header = sf._get_header(m)
-    script = sf._get_map_string(m)
+    full = sf._get_map_string(m)
+    script, data = maps.map_data_js(m, full)
     css: list[str] = []
     js: list[str] = []
     stack = [m]
@@ -38,6 +41,11 @@ def map_payload(m, key: str):
             css += [href for _, href in getattr(element, "default_css", [])]
             js += [src for _, src in getattr(element, "default_js", [])]
         stack.extend(reversed(list(getattr(element, "_children", {}).values())))
+    url = install_map_data(data) if data else None
+    if url:  # the boundaries come from a static file the browser keeps (after Leaflet)
+        js.append(url)
+    else:  # nothing moved, or the static folder is read-only: the data stays in the script
+        script = full
     (south, west), (north, east) = m.get_bounds()
     return MapPayload(
         script=script, header=header, html=html, map_id=sf.get_full_id(m),

@@ -34,13 +34,24 @@ def leaflet_ready() -> str:
     from streamlit import runtime
     from streamlit.components.v1.custom_component import CustomComponent
 
-    from geo.assets import LEAFLET_COMPONENT, leaflet_package_dir
+    from geo.assets import LEAFLET_COMPONENT, MAP_DATA_COMPONENT, leaflet_package_dir, map_data_dir
 
     folder = str(leaflet_package_dir())
     if runtime.exists():  # not under AppTest's bare runs, which serve nothing
-        runtime.get_instance().component_registry.register_component(
+        registry = runtime.get_instance().component_registry
+        registry.register_component(
             CustomComponent(name=LEAFLET_COMPONENT, path=folder, url=None,
                             module_name=LEAFLET_COMPONENT.split(".")[0]))
+        # The maps' data files (geo.assets.install_map_data), outside the source tree.
+        data_dir = map_data_dir()
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass  # install_map_data then keeps the data inside each map's script
+        else:
+            registry.register_component(
+                CustomComponent(name=MAP_DATA_COMPONENT, path=str(data_dir), url=None,
+                                module_name=MAP_DATA_COMPONENT.split(".")[0]))
     return folder
 
 

@@ -169,6 +169,61 @@ def sidebar_links(lang: str) -> None:
         st.page_link(pages[key], query_params=params or None)
 
 
+#: Sets the document's language and marks the current page's sidebar link, in the page's own
+#: document (no request, no iframe of its own): Streamlit 1.67 hard-codes ``<html lang="en">``
+#: (streamlit/streamlit#15726) and gives ``st.page_link`` no ``aria-current``. The marker
+#: carries the language, the current page's URL path and every other page's; the script runs
+#: whenever the marker changes, and one MutationObserver per window keeps both right as
+#: Streamlit redraws the page (every rerun, every page). A link is matched by the last segment
+#: of its own href (Streamlit writes them relative to the app), never by the address bar, so it
+#: works under any path prefix and inside Community Cloud's iframe.
+_DOC_JS = r"""(function () {
+  function segment(href) {
+    return (href || "").split("#")[0].split("?")[0].replace(/\/+$/, "").split("/").pop();
+  }
+  function apply() {
+    var marks = document.querySelectorAll("span.mash-doc[data-lang]");
+    if (!marks.length) return;
+    var mark = marks[marks.length - 1];
+    var lang = mark.getAttribute("data-lang");
+    if (lang && document.documentElement.lang !== lang) document.documentElement.lang = lang;
+    var page = mark.getAttribute("data-page") || "";
+    var others = (mark.getAttribute("data-pages") || "").split(" ");
+    document.querySelectorAll('a[data-testid="stPageLink-NavLink"]').forEach(function (a) {
+      var seg = segment(a.getAttribute("href"));
+      // The default page's link has no page segment of its own ("" or the app's prefix).
+      var here = page ? seg === page : others.indexOf(seg) < 0;
+      if (here) {
+        if (a.getAttribute("aria-current") !== "page") a.setAttribute("aria-current", "page");
+      } else if (a.hasAttribute("aria-current")) {
+        a.removeAttribute("aria-current");
+      }
+    });
+  }
+  apply();
+  if (!window.mashDocObserver) {
+    window.mashDocObserver = new MutationObserver(apply);
+    window.mashDocObserver.observe(document.body, {childList: true, subtree: true,
+      attributes: true, attributeFilter: ["href", "data-lang", "data-page"]});
+  }
+})();"""
+
+
+def document_language(lang: str, page_url_path: str) -> None:
+    """Declare the page's language on ``<html>`` and mark the sidebar link of the page being
+    shown (WCAG 3.1.1, 2.4.8); the element itself is hidden (see ``HIDE_DOC_CSS``).
+    ``lang`` is one of ``LANGS`` and the paths are the app's own, so nothing needs escaping."""
+    assert lang in LANGS
+    others = " ".join(url for _key, _path, url, _icon, _sec in PAGE_SPECS if url)
+    st.html(f'<span class="mash-doc" data-lang="{lang}" data-page="{page_url_path}" '
+            f'data-pages="{others}" hidden></span><script>{_DOC_JS}</script>',
+            unsafe_allow_javascript=True)
+
+
+#: The language marker's element takes no room on the page.
+HIDE_DOC_CSS = "[data-testid='stElementContainer']:has(span.mash-doc){display:none}"
+
+
 def bound(widget: Callable[..., Any], state_key: str, lang: str,
           after: Callable[[], None] | None = None, **kwargs: Any) -> Any:
     """A widget mirroring the plain session value ``state_key``.

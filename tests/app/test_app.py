@@ -80,7 +80,7 @@ def app(boundaries_env: str) -> AppTest:
 def test_status_page_headline_metrics(app: AppTest):
     assert figures(app) == [
         ("Authorities with a MASH or pilot", "5 of 22"),
-        ("Hubs operating or piloted", "4"),
+        ("Hubs (not authorities) operating or piloted", "4"),
         ("Population living in them", "31.0%"),
     ]
     assert texts(app.title) == ["Multi-agency safeguarding hubs in Wales"]
@@ -124,6 +124,35 @@ def test_workshop_toggle(app: AppTest):
     assert [v for _, v in figures(app)] == ["5 of 22", "4", "31.0%"]
     app.toggle(key=bound("projector")).set_value(False).run()
     assert not app.exception
+
+
+def _main_html(at: AppTest) -> str:
+    return " ".join(block.proto.body for block in at.get("html"))
+
+
+@pytest.mark.parametrize("page", [None, "pages/forces.py", "pages/timeline.py", "pages/table.py",
+                                  "pages/what-if.py", "pages/workshop.py", "pages/sources.py"])
+def test_the_as_at_date_and_the_document_language_are_on_every_page_in_projector_mode(
+        boundaries_env: str, page):
+    at = run_app(page)
+    at.toggle(key=bound("projector")).set_value(True).run()
+    assert not at.exception
+    body = _main_html(at)
+    # In the main area (not only the collapsed sidebar): a dated note above the page.
+    assert ('class="as-at" role="note">As at 31 May 2019, as the four police forces understood'
+            in body)
+    assert 'class="mash-doc" data-lang="en"' in body
+    at.radio(key=bound("lang")).set_value("cy").run()
+    body = _main_html(at)
+    assert 'class="as-at" role="note">Fel yr oedd ar 31 Mai 2019' in body
+    assert 'class="mash-doc" data-lang="cy"' in body
+
+
+def test_the_status_map_opens_with_what_the_briefing_found(app: AppTest):
+    first = texts(app.markdown)[0]
+    assert first.startswith("**What the briefing found.** In a note sent on 31 May 2019")
+    assert app.toggle(key=bound("projector")).set_value(True).run()
+    assert any(m.startswith("**What the briefing found.**") for m in texts(app.markdown))
 
 
 def test_equal_tiles_map_style(app: AppTest):
@@ -181,13 +210,19 @@ def test_forces_page_has_four_tabs_and_dyfed_powys_has_no_mash(boundaries_env: s
 
 def test_timeline_filter_shows_only_gwent_events(boundaries_env: str):
     at = run_app("pages/timeline.py")
-    every = [m for m in texts(at.markdown) if m.startswith("**")]
+    every = [m for m in texts(at.markdown) if m.startswith("**") and " · " in m]
+    # South Wales Police's MASHs are undated: the timeline says so (with all forces chosen).
+    assert [m for m in texts(at.markdown) if "gives no date for any of them" in m]
     at.multiselect(key="timeline_scopes").set_value(["gwent"]).run()
     assert not at.exception
-    headers = [m for m in texts(at.markdown) if m.startswith("**")]
+    headers = [m for m in texts(at.markdown) if m.startswith("**") and " · " in m]
     assert headers and len(headers) < len(every)
     assert all(h.endswith("· Gwent Police") for h in headers)
     assert not [m for m in texts(at.markdown) if "North Wales Police trials" in m]
+    assert not [m for m in texts(at.markdown) if "gives no date for any of them" in m]
+    # Early Action Together is explained, with its citation.
+    assert "**What Early Action Together is**" in texts(at.markdown)
+    assert "Source: briefing, Gwent Police, paras 2–4" in texts(at.caption)
     at.multiselect(key="timeline_scopes").set_value([]).run()
     assert texts(at.info) == ["No events for this choice."]
 

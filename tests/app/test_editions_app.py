@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer import db
 from explorer.data import DATA_DIR
 from explorer.editions import store
+from explorer.storage import db
 from tests import editions_fixture as fx
 from tests.app.test_app import figures
 

@@ -14,9 +14,9 @@ from urllib.parse import unquote
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer import db
 from explorer.data import DATA_DIR
 from explorer.rounds import store
+from explorer.storage import db
 from tests import rounds_fixture as fx
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -125,6 +125,10 @@ def start_server(
         process = subprocess.Popen(
             [*wrap, *command], cwd=cwd, env=full_env, stdout=log, stderr=subprocess.STDOUT
         )
+    # The prefix comes from --server.baseUrlPath or STREAMLIT_SERVER_BASE_URL_PATH: the app,
+    # health check included, is served below it, so the server's URL carries it.
+    env_prefix = full_env.get("STREAMLIT_SERVER_BASE_URL_PATH", "").strip("/")
+    base_path = base_path or (f"/{env_prefix}" if env_prefix else "")
     server = Server(f"http://127.0.0.1:{port}{base_path}", process, log_path)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:

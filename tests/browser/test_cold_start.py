@@ -103,7 +103,8 @@ ROOM_CASES = {
 
 @pytest.mark.parametrize("case", list(ROOM_CASES))
 def test_room_links_on_a_fresh_server(browser, fresh_server, tmp_path, case):
-    from explorer import db, rooms
+    from explorer import rooms
+    from explorer.storage import db
 
     engine = db.make_engine(f"sqlite:///{tmp_path / 'state' / 'rooms.db'}")
     db.upgrade(engine)

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from explorer import db
 from explorer.data import DATA_DIR
 from explorer.editions import store
+from explorer.storage import db
 from tests import editions_fixture as fx
 from tests.browser.test_accessibility import serious_violations
 from tests.browser.test_status_map import TIPS_JS, map_frame, wait_idle

@@ -189,7 +189,8 @@ def check_room_board_live(browser, people, base: str) -> tuple[str, str]:
     app.get_by_text(f"Workshop room {code}").wait_for()
     app.get_by_role("button", name="Send to room").click()
     app.get_by_text("Sent: your entry is on the board.").wait_for()
-    open_board = app.get_by_role("link", name="Open the board").get_attribute("href")
+    href = app.get_by_role("link", name="Open the board").get_attribute("href")
+    open_board = app.evaluate("h => new URL(h, document.baseURI).href", href)  # may be relative
     assert open_board.startswith(f"{base}/workshop?room={code}"), open_board
 
     start = time.monotonic()

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from explorer import db
 from explorer.data import DATA_DIR
 from explorer.editions import store as editions
+from explorer.storage import db
 from tests.browser.conftest import ERROR_TRAP_JS, REPO, start_server, stop_server
 from tests.browser.test_accessibility import serious_violations
 from tests.browser.test_status_map import wait_idle

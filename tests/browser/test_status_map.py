@@ -178,7 +178,7 @@ def test_status_page_draws_22_authorities(page, app_server):
     assert len(codes) == 22 and all(code.startswith("W06") for code in codes)
     # Force outlines are drawn on top but are not clickable.
     assert frame.locator("path:not(.leaflet-interactive)").count() >= 1
-    assert page.get_by_text("MASH tried and ended (1)").is_visible()
+    assert page.get_by_text("MASH tried and ended: 1 authority").is_visible()
     screenshot(page, "status_en")
 
 
@@ -304,7 +304,7 @@ def test_unusable_boundary_file_gives_bundled_outlines_and_a_short_notice(
     ("path", "heading", "text"),
     [
         pytest.param("forces", "Police forces", "Dyfed-Powys Police", id="forces"),
-        pytest.param("timeline", "Timeline, 2014 to 2019",
+        pytest.param("timeline", "Timeline, 2014 to 2019/20",
                      "North Wales Police trials a MASH in Wrexham", id="timeline"),
         pytest.param("table", "All 22 authorities", "Download CSV", id="table"),
         pytest.param("sources", "Sources and definitions", "31 May 2019", id="sources"),
@@ -316,3 +316,67 @@ def test_page_loads_without_errors(page, recorder, app_server, path, heading, te
     assert page.locator('[data-testid="stException"]').count() == 0
     screenshot(page, path)
     assert recorder.console_errors == [] and recorder.page_errors == []
+
+
+# --------------------------------------------------------------------------------------------
+# Readable at a glance: all of Wales in the first view at every width, names never overlap
+# --------------------------------------------------------------------------------------------
+#: Codes of the authorities not wholly inside the map's first view.
+OUT_OF_VIEW_JS = """() => {
+  const view = window.map.getBounds(), out = [];
+  window.map.eachLayer(l => {
+    if (l.feature && l.feature.properties && l.feature.properties.code && l.getBounds
+        && l._path && l._path.classList.contains('leaflet-interactive')
+        && !view.contains(l.getBounds())) out.push(l.feature.properties.code);
+  });
+  return out;
+}"""
+#: Pairs of names on the map whose boxes overlap on screen.
+NAME_OVERLAPS_JS = """() => {
+  const r = [...document.querySelectorAll('.map-name')].map(e => e.getBoundingClientRect());
+  const out = [];
+  for (let i = 0; i < r.length; i++) for (let j = i + 1; j < r.length; j++)
+    if (r[i].left < r[j].right - 1 && r[j].left < r[i].right - 1
+        && r[i].top < r[j].bottom - 1 && r[j].top < r[i].bottom - 1) out.push([i, j]);
+  return {names: r.length, overlaps: out};
+}"""
+
+
+@pytest.mark.parametrize("style", ["geographic", "tiles"])
+@pytest.mark.parametrize("width", [390, 768, 1400])
+def test_all_of_wales_is_in_the_first_view_at_every_width(browser, app_server, width, style):
+    context = browser.new_context(viewport={"width": width, "height": 844},
+                                  is_mobile=width < 500, has_touch=width < 500)
+    context.set_default_timeout(30_000)
+    try:
+        tab = context.new_page()
+        suffix = "?map=tiles" if style == "tiles" else ""
+        open_page(tab, f"{app_server.url}/{suffix}", "Multi-agency safeguarding hubs in Wales")
+        frame = map_frame(tab)
+        frame.wait_for_function("() => window.map && !window.map._animatingZoom")
+        assert frame.evaluate(OUT_OF_VIEW_JS) == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_names_on_the_projector_map_never_overlap(browser, app_server, lang):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    context.set_default_timeout(60_000)
+    try:
+        tab = context.new_page()
+        tab.goto(f"{app_server.url}/?workshop=1&names=1&lang={lang}")
+        tab.locator("h1").first.wait_for()
+        # The date is on the projected page itself, above the map, not only in the sidebar.
+        date = tab.locator("p.as-at").first
+        date.wait_for(state="visible")
+        header = tab.locator('[data-testid="stHeader"]').bounding_box()
+        box = date.bounding_box()
+        assert box and header and box["y"] >= header["y"] + header["height"]  # not under it
+        frame = map_frame(tab)
+        frame.wait_for_function("document.querySelectorAll('.map-name').length === 22")
+        found = frame.evaluate(NAME_OVERLAPS_JS)
+        assert found == {"names": 22, "overlaps": []}
+        assert frame.locator("path.leaflet-interactive").count() == 22
+    finally:
+        context.close()

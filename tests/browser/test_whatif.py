@@ -137,6 +137,14 @@ def test_upload_a_scenario_and_a_bad_file(page, app_server, tmp_path):
     assert headline(page) == "9 of 22 authorities covered"  # nothing lost
 
 
+def test_the_uploader_states_only_our_limit(page, app_server):
+    """Issue 22: the uploader said "1MB per file" beside the label's 256 KB limit."""
+    open_planner(page, app_server)
+    page.get_by_role("tab", name="Share").click()
+    page.get_by_text("up to 256 KB").first.wait_for()
+    assert page.get_by_text("per file").filter(visible=True).count() == 0
+
+
 def test_downloads_from_the_server(page, app_server):
     s = load_scenario_file(REPO / "data/scenarios/mid_west_wales_regional.json", DS)
     open_planner(page, app_server, encode_share(s))

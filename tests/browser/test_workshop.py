@@ -73,7 +73,16 @@ def send(page, base: str, code: str, scenario, name: str | None = None) -> str:
         box.press("Enter")
     page.get_by_role("button", name="Send to room").click()
     page.get_by_text("Sent: your entry is on the board.").wait_for()
-    return query(page)["member"]
+    assert "member" not in query(page)  # the identity never rides in the address
+    return private_token(page)
+
+
+def private_token(page) -> str:
+    """The member's token, from their private "continue on another device" link."""
+    page.get_by_text("Continue on another device (private)").click()
+    link = page.get_by_text("member=").first
+    link.wait_for()
+    return parse_qs(urlsplit(link.inner_text().strip()).query)["member"][0]
 
 
 def cells(page) -> list[str]:
@@ -118,7 +127,7 @@ def test_a_whole_workshop(browser, room_server):
     try:
         # The facilitator opens a room: code, join link, QR code and the facilitator link.
         code, key = create_room(fac, base, "Mid and West Wales board, March")
-        assert len(code) == 6 and len(key) >= 32
+        assert len(code) == 7 and len(key) >= 32
         fac.get_by_text(code, exact=True).wait_for()
         fac.locator("code").filter(has_text=f"{base}/what-if?room={code}").wait_for()
         qr = fac.get_by_role("img", name="QR code of the join link")
@@ -139,9 +148,10 @@ def test_a_whole_workshop(browser, room_server):
         wait_cell(fac, "Member 2")
         assert NORTH.name in cells(fac)
 
-        # A reload keeps Alice's identity (the token is in the URL); sending again replaces.
-        alice.reload()
+        # Alice's private link keeps her identity (another device); sending again replaces.
+        alice.goto(f"{base}/what-if?room={code}&member={alice_token}")
         alice.get_by_text(f"You are {HOSTILE} in this room.").wait_for()
+        alice.wait_for_function("!location.search.includes('member=')")  # taken out at once
         alice.get_by_role("button", name="Send again (replaces my entry)").wait_for()
         name_box = alice.get_by_label("Scenario name")
         name_box.fill("Gwent, second thoughts")
@@ -152,11 +162,11 @@ def test_a_whole_workshop(browser, room_server):
         assert GWENT.name not in cells(fac)
         assert cells(fac).count(HOSTILE) == 1
 
-        # Bob opens the board from his planner (his member link) and votes for entry 1.
+        # Bob opens the board from his planner (same session: no token in the link) and votes.
         bob.get_by_role("link", name="Open the board").wait_for()
         board_link = bob.get_by_role("link", name="Open the board").get_attribute("href")
-        assert f"member={bob_token}" in board_link
-        bob.goto(board_link)
+        assert "member" not in board_link and bob_token not in board_link
+        bob.get_by_role("link", name="Open the board").click()
         bob.get_by_text("You are Member 2 in this room.").wait_for()
         assert "Votes" not in cells(bob)  # not revealed yet
         choose(bob, "Vote for up to 3 entries (you can change them until the room is locked)",

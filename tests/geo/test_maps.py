@@ -176,3 +176,26 @@ def test_hub_links_and_anchor_points_from_a_result():
     # On the tile map: just below the tile's label.
     assert maps.anchor_points(ds.authorities, {"W06000023": (52.0, -3.0)}) == {
         "W06000023": (52.0 - maps.TILE_ANCHOR_DROP, -3.0)}
+
+
+def test_map_data_moves_to_a_file_the_script_names():
+    m = maps.base_map(height_px=400)
+    maps.add_areas(m, TILES, {}, {c: "tip" for c in CODES})
+    full = m.get_root().render()
+    script, data = maps.map_data_js(m, full)
+    name = re.search(r'window\["(mashMapData_[0-9a-f]{16})"\]\[0\]', script).group(1)
+    assert data.startswith(f'window["{name}"]=[{{') and data.endswith("];\n")
+    assert len(script) < len(full) - 4_000 and '"coordinates"' not in script
+    # Put back, the data gives the original script.
+    text = data[len(f'window["{name}"]=['):-3]
+    assert script.replace(f'window["{name}"][0]', text) == full
+    assert maps.map_data_js(m, full) == (script, data)  # deterministic
+
+
+def test_map_data_is_compact_json():
+    # The boundaries are most of what a map sends: no spaces after separators.
+    m = maps.base_map(height_px=400)
+    maps.add_areas(m, TILES, {}, {c: "tip" for c in CODES})
+    script = m.get_root().render()
+    assert '"coordinates":[[' in script
+    assert '"coordinates": [' not in script

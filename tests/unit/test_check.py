@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from explorer import db
 from explorer.check import check_database, check_links, run_checks
 from explorer.deployment import on_community_cloud, storage_durability
-from explorer.room_links import app_base
+from explorer.links import app_base
+from explorer.storage import db
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from explorer import db
 from explorer.data import DATA_DIR
 from explorer.rounds import store
+from explorer.storage import db
 from tests import rounds_fixture as fx
 from tests.cli import REPO
 

@@ -69,7 +69,7 @@ def test_every_citation_resolves_to_a_briefing_heading():
     ds = load_dataset()
     headings = {
         "Introduction",
-        "Dyfed Powys Police",
+        "Dyfed-Powys Police",
         "Gwent Police",
         "North Wales Police",
         "South Wales Police",
@@ -77,15 +77,17 @@ def test_every_citation_resolves_to_a_briefing_heading():
     for s in ds.sections:
         assert s.force_heading in headings
     assert ds.citation("sw-3") == "South Wales Police › Development of MASH's, para 1"
-    assert ds.citation("gw-2") == "Gwent Police, paras 2–6"
+    assert ds.citation("gw-2") == "Gwent Police, para 2"
+    assert ds.citation("gw-8;gw-9") == "Gwent Police, paras 8–9"
 
 
 def test_a_row_may_cite_several_sections():
     ds = load_dataset()
     assert ds.citation("nw-2;nw-4") == "North Wales Police, paras 2, 4"
     assert ds.citation("nw-4;nw-2") == "North Wales Police, paras 2, 4"
-    assert ds.citation("gw-1;gw-2;gw-4") == "Gwent Police, paras 1–6, 8–9"
-    assert ds.citation("sw-2;sw-3;gw-5") == (
+    assert ds.citation("gw-1;gw-2;gw-3;gw-5;gw-6;gw-8;gw-9") == (
+        "Gwent Police, paras 1–3, 5–6, 8–9")
+    assert ds.citation("sw-2;sw-3;gw-10") == (
         "South Wales Police › Current Landscape, para 2; "
         "South Wales Police › Development of MASH's, para 1; Gwent Police, para 10"
     )

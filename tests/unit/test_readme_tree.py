@@ -80,4 +80,4 @@ def test_readme_tree_names_no_file_that_is_gone() -> None:
 
 
 #: Folders whose files the tree lists inside the folder's description.
-FOLDERS_LISTED_INLINE = {"explorer/migrations"}
+FOLDERS_LISTED_INLINE = {"explorer/storage/migrations"}

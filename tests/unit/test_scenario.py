@@ -333,7 +333,7 @@ PRESET_KEYS = [
 def test_presets_load_in_order_with_real_sections(ds):
     presets = load_presets(ds)
     assert [p.key for p in presets] == PRESET_KEYS
-    sections = ["sw-1;gw-1", "dp-2", "dp-3", "gw-1", "sw-2", "nw-4", "sw-2"]
+    sections = ["sw-1;gw-1", "dp-2;dp-3", "dp-3", "gw-1", "sw-1;sw-2", "nw-1;nw-2;nw-4", "sw-2"]
     assert [p.section_id for p in presets] == sections
     assert presets[0].scenario == may_2019_scenario()
     for p in presets:
@@ -381,7 +381,7 @@ def test_a_missing_or_unlisted_preset_is_named(ds, data_copy):
 def test_presets_csv_problems_are_named(ds, data_copy):
     csv_path = data_copy / "scenarios" / "presets.csv"
     text = csv_path.read_text()
-    csv_path.write_text(text.replace(",nw-4\n", ",nw-9\n"))
+    csv_path.write_text(text.replace(",nw-1;nw-2;nw-4\n", ",nw-9\n"))
     with pytest.raises(DataError, match="line 7, column 'section_id': value 'nw-9': no such"):
         load_presets(ds, data_copy)
     csv_path.write_text(text.replace("file,title", "path,title"))

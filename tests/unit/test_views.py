@@ -38,7 +38,7 @@ def test_details_of_newport_name_hub_arrangements_and_sources():
         "Early Action Together pathfinder",
         "Early intervention projects (PCC-funded)",
     }
-    assert d["summary_source"] == "Gwent Police, paras 1–6"  # gw-1;gw-2 (paras 2–6)
+    assert d["summary_source"] == "Gwent Police, paras 1–2, 5"  # pilot; EAT in MASH; pathfinder
     assert d["health_board"] == "Aneurin Bevan University Health Board"
 
 
@@ -56,8 +56,9 @@ def test_force_view_dyfed_powys_names_its_challenge_and_plan():
     assert any("Vulnerability Hub" in p["summary"] for p in v["plans"])
 
 
-def test_wales_items_are_guidance_and_review():
-    assert [i["kind"] for i in views.wales_items(DS)] == ["guidance", "review"]
+def test_items_beyond_one_force_are_the_review_and_the_guidance_each_with_its_scope():
+    assert [(i["kind"], i["scope"]) for i in views.wales_items(DS)] == [
+        ("review", "Wales-wide"), ("guidance", "England and Wales")]
 
 
 def test_timeline_is_ordered_and_filterable():
@@ -101,6 +102,6 @@ def test_sources_list_every_cited_paragraph():
     )
     blaenau = views.authority_details(DS, "W06000019", "en")
     assert [a["source"] for a in blaenau["arrangements"]] == [
-        "Gwent Police, paras 2–6", "Gwent Police, paras 7–9"]
+        "Gwent Police, paras 2–3, 5–6", "Gwent Police, paras 7–8"]
     anglesey = next(r for r in views.table_rows(DS, "en") if r["Code"] == "W06000001")
     assert anglesey["Briefing section"] == "North Wales Police, paras 2, 4"

@@ -22,12 +22,12 @@ import streamlit as st
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from explorer import db
 from explorer.data import resolve_data_dir
 from explorer.editions import store
 from explorer.editions.model import BASE_EDITION_ID, Edition, format_date
 from explorer.i18n import t
 from explorer.model import Dataset
+from explorer.storage import db
 from explorer.text import md_escape
 from pages.ui import caches
 
@@ -173,6 +173,14 @@ def subtitle(lang: str, choice: Choice) -> str:
         return t("status.subtitle", lang)
     return t("editions.asat.subtitle", lang, date=format_date(choice.as_at, lang),
              title=md_escape(choice.title), id=choice.id)
+
+
+def banner(lang: str, choice: Choice) -> str:
+    """The note above every page: the date the position refers to (plain text)."""
+    if choice.is_base:
+        return t("sidebar.as_at_banner", lang)
+    return t("editions.asat.banner", lang, date=format_date(choice.as_at, lang),
+             title=choice.title, id=choice.id)
 
 
 def clear_caches() -> None:

@@ -14,12 +14,12 @@ import time
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from explorer import db
 from explorer.data import resolve_data_dir
 from explorer.editions import maintainer, store
 from explorer.editions.model import EditionError, format_date
 from explorer.i18n import t
 from explorer.limits import MAX_EDITION_ZIP_BYTES
+from explorer.storage import db
 from explorer.text import md_escape
 from explorer.throttle import CodeAttempts
 from pages.ui.editions import asat

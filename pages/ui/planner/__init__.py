@@ -37,7 +37,6 @@ __all__ = [
     "problem_from_link",
     "share_link",
     "start",
-    "styles",
     "sync_link",
     "tabs",
 ]
@@ -45,8 +44,9 @@ __all__ = [
 state = st.session_state
 
 
+#: The planner's style rules: ``app.py`` sends them in its own style block on this page (one
+#: element fewer per run than a block of their own).
 STYLE = (
-    "<style>"
     # The headline stays in view while the editor scrolls (phones stack the columns).
     ".st-key-wi_summary{position:sticky;top:0;z-index:5;background:#fff;padding:.2rem 0}"
     # Metric labels wrap rather than being cut off (long Welsh labels).
@@ -59,16 +59,15 @@ STYLE = (
     ".st-key-wi_summary h2{font-size:1.2rem;padding:0}"
     "[data-testid='stMainBlockContainer']{padding-bottom:6rem}}"
     # The uploader's own size note would contradict our limit, which the label states.
-    "[data-testid='stFileUploaderDropzoneInstructions'] small{display:none}"
-    "</style>"
+    # (Streamlit 1.67 draws "1MB per file" without <small>: hide the whole note.)
+    "[data-testid='stFileUploaderDropzoneInstructions']{display:none}"
 )
-
-
-def styles() -> None:
-    st.html(STYLE)
 
 
 def problem_from_link(lang: str) -> None:
     if keys.LINK_PROBLEM in state:
-        st.warning(md_escape(t("whatif.bad_link", lang, problem=state.pop(keys.LINK_PROBLEM))),
-                   icon=":material/link_off:")
+        # The detail is the parser's (English) message: a Welsh page gives the Welsh notice
+        # without it, rather than an English sentence inside a page declared Welsh.
+        problem = state.pop(keys.LINK_PROBLEM)
+        st.warning(md_escape(t("whatif.bad_link", lang, problem=problem if lang == "en" else "")
+                             .strip()), icon=":material/link_off:")

@@ -24,7 +24,7 @@ from explorer.limits import (
 from explorer.links import WHAT_IF_PAGE, public_page_url, scenario_link
 from explorer.model import Dataset
 from explorer.printing.briefing import briefing_html
-from explorer.printing.qr import qr_svg
+from explorer.printing.qr import qr_img
 from explorer.printing.svg_map import briefing_svg
 from explorer.scenario import (
     ScenarioError,
@@ -62,14 +62,14 @@ def compare_tab(ds: Dataset, lang: str, checked, result: CoverageResult) -> None
         f"{', '.join(diff['lost']) or dash}; {t('whatif.unchanged', lang)} "
         f"{', '.join(diff['unchanged_covered']) or dash}"))
     saved = state[keys.SAVED]
-    c1, c2 = st.columns(2)
-    if c1.button(t("whatif.save", lang), key="wi_save", icon=":material/bookmark_add:"):
+    row = st.container(horizontal=True)  # one block, not columns (three)
+    if row.button(t("whatif.save", lang), key="wi_save", icon=":material/bookmark_add:"):
         if len(saved) >= MAX_SAVED:
             st.info(t("whatif.saved_full", lang))
         else:
             state[keys.SAVED] = saved = [*saved, dumps_scenario(checked.scenario)]
             _saved_to_url(ds)
-    if saved and c2.button(t("whatif.clear_saved", lang), key="wi_clear"):
+    if saved and row.button(t("whatif.clear_saved", lang), key="wi_clear"):
         state[keys.SAVED] = saved = []
         _saved_to_url(ds)
     results = [evaluate_scenario(loads_scenario(text, ds, "saved"), ds) for text in saved]
@@ -112,7 +112,8 @@ def share_tab(ds: Dataset, lang: str, checked, result: CoverageResult, drawn: Dr
         else:
             st.text_area(t("whatif_ui.share_link", lang), link, key="wi_link_text", height=100)
             st.caption(t("whatif_ui.share_insecure", lang))
-        st.html(qr_svg(link))
+        # An <img> (data URI): st.html strips inline <svg>, so the promised QR code was missing.
+        st.html(qr_img(link, label=t("whatif_ui.share_qr", lang)))
         st.caption(t("whatif_ui.share_qr", lang))
     else:
         raw = len(dumps_scenario(checked.scenario).encode("utf-8"))

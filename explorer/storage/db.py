@@ -1,6 +1,7 @@
-"""Where workshop rooms are stored: one URL resolver, one engine factory, migrations.
+"""Where stored state (workshop rooms, editions) lives: one URL resolver, one engine factory,
+migrations, and the one place database errors become plain one-line messages.
 
-The app, the command line, Alembic (``explorer/migrations/env.py``) and the tests all get
+The app, the command line, Alembic (``explorer/storage/migrations/env.py``) and the tests all get
 their database from :func:`database_url` and :func:`make_engine`:
 
 * ``MASH_DATABASE_URL`` set: that database. ``postgresql://`` and ``postgres://`` URLs use
@@ -21,11 +22,13 @@ on PostgreSQL the same functions lock the room's row (``SELECT ... FOR UPDATE``)
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -42,6 +45,34 @@ _MIGRATION_LOCK_KEY = 0x4D415348  # "MASH"
 
 class DatabaseError(Exception):
     """A database that cannot be used, on one line (never with a password in it)."""
+
+
+class StorageUnavailable(DatabaseError):
+    """The database did not answer or refused a statement (down, disk full, ...): one line.
+
+    Raised by storage functions in place of SQLAlchemy's and the driver's exceptions, so
+    callers (the pages, the CLI) never import SQLAlchemy to handle them.
+    """
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def translated(fn: Callable[P, R]) -> Callable[P, R]:
+    """Decorate a storage function: a database failure leaves it as :class:`StorageUnavailable`.
+
+    The message is the driver's first line (:func:`reason`), never a URL or a password.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except SQLAlchemyError as exc:
+            raise StorageUnavailable(f"the database did not answer: {reason(exc)}") from None
+
+    return wrapper
 
 
 def state_dir(env: Mapping[str, str] | None = None) -> Path:
@@ -78,10 +109,6 @@ def reason(exc: BaseException) -> str:
     inner = getattr(exc, "orig", None) or exc
     first = (str(inner).strip().splitlines() or [type(inner).__name__])[0]
     return first if len(first) <= 160 else first[:157] + "..."
-
-
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"
 
 
 def _sqlite_hooks(engine: Engine) -> None:
@@ -153,7 +180,7 @@ def writer(engine: Engine) -> Engine:
 
 
 def alembic_config(connection=None):
-    """An Alembic configuration for ``explorer/migrations`` (no alembic.ini needed)."""
+    """An Alembic configuration for ``explorer/storage/migrations`` (no alembic.ini needed)."""
     from alembic.config import Config
 
     config = Config()

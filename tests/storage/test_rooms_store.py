@@ -14,9 +14,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, text
 
-from explorer import db, rooms
-from explorer.room_schema import entries, members, metadata, votes
+from explorer import rooms
+from explorer.rooms import store
+from explorer.rooms.schema import entries, members, votes
+from explorer.rooms.schema import rooms as rooms_table
 from explorer.scenario import HubSpec, Scenario, dumps_scenario
+from explorer.storage import db
+from explorer.storage.schema import all_tables
 from tests.cli import REPO
 
 POWYS = Scenario("Powys on its own", (HubSpec("Powys MASH", "per_authority", ("W06000023",),
@@ -30,6 +34,13 @@ def _count(engine, table) -> int:
         return conn.execute(select(func.count()).select_from(table)).scalar_one()
 
 
+def _head() -> str:
+    """The newest migration (whatever features have added)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(db.alembic_config()).get_current_head()
+
+
 def _room_with_members(engine, n: int):
     created = rooms.create_room(engine, "Board")
     joined = [rooms.join_room(engine, created.room.code) for _ in range(n)]
@@ -41,7 +52,7 @@ def test_create_room_gives_a_code_a_key_and_a_clean_name(engine):
     created = rooms.create_room(engine, "  Mid and West Wales board, Mo\u0302n ")
     room = created.room
     assert room.name == "Mid and West Wales board, Môn"
-    assert len(room.code) == 6 and set(room.code) <= set("ABCDEFGHJKMNPQRSTUVWXYZ23456789")
+    assert len(room.code) == 7 and set(room.code) <= set("ABCDEFGHJKMNPQRSTUVWXYZ23456789")
     assert (room.locked, room.votes_revealed, room.version) == (False, False, 1)
     assert room.created_at.tzinfo is UTC
     assert room.expires_at - room.last_activity == timedelta(days=30)
@@ -54,7 +65,7 @@ def test_secrets_are_stored_only_as_hashes(engine):
     with engine.connect() as conn:
         stored = [
             str(value)
-            for table in metadata.sorted_tables
+            for table in all_tables().sorted_tables
             for row in conn.execute(select(table))
             for value in row
         ]
@@ -67,7 +78,7 @@ def test_secrets_are_stored_only_as_hashes(engine):
 
 def test_a_taken_code_is_not_handed_out_again(engine, monkeypatch):
     codes = iter(["AAAAAA", "AAAAAA", "BBBBBB"])
-    monkeypatch.setattr(rooms, "new_code", lambda: next(codes))
+    monkeypatch.setattr(store, "new_code", lambda: next(codes))
     first = rooms.create_room(engine, "One")
     second = rooms.create_room(engine, "Two")
     assert (first.room.code, second.room.code) == ("AAAAAA", "BBBBBB")
@@ -92,14 +103,14 @@ def test_bad_room_names_are_refused_with_one_line(engine, name, problem):
     with pytest.raises(rooms.BadText) as caught:
         rooms.create_room(engine, name)
     assert str(caught.value) == problem
-    assert _count(engine, rooms.rooms) == 0
+    assert _count(engine, rooms_table) == 0
 
 
 def test_unknown_and_malformed_codes(engine):
     rooms.create_room(engine, "Board")
     with pytest.raises(rooms.RoomNotFound, match="no open room has the code ZZZZZZ"):
         rooms.get_room(engine, "zzz-zzz")
-    with pytest.raises(rooms.RoomNotFound, match=r"not a room code \(six letters and digits\)"):
+    with pytest.raises(rooms.RoomNotFound, match=r"not a room code \(7 letters and digits\)"):
         rooms.get_room(engine, "O0O0O0")  # 0 and O are not in the alphabet
     assert rooms.room_version(engine, "ZZZZZZ") is None
     assert rooms.room_version(engine, "not a code") is None
@@ -114,10 +125,11 @@ def test_members_are_numbered_and_named(engine):
     assert [a.member, b.member, c.member] == [
         rooms.Member(1, "Member 1"), rooms.Member(2, "Dré Jones"), rooms.Member(3, "Member 3")]
     assert a.token != b.token
-    renamed = rooms.set_display_name(engine, created.room.code, a.token, "Social services")
-    assert renamed == rooms.Member(1, "Social services")
-    assert rooms.set_display_name(engine, created.room.code, a.token, " ").display_name == (
-        "Member 1")
+    code = created.room.code
+    rooms.send_entry(engine, code, a.token, POWYS, display_name="Social services")
+    assert rooms.member_view(engine, code, a.token).member == rooms.Member(1, "Social services")
+    rooms.send_entry(engine, code, a.token, POWYS, display_name=" ")
+    assert rooms.member_view(engine, code, a.token).member.display_name == "Member 1"
     with pytest.raises(rooms.BadText, match=r"^display name contains a control character "
                                             r"\(U\+0000 NUL\) at character 4"):
         rooms.join_room(engine, created.room.code, "Eve\x00")
@@ -154,7 +166,7 @@ def test_a_scenario_too_large_is_refused(engine):
 
 
 def test_entry_limit_per_room(engine, monkeypatch):
-    monkeypatch.setattr(rooms, "MAX_ROOM_ENTRIES", 2)
+    monkeypatch.setattr(store, "MAX_ROOM_ENTRIES", 2)
     created, joined = _room_with_members(engine, 3)
     code = created.room.code
     rooms.send_entry(engine, code, joined[0].token, POWYS)
@@ -260,7 +272,7 @@ def _controls(engine, code: str) -> dict:
         "send entry": lambda s: rooms.send_entry(e, code, s, POWYS),
         "withdraw": lambda s: rooms.withdraw_entry(e, code, s),
         "vote": lambda s: rooms.set_votes(e, code, s, [1]),
-        "rename": lambda s: rooms.set_display_name(e, code, s, "Mallory"),
+        "rename": lambda s: rooms.send_entry(e, code, s, POWYS, display_name="Mallory"),
         "member view": lambda s: rooms.member_view(e, code, s),
     }
 
@@ -300,10 +312,22 @@ def test_every_control_refuses_without_the_right_secret(engine):
 
 
 # Expiry and purge ----------------------------------------------------------------------------
+def _joined_at(engine, code: str, when: datetime) -> None:
+    """A member who joined at ``when`` (without touching the room's activity)."""
+    with engine.begin() as conn:
+        room_id = conn.execute(select(rooms_table.c.id).where(
+            rooms_table.c.code == code)).scalar_one()
+        conn.execute(members.insert().values(
+            room_id=room_id, number=1, display_name="Member 1",
+            token_hash=rooms.hash_secret(code), created_at=when))
+
+
 def test_purge_deletes_rooms_idle_for_longer_than_the_limit(engine):
     now = datetime.now(UTC)
     old = rooms.create_room(engine, "Old", now=now - timedelta(days=25))
+    _joined_at(engine, old.room.code, now - timedelta(days=25))
     recent = rooms.create_room(engine, "Recent", now=now - timedelta(days=5))
+    _joined_at(engine, recent.room.code, now - timedelta(days=5))
     assert rooms.purge(engine, 10, now=now) == 1
     assert [s.room.code for s in rooms.list_rooms(engine)] == [recent.room.code]
     assert rooms.room_version(engine, old.room.code) is None
@@ -311,10 +335,22 @@ def test_purge_deletes_rooms_idle_for_longer_than_the_limit(engine):
     assert rooms.list_rooms(engine) == ()
 
 
+def test_a_room_nobody_joined_closes_after_48_hours(engine, monkeypatch):
+    """Issue 22: one client filled the server with rooms nobody used, for 30 days."""
+    now = datetime.now(UTC)
+    empty = rooms.create_room(engine, "Empty", now=now - timedelta(hours=49))
+    used = rooms.create_room(engine, "Used", now=now - timedelta(hours=49))
+    _joined_at(engine, used.room.code, now - timedelta(hours=49))
+    assert rooms.room_version(engine, empty.room.code) is None
+    assert rooms.room_version(engine, used.room.code) == 1
+    assert [s.room.code for s in rooms.list_rooms(engine)] == [used.room.code]
+    assert rooms.purge(engine, 30, now=now) == 1
+
+
 def test_an_expired_room_is_gone_before_it_is_purged(engine, monkeypatch):
     created, (alice,) = _room_with_members(engine, 1)
     later = datetime.now(UTC) + timedelta(days=31)
-    monkeypatch.setattr(rooms, "_utcnow", lambda: later)
+    monkeypatch.setattr(store, "utcnow", lambda: later)
     with pytest.raises(rooms.RoomNotFound):
         rooms.send_entry(engine, created.room.code, alice.token, POWYS)
     monkeypatch.setenv("MASH_ROOM_EXPIRY_DAYS", "60")
@@ -324,7 +360,7 @@ def test_an_expired_room_is_gone_before_it_is_purged(engine, monkeypatch):
 def test_activity_postpones_expiry(engine, monkeypatch):
     created, (alice,) = _room_with_members(engine, 1)
     later = datetime.now(UTC) + timedelta(days=20)
-    monkeypatch.setattr(rooms, "_utcnow", lambda: later)
+    monkeypatch.setattr(store, "utcnow", lambda: later)
     rooms.send_entry(engine, created.room.code, alice.token, POWYS)
     assert rooms.get_room(engine, created.room.code).expires_at == later + timedelta(days=30)
 
@@ -391,7 +427,7 @@ def test_thirty_members_joining_and_sending_at_once(engine):
 
 
 def test_the_entry_limit_holds_under_concurrent_sends(engine, monkeypatch):
-    monkeypatch.setattr(rooms, "MAX_ROOM_ENTRIES", 10)
+    monkeypatch.setattr(store, "MAX_ROOM_ENTRIES", 10)
     created, joined = _room_with_members(engine, 30)
 
     def send(i: int):
@@ -416,14 +452,14 @@ def test_migrations_are_idempotent_and_match_the_schema(engine):
 
     db.upgrade(engine)
     db.upgrade(engine)
-    assert db.current_revision(engine) == _head() == "0003_rounds"
+    assert db.current_revision(engine) == _head()
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        diff = compare_metadata(MigrationContext.configure(conn), all_tables())
     assert diff == []
 
 
 def test_processes_starting_at_once_migrate_once(db_url):
-    script = "import sys; from explorer import db; db.upgrade(db.make_engine(sys.argv[1]))"
+    script = "import sys; from explorer.storage import db; db.upgrade(db.make_engine(sys.argv[1]))"
     procs = [
         subprocess.Popen([sys.executable, "-c", script, db_url], cwd=REPO,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

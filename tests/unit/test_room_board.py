@@ -10,7 +10,9 @@ from datetime import UTC, datetime
 import pytest
 
 from explorer.data import load_dataset
-from explorer.room_report import (
+from explorer.printing.room_summary import summary_html
+from explorer.rooms import Board, Entry, Room
+from explorer.rooms.report import (
     board_rows,
     coverage_counts,
     entries_csv,
@@ -18,9 +20,7 @@ from explorer.room_report import (
     export_dict,
     export_zip,
     share_token,
-    summary_html,
 )
-from explorer.rooms import Board, Entry, Room
 from explorer.scenario import (
     HubSpec,
     Scenario,

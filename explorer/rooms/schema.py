@@ -1,50 +1,29 @@
-"""The workshop rooms' tables (SQLAlchemy Core). Migrations in ``explorer/migrations``.
+"""The workshop rooms' tables (SQLAlchemy Core), on the shared metadata of
+:mod:`explorer.storage.schema`. Migrations in ``explorer/storage/migrations``.
 
 A test checks that the migrations build exactly these tables (Alembic's autogenerate
 finds nothing to add), so this module and the migrations cannot drift apart.
 
-Times are stored as naive UTC and come back as timezone-aware UTC on every database.
+Times are :class:`~explorer.storage.schema.UTCDateTime` (timezone-aware UTC on every database).
 Secrets are stored only as SHA-256 hex digests (``key_hash``, ``token_hash``).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy import (
     Boolean,
     Column,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
-from sqlalchemy.types import TypeDecorator
 
-metadata = MetaData()
-
-
-class UTCDateTime(TypeDecorator):
-    """A UTC instant: stored without a zone, returned timezone-aware (UTC)."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given; use datetime.now(UTC)")
-        return value.astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
-        return None if value is None else value.replace(tzinfo=UTC)
-
+from explorer.storage.schema import UTCDateTime, metadata
 
 rooms = Table(
     "rooms",
@@ -58,6 +37,9 @@ rooms = Table(
     Column("locked", Boolean, nullable=False, default=False),
     Column("votes_revealed", Boolean, nullable=False, default=False),
     Column("version", Integer, nullable=False, default=1),
+    # Bumped by every change a board without the key shows (not by votes while they are
+    # hidden): what those boards poll, so they redraw only when what they show has changed.
+    Column("board_version", Integer, nullable=False, default=1, server_default="1"),
 )
 
 members = Table(
@@ -69,6 +51,10 @@ members = Table(
     Column("display_name", String(200), nullable=False),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", UTCDateTime, nullable=False),
+    # The facilitator hid this member's entry: a new entry from them starts hidden too.
+    Column("hidden", Boolean, nullable=False, default=False, server_default=false()),
+    # The facilitator removed this member for good: their token is refused from then on.
+    Column("removed", Boolean, nullable=False, default=False, server_default=false()),
     UniqueConstraint("room_id", "number", name="uq_members_room_number"),
 )
 

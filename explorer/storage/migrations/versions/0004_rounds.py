@@ -1,15 +1,15 @@
 """Update rounds: rounds, their sections (one per force) and the audit trail.
 
-Revision ID: 0003_rounds
-Revises: 0002_editions
+Revision ID: 0004_rounds
+Revises: 0003_editions
 Create Date: 2026-12-04
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_rounds"
-down_revision = "0002_editions"
+revision = "0004_rounds"
+down_revision = "0003_editions"
 branch_labels = None
 depends_on = None
 

@@ -21,12 +21,11 @@ import argparse
 import json
 import os
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from explorer import db, rooms
+from explorer import rooms
 from explorer.limits import MAX_ROOM_EXPIRY_DAYS
-from explorer.room_links import links
-from explorer.text import terminal_safe
+from explorer.rooms.links import links
+from explorer.storage import db
+from explorer.text import quote, terminal_safe
 
 DEFAULT_BASE_URL = "http://localhost:8501"
 
@@ -42,10 +41,11 @@ def base_url(given: str | None) -> str:
     ('https://mash.example.org', 'http://localhost:8501')
     """
     url = (given or os.environ.get("MASH_BASE_URL") or DEFAULT_BASE_URL).strip().rstrip("/")
-    if not url.startswith(("http://", "https://")) or any(c in url for c in " \n\r\t?#"):
+    if (not url.startswith(("http://", "https://")) or any(c in url for c in " ?#")
+            or not all(c.isprintable() and c.isascii() for c in url)):
         raise RoomsCliError(
-            f"base URL must start with http:// or https:// and hold no spaces, ? or #: "
-            f"{url[:60]!r}"
+            "base URL must start with http:// or https:// and hold only printable ASCII, no "
+            f"spaces, ? or #: {quote(url, 60)}"
         )
     return url
 
@@ -90,10 +90,8 @@ def run(args: argparse.Namespace, data_dir: str | None, out) -> int:
     """Carry out one ``rooms`` command; refusals raise :class:`RoomsCliError`."""
     try:
         return _run(args, data_dir, out)
-    except db.DatabaseError as exc:
+    except db.DatabaseError as exc:  # StorageUnavailable too: storage translates its errors
         raise RoomsCliError(str(exc)) from None
-    except SQLAlchemyError as exc:
-        raise RoomsCliError(f"the rooms database failed: {db.reason(exc)}") from None
 
 
 def _run(args: argparse.Namespace, data_dir: str | None, out) -> int:
@@ -140,7 +138,7 @@ def _run(args: argparse.Namespace, data_dir: str | None, out) -> int:
                       file=out)
     elif command == "export":
         from explorer.data import load_dataset, resolve_data_dir
-        from explorer.room_report import entries_csv, export_dict
+        from explorer.rooms.report import entries_csv, export_dict
 
         board = rooms.export_as_operator(engine, args.code)
         ds = load_dataset(resolve_data_dir(data_dir))

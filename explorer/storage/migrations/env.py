@@ -1,17 +1,16 @@
-"""Alembic environment: the same database as the app (``explorer.db.database_url``).
+"""Alembic environment: the same database as the app (``explorer.storage.db.database_url``).
 
-Normally run through :func:`explorer.db.upgrade`, which passes its own connection (inside
-one locked transaction). Run on its own, it connects to :func:`explorer.db.database_url`.
+Normally run through :func:`explorer.storage.db.upgrade`, which passes its own connection (inside
+one locked transaction). Run on its own, it connects to :func:`explorer.storage.db.database_url`.
 """
 
 from alembic import context
 
-from explorer import db
-from explorer.editions import schema as _editions_schema  # noqa: F401 (its tables)
-from explorer.room_schema import metadata
-from explorer.rounds import schema as _rounds_schema  # noqa: F401 (its tables)
+from explorer.storage import db
+from explorer.storage.schema import all_tables
 
 config = context.config
+metadata = all_tables()
 connection = config.attributes.get("connection")
 
 if connection is not None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer import db
 from explorer.deployment import Storage, storage_durability
 from explorer.i18n import t
+from explorer.storage import db
 
 
 def storage() -> Storage:

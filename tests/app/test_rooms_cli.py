@@ -7,9 +7,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from explorer import db, rooms
+from explorer import rooms
 from explorer.data import load_dataset
 from explorer.scenario import load_scenario_file
+from explorer.storage import db
 from tests.cli import REPO
 from tests.cli import run_cli as run
 
@@ -89,7 +90,7 @@ def test_purge(cli_db):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("rooms", "export", "O0I1L!"), "error: that is not a room code (six letters and digits)"),
+        (("rooms", "export", "O0I1L!"), "error: that is not a room code (7 letters and digits)"),
         (("rooms", "delete", "ZZZZZZ"), "error: no open room has the code ZZZZZZ"),
         (("rooms", "purge", "--older-than", "9" * 5001),
          "error: python -m explorer rooms purge: argument --older-than: must be at most 3650 "
@@ -98,8 +99,12 @@ def test_purge(cli_db):
          "error: python -m explorer rooms purge: argument --older-than: must be a whole number "
          "of days, not 'two'"),
         (("rooms", "create", "--name", "x", "--base-url", "ftp://x"),
-         "error: base URL must start with http:// or https:// and hold no spaces, ? or #: "
-         "'ftp://x'"),
+         "error: base URL must start with http:// or https:// and hold only printable ASCII, "
+         "no spaces, ? or #: 'ftp://x'"),
+        # Issue 22: an escape character in --base-url was printed raw into the terminal.
+        (("rooms", "create", "--name", "x", "--base-url", "http://x\x1b]0;pwned\x07"),
+         "error: base URL must start with http:// or https:// and hold only printable ASCII, "
+         "no spaces, ? or #: 'http://x\\x1b]0;pwned\\x07'"),
         (("rooms", "create", "--name", " \n "), "error: room name must not be empty"),
         (("rooms", "create", "--name", "Board\x1b[2J"),
          "error: room name contains a control character (U+001B ESC) at character 6; text "

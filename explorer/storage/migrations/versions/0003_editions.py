@@ -1,15 +1,15 @@
 """Editions of the position: editions and their files.
 
-Revision ID: 0002_editions
-Revises: 0001_rooms
+Revision ID: 0003_editions
+Revises: 0002_member_flags
 Create Date: 2026-12-04
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_editions"
-down_revision = "0001_rooms"
+revision = "0003_editions"
+down_revision = "0002_member_flags"
 branch_labels = None
 depends_on = None
 

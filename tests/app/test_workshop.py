@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer import db, rooms
+from explorer import rooms
 from explorer.scenario import HubSpec, Scenario, dumps_scenario
+from explorer.storage import db
 from explorer.text import md_escape
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = "**Board** [x](http://evil.example) <img src=x onerror=alert(1)>"
 POWYS = Scenario("Powys <b>alone</b>", (HubSpec("Powys MASH", "per_authority", ("W06000023",),
                                                None),))
@@ -92,15 +93,20 @@ def test_planner_room_panel_sends_and_keeps_identity(engine):
     at.text_input(key=f"room_display_{code}").set_value("Ffion").run()
     at.button(key="room_send").click().run()
     assert not at.exception
-    token = at.query_params["member"]
+    # The identity stays in the session, never in the address (issue 22: it rode in the
+    # planner's address bar, so anyone given the address could act as this member).
+    assert "member" not in at.query_params
+    token = at.session_state["room_tokens"][code]
     view = rooms.member_view(engine, code, token)
     assert view.member.display_name == "Ffion"
     assert view.entry.scenario_json == dumps_scenario(Scenario(
         "Position as at 31 May 2019", ()))
     assert "You are Ffion in this room." in values(at.text)
-    # A new session with the member link is the same member (a reload).
+    # A new session with the private member link is the same member (another device), and
+    # the token leaves the address bar at once.
     again = open_page("pages/what-if.py", room=code, member=token)
     assert "You are Ffion in this room." in values(again.text)
+    assert "member" not in again.query_params
     assert again.button(key="room_send").label == "Send again (replaces my entry)"
     again.button(key="room_withdraw").click().run()
     assert rooms.member_view(engine, code, token).entry is None

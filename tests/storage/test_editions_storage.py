@@ -164,7 +164,7 @@ def test_the_schema_matches_the_migrations(engine):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from explorer.room_schema import metadata
+    from explorer.storage.schema import metadata
 
     assert {"editions", "edition_files"} <= set(metadata.tables)
     with engine.connect() as conn:

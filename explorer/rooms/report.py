@@ -1,6 +1,7 @@
-"""What a workshop room's board shows and exports, as plain values, CSV, JSON and HTML.
+"""What a workshop room's board shows and exports, as plain values, CSV, JSON and a ZIP.
 
-Everything here starts from a :class:`~explorer.rooms.Board` (read by the storage module)
+(The printable HTML summary is :mod:`explorer.printing.room_summary`.) Everything here starts
+from a :class:`~explorer.rooms.model.Board` (read by the storage module)
 and the dataset. Each entry's scenario is parsed again with the same parser as an upload
 (so a stored scenario that no longer fits the data is named, not trusted) and evaluated
 with :func:`explorer.coverage.evaluate_scenario`; its coverage figures are exported under
@@ -13,26 +14,28 @@ HTML, made formula-safe in CSV.
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 import re
+import threading
 import zipfile
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from explorer.coverage import CoverageResult, compare, evaluate_scenario
-from explorer.i18n import number, percent, t
+from explorer.i18n import t
 from explorer.model import Dataset
-from explorer.rooms import Board, Entry, expiry_days
+from explorer.rooms.model import Board, Entry
 from explorer.scenario import (
     Scenario,
     ScenarioError,
-    encode_share,
+    dumps_scenario,
     loads_scenario,
     may_2019_scenario,
     scenario_to_dict,
+    share_token_or_none,
 )
 from explorer.text import formula_safe
 
@@ -56,33 +59,52 @@ def reference_result(ds: Dataset, basis: str = "census2021") -> CoverageResult:
     return evaluate_scenario(may_2019_scenario(basis), ds)
 
 
+#: Per-process cache of each stored scenario's figures: (id of the dataset, scenario JSON) ->
+#: (scenario, result, gained, lost, population gained, farthest km, problem). The same entry is
+#: read by every board in the room at every change, so it is evaluated once, not per board.
+_FIGURES: OrderedDict[tuple[int, str], tuple] = OrderedDict()
+_FIGURES_LOCK = threading.Lock()
+FIGURES_CACHED = 4096
+
+
+def _figures_of(scenario_json: str, entry_id: int, ds: Dataset,
+                references: dict[str, CoverageResult]) -> tuple:
+    key = (id(ds), scenario_json)
+    with _FIGURES_LOCK:
+        hit = _FIGURES.get(key)
+        if hit is not None:
+            _FIGURES.move_to_end(key)
+            return hit
+    try:
+        scenario = loads_scenario(scenario_json, ds, source=f"entry {entry_id}")
+    except ScenarioError as exc:
+        # Not cached: the message names the entry, and unreadable entries are rare.
+        return (None, None, (), (), 0, None, str(exc))
+    result = evaluate_scenario(scenario, ds)
+    basis = result.population_basis
+    if basis not in references:
+        references[basis] = reference_result(ds, basis)
+    diff = compare(references[basis], result)
+    trips = [h.max_distance_km for h in result.hubs if h.max_distance_km is not None]
+    value = (scenario, result, tuple(diff["gained"]), tuple(diff["lost"]),
+             int(diff["population_delta"]), max(trips) if trips else None, None)
+    with _FIGURES_LOCK:
+        _FIGURES[key] = value
+        while len(_FIGURES) > FIGURES_CACHED:
+            _FIGURES.popitem(last=False)
+    return value
+
+
 def entry_figures(board: Board, ds: Dataset) -> tuple[EntryFigures, ...]:
-    """Every entry of ``board`` parsed and evaluated, in board order."""
+    """Every entry of ``board`` parsed and evaluated, in board order (each distinct scenario
+    once per process: see :data:`_FIGURES`)."""
     references: dict[str, CoverageResult] = {}
     out = []
     for entry in board.entries:
-        try:
-            scenario = loads_scenario(entry.scenario_json, ds, source=f"entry {entry.id}")
-        except ScenarioError as exc:
-            out.append(EntryFigures(entry, None, None, (), (), 0, None, problem=str(exc)))
-            continue
-        result = evaluate_scenario(scenario, ds)
-        basis = result.population_basis
-        if basis not in references:
-            references[basis] = reference_result(ds, basis)
-        diff = compare(references[basis], result)
-        trips = [h.max_distance_km for h in result.hubs if h.max_distance_km is not None]
-        out.append(
-            EntryFigures(
-                entry=entry,
-                scenario=scenario,
-                result=result,
-                gained=tuple(diff["gained"]),
-                lost=tuple(diff["lost"]),
-                population_gained=int(diff["population_delta"]),
-                farthest_km=max(trips) if trips else None,
-            )
-        )
+        scenario, result, gained, lost, people, farthest, problem = _figures_of(
+            entry.scenario_json, entry.id, ds, references)
+        out.append(EntryFigures(entry, scenario, result, gained, lost, people, farthest,
+                                problem=problem))
     return tuple(out)
 
 
@@ -148,8 +170,15 @@ def board_rows(
 
 
 def share_token(f: EntryFigures) -> str | None:
-    """The planner share-link token that opens this entry's scenario (None if unreadable)."""
-    return encode_share(f.scenario) if f.scenario is not None else None
+    """The planner share-link token that opens this entry's scenario; None if it cannot be read
+    or is too long for a link (then it is offered as a file: :func:`scenario_file`). Never
+    raises: one entry must not stop the board drawing."""
+    return share_token_or_none(f.scenario) if f.scenario is not None else None
+
+
+def scenario_file(f: EntryFigures) -> str | None:
+    """The entry's scenario as a file's text (opens in the planner's upload), or None."""
+    return dumps_scenario(f.scenario) if f.scenario is not None else None
 
 
 # Export --------------------------------------------------------------------------------------
@@ -204,7 +233,7 @@ CSV_COLUMNS = (
 def entries_csv(board: Board, ds: Dataset) -> str:
     """One row per entry (the May 2019 reference first); user text is formula-safe.
 
-    >>> from explorer.rooms import Room
+    >>> from explorer.rooms.model import Room
     >>> from explorer.data import load_dataset
     >>> now = datetime(2019, 5, 31, tzinfo=UTC)
     >>> room = Room("ABC234", "Board", now, now, False, False, 1, now)
@@ -260,86 +289,3 @@ def export_zip(board: Board, ds: Dataset, summary: str) -> bytes:
                 zf.writestr(f"scenarios/{e['id']:03d}-{_slug(e['author'])}.json",
                             json.dumps(e["scenario"], ensure_ascii=False, indent=2) + "\n")
     return buf.getvalue()
-
-
-# Printable summary ---------------------------------------------------------------------------
-_CSS = """
-body{font:11pt/1.35 system-ui,sans-serif;color:#111;margin:1.2cm;max-width:19cm}
-h1{font-size:17pt;margin:0 0 .2em}h2{font-size:12pt;margin:1em 0 .3em}
-.meta{color:#444;font-size:9.5pt}
-table{border-collapse:collapse;font-size:9pt;width:100%}
-th,td{border:1px solid #999;padding:2px 4px;text-align:left;vertical-align:top}
-td.n{text-align:right}tr.ref td{font-style:italic;background:#f2f2f2}
-@media print{body{margin:0}@page{size:A4;margin:1.2cm}}
-"""
-
-
-def summary_html(
-    board: Board, ds: Dataset, *, lang: str = "en", map_svg: str = "", attribution: str = "",
-    now: datetime | None = None,
-) -> str:
-    """A printable one-file summary for the board papers: no script, no network.
-
-    Entries are ordered by votes when they are revealed, else by people covered. ``map_svg``
-    (optional, e.g. a map of how many entries cover each authority) is inserted as given:
-    pass only markup built by the app, never user text.
-    """
-    e = html.escape
-    figures = entry_figures(board, ds)
-    shown = [f for f in figures if not f.entry.hidden]
-    revealed = board.room.votes_revealed
-
-    def key(f: EntryFigures):
-        people = f.result.population_covered if f.result else -1
-        return (-(f.entry.votes or 0), -people) if revealed else (-people,)
-
-    rows = board_rows(tuple(sorted(shown, key=key)), ds, lang, votes=revealed)
-    cols = list(rows[0])
-    numeric = {t(f"room.col_{k}", lang) for k in (
-        "entry", "authorities", "people", "share", "hubs", "farthest", "people_gained", "votes")}
-
-    def cell(c: str, value: Any) -> str:
-        if value is None:
-            return "<td></td>"
-        if isinstance(value, (int, float)) and c in numeric:
-            shown_value = number(value, lang) if isinstance(value, int) else f"{value:g}"
-            return f'<td class="n">{e(shown_value)}</td>'
-        return f"<td>{e(str(value))}</td>"
-
-    table = "<table><tr>" + "".join(f"<th>{e(c)}</th>" for c in cols) + "</tr>"
-    for i, row in enumerate(rows):
-        table += ('<tr class="ref">' if i == 0 else "<tr>") + "".join(
-            cell(c, row[c]) for c in cols) + "</tr>"
-    table += "</table>"
-    if not shown:
-        table += f"<p>{e(t('room.no_entries', lang))}</p>"
-    counts = coverage_counts(tuple(shown), ds)
-    count_table = (
-        f"<table><tr><th>{e(t('room.col_authority', lang))}</th>"
-        f"<th>{e(t('room.col_covering', lang))}</th></tr>"
-        + "".join(f'<tr><td>{e(ds.authority(c).name(lang))}</td><td class="n">{n}</td></tr>'
-                  for c, n in counts.items())
-        + "</table>"
-    )
-    when = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d %H:%M")
-    meta = t("room.summary_meta", lang, code=board.room.code, entries=len(shown),
-             members=board.members, when=when)
-    order = t("room.summary_order_votes" if revealed else "room.summary_order_people", lang)
-    share = percent(reference_result(ds).population_share, lang)
-    return f"""<!doctype html>
-<html lang="{e(lang)}"><head><meta charset="utf-8">
-<title>{e(board.room.name)} – {e(t('room.summary_title', lang))}</title>
-<style>{_CSS}</style></head><body>
-<h1>{e(board.room.name)}</h1>
-<p class="meta">{e(t('room.summary_title', lang))} · {e(meta)}</p>
-<h2>{e(t('room.summary_entries', lang))}</h2>
-<p class="meta">{e(order)} {e(t('room.reference', lang))}: {e(share)}.</p>
-{table}
-<h2>{e(t('room.coverage_counts', lang))}</h2>
-<div style="display:flex;gap:1.2em;align-items:flex-start"><div>{map_svg}</div>
-<div>{count_table}</div></div>
-<p class="meta">{e(t('room.stored', lang, days=expiry_days()))}</p>
-<p class="meta">{e(t('sidebar.as_at', lang))} {e(t('whatif.briefing_data', lang))}
-{e(attribution)}</p>
-</body></html>
-"""

@@ -1,0 +1,179 @@
+"""Attack the workshop rooms as an outside tester would, over the real server (issue 22).
+
+Run from the repository root::
+
+    python bench/attack_rooms.py [--seconds 60]
+
+One app server on a throwaway PostgreSQL cluster (``tests/pgcluster.py``); every request is a
+fresh Streamlit session over the app's own websocket protocol (what a script or a reload does),
+from one client address (127.0.0.1). Counted (the wrong codes last: they slow this address
+down, as they should, for everything after):
+
+1. wrong join codes: as many fresh sessions as possible, each opening ``/workshop?room=CODE``
+   with a random code, for ``--seconds``: how many were looked at (answered "no open room")
+   and how many were slowed ("Too many wrong codes"); then whether the real room's code,
+   typed in another spelling, still gets through (it must not reset the throttle);
+2. identity in links: a member's private link opened in a new session; whether the token is
+   still in the address the server reports back;
+3. an entry too long for a share link: the board, as a member and as the facilitator, must
+   finish its run without an exception and keep the facilitator's controls;
+4. a database that goes away (a throwaway PostgreSQL stopped with ``pg_ctl -m immediate``):
+   the page must finish with the calm line and no exception, and the board must come back by
+   itself once the database is started again.
+
+Results go to ``bench-results/attack_rooms.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from bench.bench_room_flood import _load_conftest, back_msg  # noqa: E402
+from explorer import rooms  # noqa: E402
+from explorer.limits import ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH  # noqa: E402
+from explorer.scenario import HubSpec, Scenario  # noqa: E402
+from explorer.storage import db  # noqa: E402
+from tests import pgcluster  # noqa: E402
+
+AUTHORITIES = ("W06000001", "W06000002", "W06000003", "W06000004", "W06000005", "W06000006",
+               "W06000008", "W06000009", "W06000010", "W06000011", "W06000012", "W06000013",
+               "W06000014", "W06000015", "W06000016", "W06000018", "W06000019", "W06000020",
+               "W06000021", "W06000022", "W06000023", "W06000024")
+LONG = Scenario("Long names", tuple(
+    HubSpec(f"{n:02d} " + "x" * 97, "per_authority", (AUTHORITIES[n % 22],), None)
+    for n in range(26)))
+
+
+async def run_page(base: str, page: str, query: str) -> dict:
+    """One fresh session running ``page?query`` once: what it sent back."""
+    import websockets
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: TID251 (bench only)
+
+    body = b""
+    out = {"status": None, "query": None, "exception": False}
+    async with websockets.connect(base.replace("http", "ws", 1) + "/_stcore/stream",
+                                  subprotocols=["streamlit"], max_size=None, compression=None,
+                                  ping_interval=None) as ws:
+        await ws.send(back_msg(query, page, f"{base}/{page}?{query}"))
+        while True:
+            data = await asyncio.wait_for(ws.recv(), 60)
+            body += data
+            msg = ForwardMsg()
+            msg.ParseFromString(data)
+            kind = msg.WhichOneof("type")
+            if kind == "page_info_changed":
+                out["query"] = msg.page_info_changed.query_string
+            elif kind == "delta" and msg.delta.new_element.WhichOneof("type") == "exception":
+                out["exception"] = True
+            elif kind == "script_finished" and (
+                    msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN):
+                out["status"] = int(msg.script_finished)
+                break
+    out["body"] = body
+    return out
+
+
+async def attack(server, cluster, created, member_token: str, seconds: float) -> dict:
+    base, code = server.url, created.room.code
+    result: dict = {}
+    # 2. Identity in links.
+    page = await run_page(base, "what-if", f"room={code}&member={member_token}")
+    result["private_link"] = {
+        "token_left_in_address": member_token in (page["query"] or ""),
+        "address_reported": (page["query"] or "").replace(member_token, "<token>"),
+    }
+    # 3. An entry too long for a link.
+    outcomes = []
+    for query in (f"room={code}", f"room={code}&key={created.key}"):
+        page = await run_page(base, "workshop", query)
+        outcomes.append({"finished": page["status"], "exception": page["exception"],
+                         "controls": b"Facilitator controls" in page["body"],
+                         "file_offered": b"Scenario file of an entry" in page["body"]})
+    result["long_entry"] = outcomes
+    # 4. The database goes away, then comes back.
+    data = str(cluster.folder / "data")
+    cluster._run(str(cluster.bin_dir / "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop")
+    try:
+        away = [await run_page(base, page, f"room={code}") for page in ("workshop", "what-if")]
+        result["database_away"] = {
+            "exceptions": sum(p["exception"] for p in away),
+            "calm_lines": sum(b"unavailable for the moment" in p["body"] for p in away),
+            "address_shown": sum(b"127.0.0.1" in p["body"] or b"postgres" in p["body"]
+                                 for p in away),
+        }
+    finally:
+        port = cluster.url.rsplit(":", 1)[1].split("/")[0]
+        options = (f"-p {port} -k {cluster.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+                   "-c max_connections=300")
+        cluster._run(str(cluster.bin_dir / "pg_ctl"), "-D", data, "-l",
+                     str(cluster.folder / "server.log"), "-o", options, "-w", "start")
+    back, waited = False, 0.0
+    while not back and waited < 60:
+        page = await run_page(base, "workshop", f"room={code}")
+        back = b"Attack test room" in page["body"] and not page["exception"]
+        if not back:
+            await asyncio.sleep(2)
+            waited += 2
+    result["database_back"] = {"board_shown_again": back, "after_s": waited}
+    # 1. Wrong codes from fresh sessions.
+    looked, slowed, other, started = 0, 0, 0, time.perf_counter()
+    rng = random.Random(22)
+    while time.perf_counter() - started < seconds:
+        guess = "".join(rng.choice(ROOM_CODE_ALPHABET) for _ in range(ROOM_CODE_LENGTH))
+        page = await run_page(base, "workshop", f"room={guess}")
+        if b"Too many wrong codes" in page["body"]:
+            slowed += 1
+        elif b"no open room has the code" in page["body"]:
+            looked += 1
+        else:
+            other += 1
+    right = await run_page(base, "workshop", f"room={code.lower()}")
+    result["wrong_codes"] = {
+        "seconds": seconds, "sessions": looked + slowed + other, "looked_at": looked,
+        "slowed": slowed, "other": other,
+        "right_code_in_other_spelling_still_slowed": b"Too many wrong codes" in right["body"],
+    }
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--out", type=Path, default=REPO / "bench-results" / "attack_rooms.json")
+    args = parser.parse_args()
+    conftest = _load_conftest()
+    with tempfile.TemporaryDirectory(prefix="attack-rooms-") as tmp:
+        root = Path(tmp)
+        cluster = pgcluster.start_cluster()
+        env = {"MASH_DATABASE_URL": cluster.url, "MASH_CACHE_DIR": str(root / "cache")}
+        engine = db.make_engine(cluster.url)
+        db.upgrade(engine)
+        created = rooms.create_room(engine, "Attack test room")
+        member = rooms.join_room(engine, created.room.code)
+        rooms.send_entry(engine, created.room.code, member.token, LONG)
+        server = conftest.start_server(REPO / "app.py", env, log_path=root / "app.log")
+        try:
+            result = asyncio.run(attack(server, cluster, created, member.token, args.seconds))
+        finally:
+            conftest.stop_server(server)
+            engine.dispose()
+            cluster.stop()
+    args.out.parent.mkdir(exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,357 @@
+"""Workshop rooms' values, errors and pure rules (codes, names, secrets, expiry).
+
+No database here: :mod:`explorer.rooms.store` reads and writes rooms and returns these values.
+
+Tokens and keys come from :func:`secrets.token_urlsafe`, are stored only as SHA-256 digests
+(:func:`hash_secret`) and are compared with :func:`hmac.compare_digest`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from explorer.i18n import LANGS, t
+from explorer.limits import (
+    LEGACY_ROOM_CODE_LENGTH,
+    MAX_COMBINING_MARKS,
+    MAX_PASSCODE_CHARS,
+    MAX_ROOM_EXPIRY_DAYS,
+    MAX_SCENARIO_BYTES,
+    ROOM_CODE_ALPHABET,
+    ROOM_CODE_LENGTH,
+    ROOM_EXPIRY_DAYS,
+)
+from explorer.scenario import Scenario, dumps_scenario
+from explorer.text import TextError, clean_text, describe_char, fold, quote
+
+#: Bytes of randomness in a facilitator key and a member token (URL-safe base64 text).
+KEY_BYTES = 24
+TOKEN_BYTES = 18
+#: Longest secret looked at; anything longer cannot be one of ours.
+MAX_SECRET_CHARS = 200
+
+
+# Errors -------------------------------------------------------------------------------------
+class RoomError(ValueError):
+    """A refused room action, on one line; never contains a key or token."""
+
+
+class RoomNotFound(RoomError):
+    """No open room has that code (never existed, deleted or expired)."""
+
+
+class NotAllowed(RoomError):
+    """The facilitator key or member token is missing or not this room's."""
+
+
+class RoomLocked(RoomError):
+    """The facilitator has locked the room: no new entries or votes."""
+
+
+class LimitReached(RoomError):
+    """A limit from :mod:`explorer.limits` would be exceeded."""
+
+
+class BadText(RoomError):
+    """A name that cannot be stored (not text, unpaired surrogate, too long, empty)."""
+
+
+# Values returned ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Room:
+    code: str
+    name: str
+    created_at: datetime
+    last_activity: datetime
+    locked: bool
+    votes_revealed: bool
+    version: int
+    expires_at: datetime
+    #: What boards without the key poll: not bumped by votes while votes are hidden.
+    board_version: int = 1
+
+
+@dataclass(frozen=True)
+class Created:
+    """A new room and its facilitator key (shown once: only its hash is stored)."""
+
+    room: Room
+    key: str
+
+
+@dataclass(frozen=True)
+class Member:
+    number: int
+    display_name: str
+
+
+@dataclass(frozen=True)
+class Joined:
+    """A new member and their token (shown once: only its hash is stored)."""
+
+    member: Member
+    token: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One member's scenario on the board. ``votes`` is None while votes are not shown."""
+
+    id: int
+    member_number: int
+    author: str
+    scenario_json: str
+    hidden: bool
+    created_at: datetime
+    updated_at: datetime
+    votes: int | None
+
+
+@dataclass(frozen=True)
+class Board:
+    """What the board shows; hidden entries only for the facilitator."""
+
+    room: Room
+    entries: tuple[Entry, ...]
+    members: int
+    votes_shown: bool
+
+
+@dataclass(frozen=True)
+class MemberView:
+    """What one member sees of themselves: their entry (if any) and the entries they voted for."""
+
+    room: Room
+    member: Member
+    entry: Entry | None
+    voted_for: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class RoomSummary:
+    room: Room
+    members: int
+    entries: int
+
+
+# Small pure helpers -------------------------------------------------------------------------
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def hash_secret(secret: str) -> str:
+    """SHA-256 hex digest of a high-entropy secret (keys, tokens).
+
+    >>> hash_secret("abc")[:16]
+    'ba7816bf8f01cfea'
+    """
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def secret_matches(stored_hash: str, given: Any) -> bool:
+    if not isinstance(given, str) or not given or len(given) > MAX_SECRET_CHARS:
+        return False
+    try:
+        digest = hash_secret(given)
+    except UnicodeEncodeError:
+        return False
+    return hmac.compare_digest(stored_hash, digest)
+
+
+def new_code() -> str:
+    """A random join code: :data:`ROOM_CODE_LENGTH` characters of the unambiguous alphabet.
+
+    >>> code = new_code()
+    >>> len(code) == ROOM_CODE_LENGTH and set(code) <= set(ROOM_CODE_ALPHABET)
+    True
+    """
+    return "".join(secrets.choice(ROOM_CODE_ALPHABET) for _ in range(ROOM_CODE_LENGTH))
+
+
+def normalise_code(text: Any) -> str | None:
+    """A join code as typed ("abc 2345", "ABC-2345") in canonical form, or None if it cannot be
+    one. Codes of the earlier length (:data:`~explorer.limits.LEGACY_ROOM_CODE_LENGTH`) are
+    accepted for rooms opened before codes grew.
+
+    >>> normalise_code(" abc-2345 "), normalise_code("ABC23"), normalise_code("ABCDE0")
+    ('ABC2345', None, None)
+    >>> normalise_code("abc234")
+    'ABC234'
+    """
+    if not isinstance(text, str) or len(text) > 40:
+        return None
+    code = "".join(ch for ch in text.upper() if ch not in " -\t")
+    if (len(code) not in (ROOM_CODE_LENGTH, LEGACY_ROOM_CODE_LENGTH)
+            or not set(code) <= set(ROOM_CODE_ALPHABET)):
+        return None
+    return code
+
+
+def clean_name(value: Any, what: str, max_chars: int, *, optional: bool = False,
+               member_labels: bool = False) -> str:
+    """User text for a name, by the one rule for names (:func:`explorer.text.clean_text`):
+    NFC, one line, no control characters, unpaired surrogates or bidi overrides, at most
+    ``max_chars`` characters. ``optional``: nothing typed (None or blanks) gives ``""``.
+``member_labels``: "Member N" is let through, for the caller to check that N is the member's
+own number (:func:`check_member_label`).
+
+    >>> clean_name("  Ynys Mo\u0302n ", "room name", 80)
+    'Ynys Môn'
+    >>> clean_name("Board\x1b[31m", "room name", 80)
+    Traceback (most recent call last):
+    ...
+    explorer.rooms.model.BadText: room name contains a control character (U+001B ESC) at \
+character 6; text here must be one line of plain text
+    >>> clean_name(" ", "display name", 40, optional=True)
+    ''
+
+    Names that pass those rules can still mislead on a board, so these are refused too:
+    direction marks that reorder the text around them, names with nothing visible in them,
+    more than :data:`~explorer.limits.MAX_COMBINING_MARKS` combining marks stacked on one
+    character, and the labels the board itself uses ("May 2019 (reference)", "Member 7").
+
+    >>> clean_name("May 2019 (Reference)", "display name", 40)
+    Traceback (most recent call last):
+    ...
+    explorer.rooms.model.BadText: display name 'May 2019 (Reference)' is a label the board \
+uses itself; choose another name
+    """
+    if optional and (value is None or (isinstance(value, str) and not value.strip())):
+        return ""
+    try:
+        text = clean_text(value, what, max_chars)
+    except TextError as exc:
+        raise BadText(str(exc)) from None
+    _refuse_misleading(text, what, member_labels)
+    return text
+
+
+#: Marks that change the order of the text around them (the overrides and isolates are refused
+#: by :func:`explorer.text.clean_text` already).
+DIRECTION_MARKS = frozenset("\u200e\u200f\u061c")
+#: Characters that draw nothing though Unicode does not class them as format characters.
+BLANK_LOOKING = frozenset("\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0")
+
+
+def _member_label(text: str) -> int | None:
+    match = re.fullmatch(r"(?:member|aelod) ?(\d{1,9})", fold(text))
+    return int(match.group(1)) if match else None
+
+
+def check_member_label(name: str, number: int) -> None:
+    """Refuse "Member N" as the display name of any member but member N.
+
+    >>> check_member_label("Member 3", 3)
+    >>> check_member_label("member 4", 3)
+    Traceback (most recent call last):
+    ...
+    explorer.rooms.model.BadText: display name 'member 4' is a label the board uses itself; \
+choose another name
+    """
+    label = _member_label(name)
+    if label is not None and label != number:
+        raise BadText(f"display name {quote(name)} is a label the board uses itself; "
+                      "choose another name")
+
+
+def _refuse_misleading(text: str, what: str, member_labels: bool = False) -> None:
+    for position, ch in enumerate(text, start=1):
+        if ch in DIRECTION_MARKS:
+            raise BadText(f"{what} contains a direction mark ({describe_char(ch)}) at character "
+                          f"{position}, which reorders the text around it; leave it out")
+    if all(unicodedata.category(ch) in ("Cf", "Mn", "Me", "Zs") or ch in BLANK_LOOKING
+           for ch in text):
+        raise BadText(f"{what} has no visible character in it")
+    run = 0
+    for position, ch in enumerate(text, start=1):
+        run = run + 1 if unicodedata.category(ch) in ("Mn", "Me") else 0
+        if run > MAX_COMBINING_MARKS:
+            raise BadText(f"{what} stacks more than {MAX_COMBINING_MARKS} combining marks on one "
+                          f"character (at character {position}); leave the extra ones out")
+    folded = fold(text)
+    reserved = {fold(t("room.reference", lang)) for lang in LANGS}
+    if folded in reserved or (not member_labels and _member_label(text) is not None):
+        raise BadText(f"{what} {quote(text)} is a label the board uses itself; "
+                      "choose another name")
+
+
+class SettingsError(RoomError):
+    """A rooms setting in the environment that cannot be used (for whoever runs the server)."""
+
+
+def expiry_days(env: Mapping[str, str] | None = None) -> int:
+    """Days after its last activity that a room is deleted: ``MASH_ROOM_EXPIRY_DAYS`` or 30.
+
+    >>> expiry_days({}), expiry_days({"MASH_ROOM_EXPIRY_DAYS": "7"})
+    (30, 7)
+    """
+    env = os.environ if env is None else env
+    raw = (env.get("MASH_ROOM_EXPIRY_DAYS") or "").strip()
+    if not raw:
+        return ROOM_EXPIRY_DAYS
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ROOM_EXPIRY_DAYS:
+        raise SettingsError(
+            f"MASH_ROOM_EXPIRY_DAYS must be a whole number of days from 1 to "
+            f"{MAX_ROOM_EXPIRY_DAYS}, not {raw[:20]!r}"
+        )
+    return int(raw)
+
+
+def facilitator_passcode(env: Mapping[str, str] | None = None) -> str | None:
+    """The passcode needed to open a room (``MASH_FACILITATOR_PASSCODE``), or None (default:
+    anyone may open a room, right for a laptop). It is a secret: never logged or shown.
+
+    >>> facilitator_passcode({}), facilitator_passcode({"MASH_FACILITATOR_PASSCODE": " s3 "})
+    (None, 's3')
+    """
+    env = os.environ if env is None else env
+    raw = (env.get("MASH_FACILITATOR_PASSCODE") or "").strip()
+    if not raw:
+        return None
+    if len(raw) > MAX_PASSCODE_CHARS or not raw.isprintable():
+        raise SettingsError(f"MASH_FACILITATOR_PASSCODE must be one line of at most "
+                            f"{MAX_PASSCODE_CHARS} printable characters")
+    return raw
+
+
+def passcode_matches(expected: str, given: Any) -> bool:
+    """Whether ``given`` is the passcode, compared in constant time (digests of both).
+
+    >>> passcode_matches("s3", "s3"), passcode_matches("s3", "S3"), passcode_matches("s3", None)
+    (True, False, False)
+    """
+    if not isinstance(given, str) or len(given) > 4 * MAX_PASSCODE_CHARS:
+        return False
+    try:
+        digest = hashlib.sha256(given.strip().encode("utf-8")).digest()
+    except UnicodeEncodeError:
+        return False
+    return hmac.compare_digest(hashlib.sha256(expected.encode("utf-8")).digest(), digest)
+
+
+def check_settings(env: Mapping[str, str] | None = None) -> None:
+    """Read every rooms setting once, so a bad one is named at start (:class:`SettingsError`)."""
+    expiry_days(env)
+    facilitator_passcode(env)
+
+
+def scenario_text(scenario: Scenario) -> str:
+    text = dumps_scenario(scenario)
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise BadText("the scenario contains an unpaired surrogate (not a character)") from None
+    if size > MAX_SCENARIO_BYTES:
+        raise LimitReached(
+            f"the scenario is {size:,} bytes; the limit is {MAX_SCENARIO_BYTES:,} bytes"
+        )
+    return text

@@ -1,0 +1,418 @@
+"""The workshop board's pieces: lobby, join panel (code, link, QR), the facilitator's controls,
+the live board and votes.
+
+Live refresh: :func:`watch` is a fragment that reruns every :data:`POLL_S` seconds, reads the
+room's version (one indexed row) and draws one line ("Live: last change at ..." or "Not live");
+only when the version has changed does it rerun the page. What every board of a room draws
+after a change is read and worked out once per process, not once per board: the board itself
+per (room, version) (:func:`public_board`), each entry's figures per scenario
+(:mod:`explorer.rooms.report`), the QR code per link. A board therefore costs one tiny query per
+poll when idle, and one cheap rerun per change.
+
+The facilitator's controls are drawn before the entries table, so nothing in the table (an
+entry too long for a link, say) can take them away; an entry too long for a link is offered as
+a scenario file instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from explorer import rooms
+from explorer.i18n import t
+from explorer.limits import MAX_VOTES_PER_MEMBER
+from explorer.model import Dataset
+from explorer.printing import palette, room_summary
+from explorer.printing.qr import qr_img
+from explorer.printing.svg_map import coverage_svg
+from explorer.rooms import report as room_report
+from explorer.rooms.links import links
+from explorer.scenario import may_2019_scenario, share_token_or_none
+from explorer.storage import db
+from explorer.storage.db import Engine
+from explorer.text import md_escape
+from geo import maps
+from pages.ui import caches, map_component, shell
+from pages.ui.rooms import keys
+from pages.ui.rooms import state as ui
+
+state = st.session_state
+log = logging.getLogger("mash.rooms")
+#: Seconds between checks of the room's version (an entry reaches the board within this
+#: plus one page rerun).
+POLL_S = 2.0
+
+
+@st.fragment(run_every=POLL_S)
+def watch(eng: Engine, room: rooms.Room, lang: str, public: bool) -> None:
+    """Say whether the board is live; rerun the page when what it shows has changed since it
+    was drawn (``public``: a board without the key, which hidden votes do not change)."""
+    with shell.error_boundary():  # a fragment rerun runs outside app.py's boundary
+        try:
+            now = rooms.room_version(eng, room.code, public=public)
+        except db.DatabaseError:
+            st.caption(t("workshop.not_live", lang))  # tried again at the next poll
+            return
+        if now != (room.board_version if public else room.version):
+            st.rerun()
+        st.caption(t("workshop.live", lang) + " " + t(
+            "workshop.live_at", lang, when=room.last_activity.strftime("%H:%M:%S")))
+
+
+@st.cache_resource(ttl=120, max_entries=128, show_spinner=False)
+def _public_board(_eng: Engine, code: str, version: int) -> rooms.Board:
+    return rooms.board(_eng, code)
+
+
+def read_board(eng: Engine, room: rooms.Room, key: str | None) -> rooms.Board:
+    """What this visitor's board shows: read once per (room, version) for everyone without the
+    key (every board in the room shares it); the facilitator's own read otherwise."""
+    if key is not None:
+        return rooms.board(eng, room.code, key=key)
+    return _public_board(eng, room.code, room.board_version)
+
+
+# ---- Lobby (no room in the URL) ----------------------------------------------------------------
+
+
+def lobby(eng: Engine, lang: str) -> None:
+    """Open a new room (with the passcode, when the server asks for one), or go to one."""
+    passcode = rooms.facilitator_passcode()
+    left, right = st.columns(2)
+    with left, st.form(keys.CREATE_FORM):
+        st.subheader(t("workshop.create_heading", lang))
+        # No max_chars: a pasted name that is too long is kept and named as too long.
+        name = st.text_input(t("workshop.room_name", lang),
+                             placeholder=t("workshop.room_name_placeholder", lang))
+        given = None
+        if passcode is not None:
+            given = st.text_input(t("workshop.passcode", lang), type="password",
+                                  key=keys.PASSCODE, help=t("workshop.passcode_help", lang))
+        if st.form_submit_button(t("workshop.create", lang), type="primary",
+                                 icon=":material/add_circle:"):
+            _create(eng, name, passcode, given, lang)
+    with right, st.form(keys.GO_FORM):
+        st.subheader(t("workshop.go_heading", lang))
+        typed = st.text_input(t("workshop.code", lang), max_chars=16)
+        if st.form_submit_button(t("workshop.go", lang), icon=":material/login:"):
+            room = ui.find(eng, typed, lang)
+            if room is not None:
+                st.query_params[keys.ROOM] = room.code
+                st.rerun()
+
+
+def _create(eng: Engine, name: str, passcode: str | None, given: str | None, lang: str) -> None:
+    if passcode is not None and not rooms.passcode_matches(passcode, given):
+        ui.record(False)  # a wrong passcode is slowed like a wrong code
+        st.error(t("workshop.passcode_wrong", lang))
+        return
+    if ui.must_wait(lang) or not ui.may_open_room(lang):
+        return
+    try:
+        created = rooms.create_room(eng, name)
+    except rooms.RoomError as exc:
+        st.error(md_escape(t("workshop.refused", lang, problem=str(exc))))
+    except db.DatabaseError as exc:
+        ui.unavailable(lang, exc)
+    else:
+        st.query_params.update({keys.ROOM: created.room.code, keys.KEY: created.key})
+        state[keys.NEW] = created.room.code
+        st.rerun()
+
+
+# ---- Join panel --------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=256)
+def _qr(link: str, label: str, width_css: str) -> str:
+    return qr_img(link, label=label, width_css=width_css)
+
+
+def join_panel(room: rooms.Room, base: str, lang: str, workshop: bool, key: str | None) -> None:
+    """The join code, join link and QR code, big enough to read from the back of a room."""
+    urls = links(base, room.code, key)
+    size = "3.2rem" if workshop else "2.4rem"
+    text_col, qr_col = st.columns([3, 2] if workshop else [3, 1])
+    with text_col:
+        st.html(f'<p style="margin:0">{md_escape(t("workshop.join_code", lang))}</p>'
+                f'<p style="font:700 {size}/1.1 monospace;letter-spacing:.18em;margin:0 0 .4rem">'
+                f"{room.code}</p>")
+        st.caption(t("workshop.join_how", lang))
+        st.code(urls["join_link"], language=None, wrap_lines=True)
+    with qr_col:
+        st.html(_qr(urls["join_link"], t("workshop.qr_label", lang),
+                    "52vh" if workshop else "240px"))
+    if key is not None:
+        with st.expander(t("workshop.facilitator_link", lang), icon=":material/key:",
+                         expanded=state.pop(keys.NEW, None) == room.code):
+            st.code(urls["facilitator_link"], language=None, wrap_lines=True)
+            st.caption(t("workshop.facilitator_keep", lang))
+            st.link_button(t("workshop.projector_link", lang), urls["board_link"],
+                           icon=":material/co_present:")
+
+
+# ---- Board -------------------------------------------------------------------------------------
+
+
+def _open_link(base: str, code: str, scenario_token: str | None) -> str | None:
+    """The planner link that opens an entry's scenario in this room: never a member's token."""
+    if scenario_token is None:
+        return None
+    return f"{base}/what-if?{urlencode({'scenario': scenario_token, keys.ROOM: code})}"
+
+
+def figures(ds: Dataset, board: rooms.Board) -> tuple[room_report.EntryFigures, ...]:
+    return room_report.entry_figures(board, ds)
+
+
+def board(ds: Dataset, board: rooms.Board, figures_, base: str, lang: str,
+          facilitator: bool) -> None:
+    """Counts, the sortable entries table with the May 2019 row, files for entries too long for
+    a link, and the coverage map. A failure here is one line: the rest of the page stays."""
+    try:
+        _board(ds, board, figures_, base, lang, facilitator)
+    except Exception:  # noqa: BLE001 (one entry must never take the board down)
+        log.exception("room %s: the board could not be drawn", board.room.code)
+        st.warning(t("workshop.table_failed", lang))
+
+
+def _board(ds: Dataset, board: rooms.Board, figures_, base: str, lang: str,
+           facilitator: bool) -> None:
+    shown = tuple(f for f in figures_ if not f.entry.hidden)
+    st.text(t("workshop.counts", lang, entries=len(shown), members=board.members))
+    if board.room.locked:
+        st.info(t("workshop.locked", lang), icon=":material/lock:")
+    st.subheader(t("workshop.entries", lang))
+    votes = board.room.votes_revealed or facilitator
+    rows = room_report.board_rows(figures_, ds, lang, votes=votes, hidden=facilitator)
+    opener = t("workshop.col_open", lang)
+    may_2019 = share_token_or_none(may_2019_scenario())
+    unlinked = []
+    for row, f in zip(rows, (None, *figures_), strict=True):
+        token = room_report.share_token(f) if f else may_2019
+        row[opener] = _open_link(base, board.room.code, token)
+        if f is not None and token is None and f.scenario is not None:
+            unlinked.append(f)
+    if not figures_:
+        st.caption(t("room.no_entries", lang))
+    order = list(rows[0])
+    order.insert(3, order.pop())  # the planner link beside the scenario's name
+    st.dataframe(rows, hide_index=True, width="stretch", key=keys.TABLE, column_order=order,
+                 column_config={opener: st.column_config.LinkColumn(
+                     opener, display_text=t("workshop.open", lang))})
+    st.caption(t("workshop.entries_help", lang))
+    if unlinked:
+        _files(unlinked, board.room.code, lang)
+    _map(ds, shown, lang)
+
+
+def _files(unlinked, code: str, lang: str) -> None:
+    """Entries too long for a link: their scenario file, one at a time."""
+    st.caption(t("workshop.no_link", lang))
+    by_id = {f.entry.id: f for f in unlinked}
+    choice = st.selectbox(t("workshop.file_label", lang), list(by_id), key=keys.FILE_CHOICE,
+                          format_func=lambda i: option(by_id[i], lang))
+    if choice in by_id:
+        chosen = by_id[choice]
+        st.download_button(t("workshop.file_download", lang),
+                           room_report.scenario_file(chosen) or "",
+                           file_name=f"room-{code}-entry-{chosen.entry.member_number}.json",
+                           mime="application/json", on_click="ignore",
+                           icon=":material/download:")
+
+
+def _map(ds: Dataset, shown, lang: str) -> None:
+    st.subheader(t("workshop.map_heading", lang))
+    counts = room_report.coverage_counts(shown, ds)
+    # The planner's base map, rendered once per process; the counts are a small overlay.
+    bset, payload, points = caches.planner_map(state.get("map_style", "geographic"), lang, 560,
+                                               key="board_map", names=bool(state.get("names")))
+    map_component.show_map(payload, key="board_map", height=560,
+                           overlay=maps.count_js(counts, len(shown), points))
+    st.caption(t("workshop.map_caption", lang, attribution=bset.attribution))
+    st.html("".join(
+        f'<span style="display:inline-flex;align-items:center;gap:.35em;margin-right:1.2em">'
+        f'<span style="width:1em;height:1em;border:1px solid #4D4D4D;background:{colour}">'
+        f'</span>{md_escape(t(f"workshop.legend_{i}", lang))}</span>'
+        for i, colour in enumerate(palette.COUNT_COLOURS)))
+
+
+def votes(eng: Engine, board: rooms.Board, figures_, lang: str,
+          view: rooms.MemberView | None) -> None:
+    """The member's up-to-three votes (saved as they change), or how to join to vote."""
+    st.subheader(t("workshop.votes_heading", lang))
+    code = board.room.code
+    if view is None:
+        st.caption(t("workshop.votes_how", lang))
+        # No disabled controls (they cannot meet text contrast): a locked room offers none.
+        if not board.room.locked and st.button(t("workshop.votes_join", lang),
+                                               icon=":material/how_to_vote:"):
+            if not ui.may_join(code, lang):
+                return
+            try:
+                joined = rooms.join_room(eng, code)
+            except rooms.RoomError as exc:
+                st.error(md_escape(t("workshop.refused", lang, problem=str(exc))))
+            else:
+                ui.remember_member(code, joined.token)
+                st.rerun()
+        return
+    st.text(t("workshop.you_are", lang, name=view.member.display_name))
+    visible = {f.entry.id: f for f in figures_ if not f.entry.hidden}
+    widget = keys.votes(code, board.room.version)
+    token = ui.member_token(code)
+
+    def save() -> None:
+        chosen = list(state.get(widget) or [])
+        if len(chosen) > MAX_VOTES_PER_MEMBER:  # only a crafted message gets here
+            state[widget] = chosen[:MAX_VOTES_PER_MEMBER]
+            ui.say("error", t("workshop.refused", lang, problem=(
+                f"each member has {MAX_VOTES_PER_MEMBER} votes")))
+            return
+        try:
+            rooms.set_votes(eng, code, token, chosen)
+        except rooms.RoomError as exc:
+            ui.say("error", t("workshop.refused", lang, problem=str(exc)))
+        except db.DatabaseError:
+            ui.say("info", t("workshop.unavailable_now", lang))
+        else:
+            ui.say("success", t("workshop.votes_saved", lang))
+
+    mine = [i for i in view.voted_for if i in visible][:MAX_VOTES_PER_MEMBER]
+    if board.room.locked:  # the votes as they stand, as text
+        st.text(t("workshop.votes_final", lang, entries="; ".join(
+            option(visible[i], lang) for i in mine) or "–"))
+    else:
+        current = state.get(widget)
+        if isinstance(current, list) and (len(current) > MAX_VOTES_PER_MEMBER
+                                          or any(i not in visible for i in current)):
+            state[widget] = [i for i in current if i in visible][:MAX_VOTES_PER_MEMBER]
+        st.multiselect(
+            t("workshop.votes_label", lang, n=MAX_VOTES_PER_MEMBER), list(visible),
+            default=mine, key=widget, on_change=save, max_selections=MAX_VOTES_PER_MEMBER,
+            format_func=lambda i: option(visible[i], lang) if i in visible else str(i),
+            placeholder=t("workshop.votes_placeholder", lang))
+    if not board.room.votes_revealed:
+        st.caption(t("workshop.votes_hidden", lang))
+
+
+def option(f: room_report.EntryFigures, lang: str) -> str:
+    """An entry as a choice in a list: its number, author and scenario name (plain text)."""
+    return t("workshop.entry_option", lang, number=f.entry.member_number, author=f.entry.author,
+             scenario=f.scenario.name if f.scenario else "?")
+
+
+# ---- Facilitator -------------------------------------------------------------------------------
+
+
+def _act(fn, *args) -> None:
+    """Run a facilitator action from a widget callback; a refusal is shown as one line."""
+    lang = state.get("lang", "en")
+    try:
+        fn(*args)
+    except rooms.RoomError as exc:
+        ui.say("error", t("workshop.refused", lang, problem=str(exc)))
+    except db.DatabaseError:
+        ui.say("info", t("workshop.unavailable_now", lang))
+
+
+def controls(eng: Engine, ds: Dataset, board: rooms.Board, figures_, key: str,
+             lang: str) -> None:
+    """Lock, reveal votes, hide or remove entries, export, delete (all need the key). Drawn
+    before the entries table and from plain values only, so the table cannot take them away."""
+    room, code = board.room, board.room.code
+    v = room.version
+    st.subheader(t("workshop.controls", lang))
+    c1, c2 = st.columns(2)
+    c1.toggle(t("workshop.lock", lang), room.locked, key=keys.lock(v),
+              on_change=lambda: _act(rooms.set_locked, eng, code, key, state[keys.lock(v)]))
+    c2.toggle(t("workshop.reveal", lang), room.votes_revealed, key=keys.reveal(v),
+              on_change=lambda: _act(rooms.set_votes_revealed, eng, code, key,
+                                     state[keys.reveal(v)]))
+    by_id = {f.entry.id: f for f in figures_}
+
+    def hide() -> None:
+        wanted = set(state[keys.hidden(v)])
+        for entry_id, f in by_id.items():
+            if f.entry.hidden != (entry_id in wanted):
+                _act(rooms.set_hidden, eng, code, key, entry_id, entry_id in wanted)
+
+    st.multiselect(t("workshop.hidden", lang), list(by_id),
+                   default=[i for i, f in by_id.items() if f.entry.hidden],
+                   key=keys.hidden(v), on_change=hide,
+                   format_func=lambda i: option(by_id[i], lang) if i in by_id else str(i),
+                   placeholder=t("workshop.votes_placeholder", lang))
+    _remove(eng, code, key, by_id, lang)
+    _exports(eng, ds, room, figures_, key, lang)
+    sure = st.checkbox(t("workshop.delete_confirm", lang), key=keys.delete_sure(code))
+    if st.button(t("workshop.delete", lang), icon=":material/delete:", key=keys.delete(code)):
+        if not sure:
+            st.warning(t("workshop.delete_first", lang))
+            return
+        try:
+            rooms.delete_room(eng, code, key)
+        except rooms.RoomError as exc:
+            st.error(md_escape(t("workshop.refused", lang, problem=str(exc))))
+            return
+        for param in (keys.ROOM, keys.KEY, keys.MEMBER):
+            st.query_params.pop(param, None)
+        ui.say("success", t("workshop.deleted", lang))
+        st.rerun()
+
+
+def _remove(eng: Engine, code: str, key: str, by_id: dict, lang: str) -> None:
+    """Remove an entry with its member and votes, for good (confirmed first)."""
+    if not by_id:
+        return
+    choice = st.selectbox(t("workshop.remove", lang), [None, *by_id], key=keys.REMOVE_CHOICE,
+                          format_func=lambda i: "–" if i is None else (
+                              option(by_id[i], lang) if i in by_id else str(i)),
+                          help=t("workshop.remove_help", lang))
+    if choice is None or choice not in by_id:
+        return
+    f = by_id[choice]
+    sure = st.checkbox(t("workshop.delete_confirm", lang), key=keys.REMOVE_SURE)
+    if st.button(t("workshop.remove", lang), icon=":material/person_remove:", key=keys.REMOVE):
+        if not sure:
+            st.warning(t("workshop.delete_first", lang))
+            return
+        _act(rooms.remove_member, eng, code, key, f.entry.member_number)
+        if state.get(keys.FLASH, (None,))[0] != "error":
+            ui.say("success", t("workshop.removed", lang, name=f.entry.author))
+        state.pop(keys.REMOVE_CHOICE, None)
+        state.pop(keys.REMOVE_SURE, None)
+        st.rerun()
+
+
+def _exports(eng: Engine, ds: Dataset, room: rooms.Room, figures_, key: str,
+             lang: str) -> None:
+    code = room.code
+
+    def summary() -> str:
+        # Read now: the deferred download runs outside this script run.
+        exported = rooms.export_data(eng, code, key)
+        shown = tuple(f for f in room_report.entry_figures(exported, ds) if not f.entry.hidden)
+        counts = room_report.coverage_counts(shown, ds)
+        bset, _payload, points = caches.planner_map("geographic", lang, 560, key="board_map")
+        svg = coverage_svg(bset.geojson, maps.count_fills(counts, len(shown)), (), points,
+                           names={c: str(n) for c, n in counts.items() if n}, title=room.name)
+        return room_summary.summary_html(exported, ds, lang=lang, map_svg=svg,
+                                         attribution=bset.attribution)
+
+    st.markdown(f"**{md_escape(t('workshop.export', lang))}**")
+    d1, d2, d3 = st.columns(3)
+    d1.download_button(t("workshop.download_zip", lang), lambda: room_report.export_zip(
+        rooms.export_data(eng, code, key), ds, summary()), file_name=f"room-{code}.zip",
+        mime="application/zip", key=keys.DOWNLOAD_ZIP, on_click="ignore",
+        icon=":material/download:")
+    d2.download_button(t("workshop.download_csv", lang), lambda: room_report.entries_csv(
+        rooms.export_data(eng, code, key), ds), file_name=f"room-{code}-entries.csv",
+        mime="text/csv", key=keys.DOWNLOAD_CSV, on_click="ignore")
+    d3.download_button(t("workshop.download_html", lang), summary,
+                       file_name=f"room-{code}-summary.html", mime="text/html",
+                       key=keys.DOWNLOAD_HTML, on_click="ignore")
+    st.caption(t("workshop.export_help", lang))

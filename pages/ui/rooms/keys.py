@@ -1,0 +1,69 @@
+"""Every session-state key and URL parameter of the workshop rooms, defined once.
+
+Session state holds plain values only (strings, numbers, tuples, dicts of those).
+"""
+
+from __future__ import annotations
+
+# URL parameters ---------------------------------------------------------------------------
+#: ``?room=CODE``: the room (anyone with the code).
+ROOM = "room"
+#: ``&key=KEY``: the facilitator's key (the facilitator link).
+KEY = "key"
+#: ``&member=TOKEN``: one member's identity.
+MEMBER = "member"
+
+# Session state ----------------------------------------------------------------------------
+#: (kind, text): a notice shown once after the next rerun.
+FLASH = "room_flash"
+#: :meth:`explorer.throttle.CodeAttempts.as_plain`: wrong codes or keys from this session.
+ATTEMPTS = "room_attempts"
+#: (code as given in the URL, canonical code): the room already checked this session.
+KNOWN = "room_known"
+#: (code, key): the facilitator key already checked this session.
+KEY_OK = "room_key_ok"
+#: {code: member token}: this session's identity in each room it joined.
+TOKENS = "room_tokens"
+#: True while the page waits for the database to come back (see ``state.retry_later``).
+RETRY_ARMED = "room_retry_armed"
+#: The code of a room this session has just opened (its facilitator link is shown open).
+NEW = "room_new"
+
+
+# Widget keys ------------------------------------------------------------------------------
+CREATE_FORM, GO_FORM = "room_create", "room_go"
+TABLE = "room_table"
+DOWNLOAD_ZIP, DOWNLOAD_CSV, DOWNLOAD_HTML = "room_dl_zip", "room_dl_csv", "room_dl_html"
+PANEL, SEND, WITHDRAW = "room_panel", "room_send", "room_withdraw"
+PASSCODE = "room_passcode"
+FILE_CHOICE = "room_file_choice"
+REMOVE_CHOICE, REMOVE_SURE, REMOVE = "room_remove_choice", "room_remove_sure", "room_remove"
+
+
+# Widget keys (per room, per version of the room where a widget must start afresh) ---------
+def votes(code: str, version: int) -> str:
+    return f"room_votes_{code}_{version}"
+
+
+def lock(version: int) -> str:
+    return f"room_lock_{version}"
+
+
+def reveal(version: int) -> str:
+    return f"room_reveal_{version}"
+
+
+def hidden(version: int) -> str:
+    return f"room_hidden_{version}"
+
+
+def delete_sure(code: str) -> str:
+    return f"room_delete_sure_{code}"
+
+
+def display_name(code: str) -> str:
+    return f"room_display_{code}"
+
+
+def delete(code: str) -> str:
+    return f"room_delete_{code}"
