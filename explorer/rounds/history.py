@@ -4,7 +4,7 @@
 >>> from explorer.editions.model import BASE_INFO, Edition
 >>> steps = authority_history((Edition(BASE_INFO, load_dataset()),), "W06000023")
 >>> history_line(steps, "Powys")
-'Powys: no MASH as at 31 May 2019 (Dyfed Powys Police, paras 2–3)'
+'Powys: no MASH as at 31 May 2019 (Dyfed-Powys Police, paras 2–3)'
 """
 
 from __future__ import annotations

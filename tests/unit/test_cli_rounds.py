@@ -86,7 +86,7 @@ def test_list_show_export_and_history(played, tmp_path):
     hist = run("history", "Powys")
     assert hist.returncode == 0, hist.stderr
     assert hist.stdout.strip() == (
-        "Powys: no MASH as at 31 May 2019 (Dyfed Powys Police, paras 2–3) -> MASH operating "
+        "Powys: no MASH as at 31 May 2019 (Dyfed-Powys Police, paras 2–3) -> MASH operating "
         "(Test hub A) as at 1 March 2026 (source: Test source, 2026-03-01; reason: "
         "Fictional test change)")
     for out in (listing, shown, exported, hist):
