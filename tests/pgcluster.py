@@ -57,10 +57,27 @@ class Cluster:
     def _run(self, *args: str) -> subprocess.CompletedProcess:
         return _run(self.as_postgres, *args)
 
+    options: str = ""
+
     def stop(self) -> None:
         self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.folder / "data"),
                   "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.folder, ignore_errors=True)
+
+    def pause(self) -> None:
+        """Stop the server (fast shutdown: open connections are cut), keeping its data."""
+        done = self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.folder / "data"),
+                         "-m", "fast", "-w", "stop")
+        if done.returncode != 0:
+            raise PgUnavailable(f"pg_ctl stop failed: {done.stderr.strip()[-300:]}")
+
+    def resume(self) -> None:
+        """Start the paused server again on the same port."""
+        done = self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.folder / "data"), "-l",
+                         str(self.folder / "server.log"), "-o", self.options, "-w", "-t", "60",
+                         "start")
+        if done.returncode != 0:
+            raise PgUnavailable(f"pg_ctl start failed: {done.stderr.strip()[-300:]}")
 
 
 def _run(as_postgres: bool, *args: str) -> subprocess.CompletedProcess:
@@ -97,7 +114,7 @@ def start_cluster() -> Cluster:
                     str(folder / "server.log"), "-o", options, "-w", "-t", "60", "start")
         if done.returncode == 0:
             return Cluster(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres",
-                           folder, bin_dir, as_postgres)
+                           folder, bin_dir, as_postgres, options)
     log = (folder / "server.log").read_text(errors="replace") if (
         folder / "server.log").exists() else ""
     shutil.rmtree(folder, ignore_errors=True)

@@ -41,7 +41,7 @@ from explorer.editions.model import (
 )
 from explorer.editions.schema import edition_files, editions
 from explorer.limits import MAX_EDITIONS
-from explorer.storage.db import writer
+from explorer.storage.db import translated, writer
 
 #: PostgreSQL advisory lock held by every edition write ("MASE").
 _LOCK_KEY = 0x4D415345
@@ -86,6 +86,7 @@ def _lock(conn: Connection) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
 
 
+@translated
 def list_editions(engine: Engine, data_dir: Path) -> tuple[EditionInfo, ...]:
     """Every edition, oldest first: edition 1, then the stored ones (drafts included)."""
     with engine.connect() as conn:
@@ -93,6 +94,7 @@ def list_editions(engine: Engine, data_dir: Path) -> tuple[EditionInfo, ...]:
     return (base_info(data_dir), *(_info(r) for r in stored))
 
 
+@translated
 def published_editions(engine: Engine | None, data_dir: Path) -> tuple[EditionInfo, ...]:
     """Published editions, oldest first (edition 1 only when there is no engine)."""
     if engine is None:
@@ -100,6 +102,7 @@ def published_editions(engine: Engine | None, data_dir: Path) -> tuple[EditionIn
     return tuple(e for e in list_editions(engine, data_dir) if e.published)
 
 
+@translated
 def latest_published_id(engine: Engine | None, data_dir: Path) -> int:
     """The default "as at" edition: the latest published (1 while there is no other)."""
     return published_editions(engine, data_dir)[-1].id
@@ -112,6 +115,7 @@ def _get_row(conn: Connection, edition_id: int) -> Row:
     return row
 
 
+@translated
 def get_info(engine: Engine | None, edition_id: int, data_dir: Path) -> EditionInfo:
     if edition_id == BASE_EDITION_ID:
         return base_info(data_dir)
@@ -134,6 +138,7 @@ def _load_files(texts: dict[str, str], what: str):
         raise EditionError(f"{what} is stored but no longer loads: {exc}") from None
 
 
+@translated
 def edition_texts(engine: Engine | None, edition_id: int, data_dir: Path) -> dict[str, str]:
     """The edition's data files and ``changes.csv``, as text."""
     if edition_id == BASE_EDITION_ID:
@@ -145,6 +150,7 @@ def edition_texts(engine: Engine | None, edition_id: int, data_dir: Path) -> dic
         return _files(conn, edition_id)
 
 
+@translated
 def load_edition(engine: Engine | None, edition_id: int, data_dir: Path) -> Edition:
     """An edition's metadata and position. Edition 1 needs no engine."""
     if edition_id == BASE_EDITION_ID:
@@ -157,6 +163,7 @@ def load_edition(engine: Engine | None, edition_id: int, data_dir: Path) -> Edit
     return Edition(info, _load_files(texts, f"edition {edition_id}"))
 
 
+@translated
 def between(engine: Engine | None, data_dir: Path, old: int, new: int) -> list[Edition]:
     """The editions whose own changes lead from ``old`` to ``new`` (either order), oldest
     first, following each edition's base back from the later one."""
@@ -183,6 +190,7 @@ def _dataset_in(conn: Connection, edition_id: int, data_dir: Path):
             _info(_get_row(conn, edition_id)))
 
 
+@translated
 def import_edition(engine: Engine, source: Path | str | bytes, data_dir: Path, *,
                    title: str | None = None, as_at: str | None = None,
                    corrects: int | None = None, now: datetime | None = None,
@@ -197,6 +205,7 @@ def import_edition(engine: Engine, source: Path | str | bytes, data_dir: Path, *
                         title=title, as_at=as_at, corrects=corrects, now=now)
 
 
+@translated
 def create_draft(engine: Engine, raw: Mapping[str, bytes], data_dir: Path, *,
                  title: str | None = None, as_at: str | None = None,
                  corrects: int | None = None, now: datetime | None = None) -> EditionInfo:
@@ -248,6 +257,7 @@ def create_draft(engine: Engine, raw: Mapping[str, bytes], data_dir: Path, *,
         return _info(_get_row(conn, new_id))
 
 
+@translated
 def publish(engine: Engine, edition_id: int, data_dir: Path, *,
             now: datetime | None = None) -> EditionInfo:
     """Publish a draft. Refused for a published edition (it never changes) and for a draft
@@ -272,6 +282,7 @@ def publish(engine: Engine, edition_id: int, data_dir: Path, *,
         return _info(_get_row(conn, edition_id))
 
 
+@translated
 def discard_draft(engine: Engine, edition_id: int) -> None:
     """Delete a draft and its files; a published edition is refused."""
     with writer(engine).begin() as conn:
@@ -284,6 +295,7 @@ def discard_draft(engine: Engine, edition_id: int) -> None:
         conn.execute(delete(editions).where(editions.c.id == edition_id))
 
 
+@translated
 def export_edition(engine: Engine | None, edition_id: int, data_dir: Path) -> bytes:
     """The edition as a ZIP: data files, ``changes.csv``, ``edition.json``."""
     info = get_info(engine, edition_id, data_dir)

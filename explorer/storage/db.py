@@ -75,6 +75,21 @@ def translated(fn: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def configured_url(env: Mapping[str, str] | None = None) -> str | None:
+    """The database URL if one has been set up (PostgreSQL, or a SQLite file that exists);
+    ``None`` otherwise, so a reader never creates a database by looking."""
+    url = database_url(env)
+    try:
+        parsed = make_url(url)
+    except Exception:  # noqa: BLE001 (a malformed URL: the pages that write report it)
+        return None
+    if parsed.get_backend_name() == "sqlite":
+        path = parsed.database or ""
+        if not path or path == ":memory:" or not Path(path).expanduser().is_file():
+            return None
+    return url
+
+
 def state_dir(env: Mapping[str, str] | None = None) -> Path:
     """The folder for the SQLite file: ``MASH_STATE_DIR`` or the user's data directory."""
     env = os.environ if env is None else env

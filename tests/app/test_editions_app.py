@@ -63,7 +63,7 @@ def test_without_a_database_only_may_2019_and_nothing_is_created(env):
 def test_the_latest_published_edition_is_the_default(published_two):
     at = open_app()
     assert figures(at)[0] == ("Authorities with a MASH or pilot", "7 of 22")
-    assert figures(at)[1] == ("Hubs operating or piloted", "6")
+    assert figures(at)[1] == ("Hubs (not authorities) operating or piloted", "6")
     assert at.query_params["asat"] == "2"
     choice = next(s for s in at.sidebar.selectbox if s.key == "_w_asat_en")
     assert choice.value == 2 and choice.options == ["31 May 2019: " + store.BASE_INFO.title,

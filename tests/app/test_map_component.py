@@ -23,7 +23,7 @@ def test_payload_is_what_st_folium_would_send(monkeypatch):
     m = status_map()
     payload = map_payload(m, "status_map")
     norm = lambda s: re.sub(r"_[0-9a-f]{32}", "", s)  # noqa: E731 folium's random ids
-    # The same script, except that the boundaries come from a data file served beside Leaflet (loaded last).
+    # The same script, except that the boundaries come from a data file (loaded last).
     script, data = maps.map_data_js(m, sent["script"])
     assert norm(payload.script) == norm(script) and len(payload.script) < 8_000
     assert norm(payload.header) == norm(sent["header"]) and payload.html == sent["html"]

@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 
 from explorer.data import resolve_data_dir
 from explorer.editions import store
@@ -53,16 +51,7 @@ class Choice:
 
 def database_url() -> str | None:
     """The app's database if one has been set up; None (only edition 1) otherwise."""
-    url = db.database_url()
-    try:
-        parsed = make_url(url)
-    except Exception:  # noqa: BLE001 (a bad URL: the workshop page reports it)
-        return None
-    if parsed.get_backend_name() == "sqlite":
-        path = parsed.database or ""
-        if not path or path == ":memory:" or not Path(path).expanduser().is_file():
-            return None
-    return url
+    return db.configured_url()
 
 
 @st.cache_data(ttl=LIST_TTL_S, show_spinner=False)
@@ -73,7 +62,7 @@ def _published(url: str | None, data_dir: str) -> tuple[tuple[int, str, str], ..
         return only_base
     try:
         infos = store.published_editions(db.shared_engine(url), Path(data_dir))
-    except (db.DatabaseError, SQLAlchemyError):
+    except db.DatabaseError:
         return only_base
     return tuple((i.id, i.title, i.as_at) for i in infos)
 

@@ -12,7 +12,6 @@ import math
 import time
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
 from explorer.data import resolve_data_dir
 from explorer.editions import maintainer, store
@@ -75,9 +74,8 @@ def panel(lang: str) -> None:
             url = db.database_url()
             engine = db.shared_engine(url)
             _work(lang, engine, url)
-        except (db.DatabaseError, SQLAlchemyError) as exc:
-            problem = str(exc) if isinstance(exc, db.DatabaseError) else db.reason(exc)
-            st.error(md_escape(t("editions.maint.unavailable", lang, problem=problem)))
+        except db.DatabaseError as exc:
+            st.error(md_escape(t("editions.maint.unavailable", lang, problem=str(exc))))
 
 
 def _refused(lang: str, exc: EditionError) -> None:
