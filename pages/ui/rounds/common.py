@@ -8,13 +8,13 @@ import math
 import time
 
 import streamlit as st
-from sqlalchemy import Engine
 
 from explorer.editions import maintainer
 from explorer.i18n import t
 from explorer.model import Dataset
 from explorer.rounds.model import RoundError
 from explorer.storage import db
+from explorer.storage.db import Engine
 from explorer.text import md_escape
 from explorer.throttle import CodeAttempts
 from pages.ui.editions.maintain import ATTEMPTS, UNLOCKED

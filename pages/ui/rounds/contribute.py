@@ -17,7 +17,6 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine
 
 from explorer.data import resolve_data_dir
 from explorer.editions.model import format_date
@@ -40,6 +39,7 @@ from explorer.rounds.model import (
     edits_to_plain,
     submit_problems,
 )
+from explorer.storage.db import Engine
 from explorer.text import md_escape
 from pages.ui.rounds.common import flash, force_name, refused, say, state_label
 

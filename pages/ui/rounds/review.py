@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine
 
 from explorer.data import resolve_data_dir
 from explorer.editions import maintainer
@@ -21,6 +20,7 @@ from explorer.rounds import report, store
 from explorer.rounds.history import history_line
 from explorer.rounds.model import RoundError
 from explorer.storage import db
+from explorer.storage.db import Engine
 from explorer.text import md_escape
 from pages.ui.editions import asat
 from pages.ui.editions import compare as edition_compare
