@@ -16,6 +16,8 @@
     Workshop rooms, for whoever runs the server (see :mod:`explorer.rooms.cli`).
 ``python -m explorer editions list|show|export|import|publish|discard|diff ...``
     Editions of the position (see :mod:`explorer.editions.cli`).
+``python -m explorer rounds list|show|export|history ...``
+    Update rounds (see :mod:`explorer.rounds.cli`).
 
 ``status``, ``coverage`` and ``best-sites`` take ``--edition ID``: the position of that
 edition instead of the data folder's (edition 1, the May 2019 briefing, is the default).
@@ -49,6 +51,8 @@ from explorer.editions.model import BASE_EDITION_ID, EditionError, format_date
 from explorer.i18n import t
 from explorer.limits import MAX_BEST_KM, MAX_BEST_SITES, MIN_BEST_KM
 from explorer.rooms import cli as rooms_cli
+from explorer.rounds import cli as rounds_cli
+from explorer.rounds.model import RoundError
 from explorer.scenario import ScenarioError, load_scenario_file
 from explorer.summary import headline, status_records
 from explorer.text import one_line, quote, terminal_safe
@@ -220,6 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
                                  "problem")
     rooms_cli.add_parser(sub)
     editions_cli.add_parser(sub)
+    rounds_cli.add_parser(sub)
     return parser
 
 
@@ -327,6 +332,10 @@ def run(argv: Sequence[str] | None, out=None) -> int:
         status = editions_cli.run(args, args.data, out)
         _write(target, out.getvalue())
         return status
+    if args.command == "rounds":
+        status = rounds_cli.run(args, args.data, out)
+        _write(target, out.getvalue())
+        return status
     as_at, existing_label = "Position as at 31 May 2019.", "the May 2019 MASHs"
     if args.edition == BASE_EDITION_ID:
         ds = _load(args.data)
@@ -386,7 +395,7 @@ def _message(exc: BaseException) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(argv)
-    except EditionError as exc:  # one line per problem
+    except (EditionError, RoundError) as exc:  # one line per problem
         _write(sys.stderr, "".join(f"error: {terminal_safe(p)}\n" for p in exc.problems))
         return 2
     except (CliError, DataError, OSError, ValueError) as exc:

@@ -118,3 +118,19 @@ MAX_EDITION_ZIP_ENTRIES = 50
 MAX_EDITION_JSON_BYTES = 16 * 1024
 #: Most editions stored in one database (a soft cap against runaway imports).
 MAX_EDITIONS = 1000
+
+# Update rounds (explorer/rounds, the round pages and ``python -m explorer rounds``) --------
+#: Longest round title, in characters (the same rule as edition titles).
+MAX_ROUND_TITLE_CHARS = 120
+#: Longest source title, "reported by" role and reason of one change, in characters.
+MAX_CHANGE_SOURCE_CHARS = 300
+MAX_CHANGE_REASON_CHARS = 1_000
+#: Longest comment when the maintainer returns a section, or gives a reason to publish
+#: without every section accepted, in characters.
+MAX_ROUND_COMMENT_CHARS = 1_000
+#: Most changed, added or removed rows in one force's section.
+MAX_SECTION_EDITS = 100
+#: Rounds kept in one database (a soft cap against runaway creation).
+MAX_ROUNDS = 200
+#: Most audit records (saves, submits, returns, ...) in one round.
+MAX_ROUND_AUDIT = 5_000

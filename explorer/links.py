@@ -86,3 +86,18 @@ def public_page_url(page_url: str | None, page_path: str = WHAT_IF_PAGE,
     'https://mash.streamlit.app/what-if'
     """
     return f"{app_base(page_url, page_path, env=env)}/{page_path}"
+
+
+#: Update rounds: the page a force's contributor link opens, and the review page.
+CONTRIBUTE_PAGE = "contribute"
+REVIEW_PAGE = "rounds"
+
+
+def contributor_link(base: str, token: str) -> str:
+    """A force's contributor link in an update round, from the app's public address ``base``
+    (:func:`app_base`); the secret is the whole key.
+
+    >>> contributor_link("https://h.example/mash", "t0k")
+    'https://h.example/mash/contribute?token=t0k'
+    """
+    return f"{base}/{CONTRIBUTE_PAGE}?{urlencode({'token': token})}"

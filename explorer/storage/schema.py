@@ -35,5 +35,6 @@ def all_tables() -> MetaData:
     """The metadata with every feature's tables registered (what the migrations must build)."""
     import explorer.editions.schema  # noqa: F401  (registers the editions tables)
     import explorer.rooms.schema  # noqa: F401  (registers the rooms tables)
+    import explorer.rounds.schema  # noqa: F401  (registers the update rounds' tables)
 
     return metadata

@@ -213,12 +213,12 @@ def _changes_map(style: str, lang: str, height: int, stamp: tuple[str, str, int]
                  kinds: tuple[tuple[str, str], ...], tips: tuple[tuple[str, str], ...],
                  key: str):
     from explorer.i18n import t
-    from geo import maps
+    from geo import change_maps
     from geo.layers import label_points
 
     bset, tile_points, view = _geometry(style, stamp)
     points = tile_points or label_points(bset.geojson)
-    m = maps.changes_map(
+    m = change_maps.changes_map(
         bset.geojson, dict(kinds), dict(tips), points, bounds=view, height_px=height,
         attribution=bset.credit, scale_bar=not bset.is_tiles,
         reset_label=t("map.reset_view", lang), wheel_hint=t("map.wheel_hint", lang))

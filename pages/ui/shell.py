@@ -63,6 +63,9 @@ PAGE_SPECS = (
     ("workshop", "pages/workshop.py", "workshop", ":material/groups:", "nav.section_plan"),
     ("sources", "pages/sources.py", "sources", ":material/menu_book:", "nav.section_about"),
     ("editions", "pages/editions.py", "editions", ":material/history:", "nav.section_about"),
+    ("rounds", "pages/rounds.py", "rounds", ":material/fact_check:", "nav.section_about"),
+    # Opened only by a force's contributor link: routed, not listed in the sidebar.
+    ("contribute", "pages/contribute.py", "contribute", ":material/edit_note:", ""),
 )
 
 _run = threading.local()
@@ -158,6 +161,8 @@ def sidebar_links(lang: str) -> None:
     params = {**settings_params(), **asat.link_params()}
     section = None
     for key, _path, _url, _icon, sec in PAGE_SPECS:
+        if not sec:
+            continue
         if sec != section:
             section = sec
             st.caption(t(sec, lang))

@@ -272,7 +272,7 @@ def test_every_page_file_is_named_like_its_url():
     # which finds the page only if its URL path is its file name.
     from pages.ui.shell import PAGE_SPECS
 
-    assert len(PAGE_SPECS) == 8  # 7 pages, then editions (issue 18)
+    assert len(PAGE_SPECS) == 10  # 7 pages, editions (issue 18), rounds and contribute (19)
     for _key, path, url, _icon, _section in PAGE_SPECS:
         assert (REPO / path).is_file()
         assert url in ("", Path(path).stem), (path, url)

@@ -13,7 +13,7 @@ from explorer.editions.diff import EditionDiff, compare
 from explorer.editions.model import format_date
 from explorer.i18n import number, t
 from explorer.text import md_escape
-from geo import maps
+from geo.change_maps import CHANGE_STYLES
 from pages.ui import caches, map_component, shell
 from pages.ui.editions import asat
 
@@ -110,14 +110,14 @@ def _map(d: EditionDiff, lang: str) -> None:
     bset, payload = caches.changes_map(style, lang, MAP_HEIGHT, "editions_map",
                                        tuple(sorted(kinds.items())), tips)
     map_component.show_map(payload, key="editions_map", height=MAP_HEIGHT)
-    shown = [k for k in maps.CHANGE_STYLES if k in kinds.values()]
+    shown = [k for k in CHANGE_STYLES if k in kinds.values()]
     legend = "".join(
         f'<span role="listitem" style="display:inline-flex;align-items:center;gap:.4em;'
         f'margin-right:1.2em">'
         f'<span aria-hidden="true" style="display:inline-block;width:1.1em;height:1.1em;'
-        f'background:{maps.CHANGE_STYLES[k][0]};border:2px '
-        f'{"dashed" if maps.CHANGE_STYLES[k][1] else "solid"} #000"></span>'
-        f"{html.escape(maps.CHANGE_STYLES[k][2])} {html.escape(t(f'editions.kind.{k}', lang))}"
+        f'background:{CHANGE_STYLES[k][0]};border:2px '
+        f'{"dashed" if CHANGE_STYLES[k][1] else "solid"} #000"></span>'
+        f"{html.escape(CHANGE_STYLES[k][2])} {html.escape(t(f'editions.kind.{k}', lang))}"
         "</span>" for k in shown)
     st.html(f'<div role="list" aria-label="{html.escape(t("legend.label", lang))}">'
             f"{legend}</div>")
