@@ -191,6 +191,9 @@ def check_room_board_live(browser, people, base: str) -> tuple[str, str]:
     app.get_by_text("Sent: your entry is on the board.").wait_for()
     href = app.get_by_role("link", name="Open the board").get_attribute("href")
     open_board = app.evaluate("h => new URL(h, document.baseURI).href", href)  # may be relative
+    # Streamlit's own page links navigate inside the frame the app runs in: inside Cloud's
+    # wrapper that is /~/+/...; the links the app builds for people never are (checked above).
+    open_board = open_board.replace(f"{CLOUD_APP_PATH}/", "/", 1)
     assert open_board.startswith(f"{base}/workshop?room={code}"), open_board
 
     start = time.monotonic()

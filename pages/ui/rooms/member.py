@@ -47,8 +47,8 @@ def _withdraw(eng, code: str, lang: str) -> None:
         rooms.withdraw_entry(eng, code, ui.member_token(code))
     except rooms.RoomError as exc:
         st.error(md_escape(t("workshop.refused", lang, problem=str(exc))))
-    else:  # withdrawing clears the browser's cookie (this session keeps the token)
-        ui.browser_keeps(code, False)
+    else:  # the browser keeps the identity: after a reload this is still the same member
+        # (clearing it would let one person come back as a new member with fresh votes)
         ui.say("success", t("room_ui.withdrawn", lang))
         st.rerun()
 
