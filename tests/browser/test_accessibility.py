@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from pages.ui.shell import PAGE_SPECS
+
 pytestmark = pytest.mark.browser
 
 CONTRAST_JS = (Path(__file__).with_name("contrast.js")).read_text()
@@ -103,7 +105,8 @@ def test_axe_core_on_the_workshop_room_with_a_room_open(page, open_room, lang, v
 # --------------------------------------------------------------------------------------------
 # The document's language and the current page's link (Streamlit hard-codes lang="en")
 # --------------------------------------------------------------------------------------------
-ALL_PAGES = ["", "forces", "timeline", "table", "what-if", "workshop", "sources"]
+#: Every page the sidebar lists (its URL path), from the shell's one list of pages.
+ALL_PAGES = [url for _key, _path, url, _icon, section in PAGE_SPECS if section]
 
 #: True once <html lang> is the expected language and exactly one sidebar page link, the one
 #: whose href names this page, carries aria-current="page".
