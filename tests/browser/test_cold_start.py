@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 from explorer.data import load_dataset
+from explorer.i18n import t
 from explorer.scenario import encode_share, load_scenario_file
+from pages.ui.shell import PAGE_SPECS
 
 from .conftest import VIEWPORT, Server, boundaries_setting, start_server, stop_server
 
@@ -23,10 +25,9 @@ pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 DS = load_dataset()
-NAV_EN = ["Status map", "Forces", "Timeline", "Table", "What-if planner", "Workshop room",
-          "Sources", "Editions"]
-NAV_CY = ["Map statws", "Heddluoedd", "Llinell amser", "Tabl", "Cynllunydd beth-os",
-          "Ystafell gweithdy", "Ffynonellau", "Argraffiadau"]
+#: The sidebar's page links, in order, from the shell's one list of pages and the messages.
+NAV_EN = [t(f"nav.{key}", "en") for key, _path, _url, _icon, section in PAGE_SPECS if section]
+NAV_CY = [t(f"nav.{key}", "cy") for key, _path, _url, _icon, section in PAGE_SPECS if section]
 #: File names Streamlit's automatic navigation would show instead.
 RAW_NAMES = ["app", "status map", "what-if", "forces", "table"]
 
