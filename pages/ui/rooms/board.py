@@ -37,7 +37,7 @@ from explorer.storage.db import Engine
 from explorer.text import md_escape
 from geo import maps
 from pages.ui import caches, map_component, shell
-from pages.ui.rooms import keys
+from pages.ui.rooms import compare, keys
 from pages.ui.rooms import state as ui
 
 state = st.session_state
@@ -188,7 +188,8 @@ def _board(ds: Dataset, board: rooms.Board, figures_, base: str, lang: str,
         st.info(t("workshop.locked", lang), icon=":material/lock:")
     st.subheader(t("workshop.entries", lang))
     votes = board.room.votes_revealed or facilitator
-    rows = room_report.board_rows(figures_, ds, lang, votes=votes, hidden=facilitator)
+    ref = compare.edition_reference(lang)  # the reference row as at the chosen edition
+    rows = room_report.board_rows(figures_, ds, lang, votes=votes, hidden=facilitator, ref=ref)
     opener = t("workshop.col_open", lang)
     may_2019 = share_token_or_none(may_2019_scenario())
     unlinked = []
@@ -201,10 +202,18 @@ def _board(ds: Dataset, board: rooms.Board, figures_, base: str, lang: str,
         st.caption(t("room.no_entries", lang))
     order = list(rows[0])
     order.insert(3, order.pop())  # the planner link beside the scenario's name
-    st.dataframe(rows, hide_index=True, width="stretch", key=keys.TABLE, column_order=order,
-                 column_config={opener: st.column_config.LinkColumn(
-                     opener, display_text=t("workshop.open", lang))})
+    # Rows are ticked to compare them (pages/ui/rooms/compare.py); numbers as the planner
+    # shows them (963,896 and 47.6).
+    ticked = st.dataframe(
+        rows, hide_index=True, width="stretch", key=keys.TABLE, column_order=order,
+        on_select="rerun", selection_mode="multi-row",
+        column_config={opener: st.column_config.LinkColumn(
+            opener, display_text=t("workshop.open", lang)),
+            **{c: st.column_config.NumberColumn(c, format=f) for c, f in (
+                (t("room.col_people", lang), "localized"), (t("room.col_share", lang), "%.1f"),
+                (t("room.col_people_gained_ref", lang, reference=ref.short), "localized"))}})
     st.caption(t("workshop.entries_help", lang))
+    compare.panel(ds, compare.ticked(ticked, figures_), lang)
     if unlinked:
         _files(unlinked, board.room.code, lang)
     _map(ds, shown, lang)
@@ -391,6 +400,7 @@ def _remove(eng: Engine, code: str, key: str, by_id: dict, lang: str) -> None:
 def _exports(eng: Engine, ds: Dataset, room: rooms.Room, figures_, key: str,
              lang: str) -> None:
     code = room.code
+    ref = compare.edition_reference(lang)
 
     def summary() -> str:
         # Read now: the deferred download runs outside this script run.
@@ -401,16 +411,16 @@ def _exports(eng: Engine, ds: Dataset, room: rooms.Room, figures_, key: str,
         svg = coverage_svg(bset.geojson, maps.count_fills(counts, len(shown)), (), points,
                            names={c: str(n) for c, n in counts.items() if n}, title=room.name)
         return room_summary.summary_html(exported, ds, lang=lang, map_svg=svg,
-                                         attribution=bset.attribution)
+                                         attribution=bset.attribution, ref=ref)
 
     st.markdown(f"**{md_escape(t('workshop.export', lang))}**")
     d1, d2, d3 = st.columns(3)
     d1.download_button(t("workshop.download_zip", lang), lambda: room_report.export_zip(
-        rooms.export_data(eng, code, key), ds, summary()), file_name=f"room-{code}.zip",
+        rooms.export_data(eng, code, key), ds, summary(), lang, ref), file_name=f"room-{code}.zip",
         mime="application/zip", key=keys.DOWNLOAD_ZIP, on_click="ignore",
         icon=":material/download:")
-    d2.download_button(t("workshop.download_csv", lang), lambda: room_report.entries_csv(
-        rooms.export_data(eng, code, key), ds), file_name=f"room-{code}-entries.csv",
+    d2.download_button(t("workshop.download_csv", lang), lambda: room_report.board_csv(
+        rooms.export_data(eng, code, key), ds, lang, ref), file_name=f"room-{code}-entries.csv",
         mime="text/csv", key=keys.DOWNLOAD_CSV, on_click="ignore")
     d3.download_button(t("workshop.download_html", lang), summary,
                        file_name=f"room-{code}-summary.html", mime="text/html",
