@@ -200,8 +200,10 @@ def test_a_whole_workshop(browser, room_server):
         with fac.expect_download() as download:
             fac.get_by_role("button", name="Everything (ZIP)").click()
         files = zipfile.ZipFile(io.BytesIO(Path(download.value.path()).read_bytes()))
-        rows = list(csv.DictReader(io.StringIO(files.read("entries.csv").decode())))
-        assert [(r["entry"], r["author"], r["votes"], r["hidden"]) for r in rows[1:]] == [
+        raw = files.read("entries.csv")
+        assert raw.startswith(b"\xef\xbb\xbf")  # the secretary's CSV: UTF-8 with a BOM
+        rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+        assert [(r["Entry"], r["Author"], r["Votes"], r["Hidden"]) for r in rows[1:]] == [
             ("1", HOSTILE, "1", "yes"), ("2", "Member 2", "0", "no")]
         data = json.loads(files.read("room.json"))
         assert data["room"]["locked"] is True
