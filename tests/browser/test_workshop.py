@@ -175,7 +175,7 @@ def test_a_whole_workshop(browser, room_server):
 
         # The facilitator always sees the count; the members once it is revealed.
         header = cells(fac)
-        assert header[3:6] == ["Open in planner", "Votes", "Hidden"]
+        assert header[3:7] == ["Open in planner", "What it is", "Votes", "Hidden"]
         fac.get_by_text("Show votes on the board").click()
         start = time.monotonic()
         while "Votes" not in cells(bob):
