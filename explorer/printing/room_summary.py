@@ -130,6 +130,8 @@ def summary_html(
              members=board.members, when=when)
     order = t("room.summary_order_votes" if revealed else "room.summary_order_people", lang)
     share = percent(reference_result(ds).population_share, lang)
+    as_at = (t("sidebar.as_at", lang) if ref == reference(lang)
+             else f"{ref.scenario_name}.")  # a later edition: its date, never "31 May 2019"
     return f"""<!doctype html>
 <html lang="{e(lang)}"><head><meta charset="utf-8">
 <title>{e(board.room.name)} – {e(t('room.summary_title', lang))}</title>
@@ -146,7 +148,7 @@ def summary_html(
 <section><div class="head"><h2>{e(t('room.summary_hubs', lang))}</h2></div>
 {proposals or f"<p>{e(t('room.no_entries', lang))}</p>"}</section>
 <p class="meta">{e(t('room.stored', lang, days=expiry_days()))}</p>
-<p class="meta">{e(t('sidebar.as_at', lang))} {e(t('whatif.briefing_data', lang))}
+<p class="meta">{e(as_at)} {e(t('whatif.briefing_data', lang))}
 {e(attribution)}</p>
 </body></html>
 """

@@ -216,3 +216,17 @@ def test_zip_holds_the_secretary_csv_and_json_keeps_its_shape(ds):
     assert e["figures"] == {"mashes_proposed": 1, "farthest_trip_km": 43.1,
                             "max_travel_km": 45.0}
     assert e["description"]["en"] == "1 regional hub at Carmarthenshire (4 councils), limit 45 km"
+
+
+def test_printed_summary_names_the_edition_and_describes_hubs(ds):
+    from explorer.printing.room_summary import summary_html
+
+    b = board(entry(1, "Siân", mid_west(45.0)))
+    page = summary_html(b, ds, now=T, ref=reference("en", 2, "2026-03-01", "Test edition A"))
+    assert "As at 1 March 2026, edition 2 (reference)" in page
+    assert "Position as at 1 March 2026 (edition 2: Test edition A)." in page
+    assert "All statuses are as at 31 May 2019" not in page
+    assert ("MW: regional, host Carmarthenshire; members Carmarthenshire, Ceredigion, "
+            "Pembrokeshire, Powys; left out by the limit: Pembrokeshire, Powys") in page
+    may = summary_html(b, ds, now=T)
+    assert "All statuses are as at 31 May 2019" in may
