@@ -49,7 +49,7 @@ class EntryFigures:
     entry: Entry
     scenario: Scenario | None
     result: CoverageResult | None
-    gained: tuple[str, ...]  # codes covered here and not in May 2019 (same population basis)
+    gained: tuple[str, ...]  # codes covered here and not in the reference (same population basis)
     lost: tuple[str, ...]
     population_gained: int
     #: The farthest *covered* member of a regional hub (:func:`explorer.figures.farthest_km`);
@@ -98,14 +98,15 @@ def reference(lang: str = "en", edition_id: int = BASE_EDITION_ID, as_at: str = 
 
 
 def reference_result(ds: Dataset, basis: str = "census2021") -> CoverageResult:
-    """The May 2019 position counted on ``basis``: the board's reference row."""
+    """The board's reference row counted on ``basis``: no proposed hubs, the existing MASHs of
+    ``ds`` (May 2019, or the position of the edition ``ds`` was loaded from)."""
     return evaluate_scenario(may_2019_scenario(basis), ds)
 
 
 #: Per-process cache of each stored scenario's figures: (id of the dataset, scenario JSON) ->
 #: (scenario, result, gained, lost, population gained, farthest km, problem, figures,
-#: descriptions). The same entry is
-#: read by every board in the room at every change, so it is evaluated once, not per board.
+#: descriptions). The same entry is read by every board in the room at every change, so it
+#: is evaluated once, not per board.
 _FIGURES: OrderedDict[tuple[int, str], tuple] = OrderedDict()
 _FIGURES_LOCK = threading.Lock()
 FIGURES_CACHED = 4096
