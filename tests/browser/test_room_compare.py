@@ -64,6 +64,9 @@ def test_compare_two_entries_beside_the_reference(browser, room_server):
         assert rows["Farthest trip"] == ["n/a", "76.8 km", "n/a"]
         assert rows["MASHs proposed"] == ["0", "1", "1"]
         assert rows["Powys"] == ["–", "covered", "covered"]
+        from .test_accessibility import CONTRAST_JS, serious_violations
+
+        assert serious_violations(viewer) == [] and viewer.evaluate(CONTRAST_JS) == []
         viewer.get_by_role("button", name="Close the comparison").click()
         viewer.get_by_role("heading", name="Side by side").wait_for(state="detached")
     finally:
