@@ -48,7 +48,6 @@ from explorer.coverage import evaluate_scenario
 from explorer.data import DATA_DIR_ENV, DataError, load_dataset, resolve_data_dir
 from explorer.editions import cli as editions_cli
 from explorer.editions.model import BASE_EDITION_ID, EditionError, format_date
-from explorer.figures import hub_farthest_km, mash_count
 from explorer.i18n import t
 from explorer.limits import MAX_BEST_KM, MAX_BEST_SITES, MIN_BEST_KM
 from explorer.rooms import cli as rooms_cli
@@ -146,13 +145,9 @@ def _print_coverage(ds, result, out) -> None:
         file=out,
     )
     print(f"Hubs: {len(r.hubs) or 'none proposed'}", file=out)
-    if r.hubs:  # as the planner counts (a per-authority hub is one MASH in each authority)
-        print(f"MASHs proposed: {mash_count(r)}", file=out)
     for h in r.hubs:
         where = f", host {ds.authority(h.host).name_en}" if h.host else ""
-        # The planner's definition (explorer/figures.py): covered members of a regional hub.
-        km = hub_farthest_km(h, ds)
-        reach = f", farthest covered member {km} km" if km is not None else ""
+        reach = f", farthest member {h.max_distance_km} km" if h.max_distance_km else ""
         print(
             f"  - {terminal_safe(h.name)} ({h.model}{where}{reach}): covers "
             f"{_names(ds, h.covered_codes)}; {h.population:,} people",
