@@ -77,17 +77,16 @@ def summary_html(
     rows = board_rows(ordered, ds, lang, votes=revealed, ref=ref)
     cols = list(rows[0])
     numeric = {t(f"room.col_{k}", lang) for k in (
-        "entry", "authorities", "people", "votes")} | {t("whatif.mashes_proposed", lang)}
+        "entry", "authorities", "people", "votes")} | {
+        t("whatif.mashes_proposed", lang),
+        t("room.col_people_gained_ref", lang, reference=ref.short)}
     share_col = t("room.col_share", lang)
-    signed = t("room.col_people_gained_ref", lang, reference=ref.short)
 
     def cell(c: str, value: Any) -> str:
         if value is None:
             return "<td></td>"
         if c == share_col and isinstance(value, (int, float)):
             return f'<td class="n">{value:.1f}</td>'
-        if c == signed and isinstance(value, int):
-            return f'<td class="n">{"+" if value > 0 else ""}{e(number(value, lang))}</td>'
         if isinstance(value, (int, float)) and c in numeric:
             return f'<td class="n">{e(number(value, lang))}</td>'
         return f"<td>{e(str(value))}</td>"

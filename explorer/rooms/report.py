@@ -287,8 +287,8 @@ def compare_rows(
 
 
 def _signed(people: int, lang: str) -> str:
-    """``+428,068``, ``0``, ``-12,345``: a difference in people as shown."""
-    return ("+" if people > 0 else "") + number(people, lang)
+    """``428,068``, ``0``, ``-12,345``: a difference in people as the board shows it."""
+    return number(people, lang)
 
 
 def share_token(f: EntryFigures) -> str | None:

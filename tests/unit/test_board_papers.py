@@ -199,7 +199,7 @@ def test_board_csv_for_a_secretary(ds):
         "MW: rhanbarthol, gwesteiwr Sir Gaerfyrddin; aelodau Ceredigion, Powys, Sir Benfro, "
         "Sir Gaerfyrddin; wedi'u gadael allan gan y terfyn: Sir Benfro, Powys")
     assert first["Wedi'u gadael allan gan y terfyn"] == "Sir Benfro; Powys"
-    assert first["Mwy o bobl na Mai 2019"] == "+259,377"
+    assert first["Mwy o bobl na Mai 2019"] == "259,377"  # as on the board (no sign added)
     assert second["Awdur"] == "'=cmd|' /C calc'!A0" and second["Cudd"] == "ie"
     assert second["Taith bellaf"] == "d/b"
     english = list(csv.reader(io.StringIO(board_csv(b, ds).removeprefix(BOM))))
@@ -228,5 +228,8 @@ def test_printed_summary_names_the_edition_and_describes_hubs(ds):
     assert "All statuses are as at 31 May 2019" not in page
     assert ("MW: regional, host Carmarthenshire; members Carmarthenshire, Ceredigion, "
             "Pembrokeshire, Powys; left out by the limit: Pembrokeshire, Powys") in page
+    # Figures as the board shows them: separators, the share to one decimal place.
+    assert '<td class="n">1,223,273</td><td class="n">39.4</td>' in page
+    assert '<td class="n">259,377</td>' in page
     may = summary_html(b, ds, now=T)
     assert "All statuses are as at 31 May 2019" in may
