@@ -15,6 +15,9 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from explorer.config import BASE_URL_ENV
 
+#: ``present=1``: a workshop room's presenter view (the projector), always in projector mode
+#: (see :func:`explorer.rooms.links.presenter_params`).
+PRESENT = "present"
 #: The what-if planner's page (its URL path), which share links open.
 WHAT_IF_PAGE = "what-if"
 DEFAULT_BASE_URL = "http://localhost:8501"
