@@ -40,7 +40,9 @@ STYLE = (
     ".pv-ref td{background:#EFEFEF;font-style:italic}"
     ".pv-top td{font-weight:700;background:#FFF4CE}"
     ".pv-top td:first-child{border-left:6px solid #1a1a1a}"
-    ".pv-place{white-space:nowrap}"
+    ".pv-cols th.pv-s{width:100%}"
+    ".pv-place{white-space:nowrap;font-size:.85em}"
+    ".pv-who{font-size:.85em}"
     ".pv-cols a{color:#0B4F8A;text-decoration:underline}"
     ".pv-badge{display:inline-block;margin-left:.4em;padding:0 .35em;border:2px solid #1a1a1a;"
     "background:#FFFFFF;color:#1a1a1a;font-size:.72em;font-weight:700;font-style:normal;"
@@ -69,11 +71,10 @@ def _place(row: PresenterRow, lang: str) -> str:
 
 def _table(rows: Sequence[PresenterRow], links: Mapping[int, str], revealed: bool, lang: str,
            label: str) -> str:
-    heads = []
-    if revealed:
-        heads.append(("place", ""))
-    heads += [("entry", "pv-n"), ("author", ""), ("scenario", ""), ("authorities", "pv-n"),
-              ("people", "pv-n"), ("share", "pv-n"), ("mashes", "pv-n")]
+    # The scenario's name (the link that opens it) over its entry number and author: the
+    # widest text gets the most room, and the row stays two lines for most names.
+    heads = [("scenario", "pv-s"), ("authorities", "pv-n"), ("people", "pv-n"),
+             ("share", "pv-n"), ("mashes", "pv-n")]
     if revealed:
         heads.append(("votes", "pv-n"))
     head = "".join(f'<th scope="col" class="{cls}">'
@@ -84,16 +85,20 @@ def _table(rows: Sequence[PresenterRow], links: Mapping[int, str], revealed: boo
         link = links.get(row.number) if row.number is not None else None
         if link:
             name = f'<a href="{html.escape(link)}" target="_self">{name}</a>'
+        who = (html.escape(row.author) if row.number is None else html.escape(
+            t("presenter.entry_author", lang, number=row.number, author=row.author)))
+        votes = ""
+        if row.votes is not None and not row.reference:
+            votes = html.escape(row.votes)
+            if row.place is not None:
+                votes += f"<br>{_place(row, lang)}"
         cells = {
-            "place": _place(row, lang),
-            "entry": "" if row.number is None else str(row.number),
-            "author": html.escape(row.author),
-            "scenario": name + _badge(row, lang),
+            "scenario": f'{name}<br><span class="pv-who">{who}</span>{_badge(row, lang)}',
             "authorities": html.escape(row.authorities),
             "people": html.escape(row.people),
             "share": html.escape(row.share),
             "mashes": html.escape(row.mashes),
-            "votes": "" if row.votes is None or row.reference else html.escape(row.votes),
+            "votes": votes,
         }
         cls = "pv-ref" if row.reference else ("pv-top" if row.place is not None else "")
         body.append(f'<tr class="{cls}">' + "".join(

@@ -59,7 +59,7 @@ STYLE = (
     ".pv-big{font-size:1.5rem;line-height:1.35;margin:0}"
 )
 MAP_KEY = "presenter_map"
-MAP_HEIGHT = 640
+MAP_HEIGHT = 560
 
 
 def wanted() -> bool:
@@ -171,12 +171,9 @@ def _entry(ds: Dataset, board: rooms.Board, figures, number_: int, lang: str,
               people=number(r.population_covered, lang),
               share=percent(r.population_share, lang),
               mashes=number(planner.mash_count(r), lang)))
-    map_col, hubs_col = st.columns([3, 2])
-    with map_col:
-        _map(r, lang)
-    with hubs_col:
-        if r.hubs:
-            st.html(hub_table_html(r, ds, lang))
+    _map(r, lang)
+    if r.hubs:  # the whole width: no column of the per-hub table cut off
+        st.html(hub_table_html(r, ds, lang))
 
 
 def _map(result, lang: str) -> None:
