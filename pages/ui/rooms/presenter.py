@@ -92,9 +92,17 @@ def show(eng: Engine, ds: Dataset, room: rooms.Room, lang: str) -> None:
     params = shell.settings_params()
     number_ = _entry_number()
     if number_ is None:
-        _board(ds, board, figures, lang, params)
+        _live(eng, board, figures, lang, lambda b, f: _board(ds, b, f, lang, params))
     else:
-        _entry(ds, board, figures, number_, lang, params)
+        _live(eng, board, figures, lang,
+              lambda b, f: _entry(ds, b, f, number_, lang, params))
+
+
+def _live(eng: Engine, board: rooms.Board, figures, lang: str, draw) -> None:
+    """Draw the view (``draw(board, figures)``) and keep it live with the board's own
+    mechanism: :func:`pages.ui.rooms.board.watch` checks the room's public version every few
+    seconds and reruns the page when it changed (votes count only once revealed)."""
+    draw(board, figures)
     room_board.watch(eng, board.room, lang, public=True)
 
 
