@@ -15,9 +15,6 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from explorer.config import BASE_URL_ENV
 
-#: ``present=1``: a workshop room's presenter view (the projector), always in projector mode
-#: (see :func:`explorer.rooms.links.presenter_params`).
-PRESENT = "present"
 #: The what-if planner's page (its URL path), which share links open.
 WHAT_IF_PAGE = "what-if"
 DEFAULT_BASE_URL = "http://localhost:8501"
@@ -89,6 +86,11 @@ def public_page_url(page_url: str | None, page_path: str = WHAT_IF_PAGE,
     'https://mash.streamlit.app/what-if'
     """
     return f"{app_base(page_url, page_path, env=env)}/{page_path}"
+
+
+#: ``present=1``: a workshop room's presenter view (the projector), always in projector mode
+#: (see :func:`explorer.rooms.links.presenter_params`).
+PRESENT = "present"
 
 
 #: Update rounds: the page a force's contributor link opens, and the review page.
