@@ -30,6 +30,9 @@ CHANGED_S = 60.0
 #: Rows (the reference row included) in one column of the presenter view; more entries than
 #: fit make a second column side by side, so 30 entries are all on one 1920x1080 screen.
 ROWS_PER_COLUMN = 16
+#: At most this many columns side by side (more would be too narrow to read): a room with
+#: more entries than two columns hold scrolls.
+MAX_COLUMNS = 2
 #: Places marked once votes are revealed.
 TOP_PLACES = 3
 
@@ -134,10 +137,11 @@ def presenter_rows(figures: Sequence[EntryFigures], reference: CoverageResult, *
     return tuple(rows)
 
 
-def columns(rows: Sequence[PresenterRow], per_column: int = ROWS_PER_COLUMN
-            ) -> list[list[PresenterRow]]:
+def columns(rows: Sequence[PresenterRow], per_column: int = ROWS_PER_COLUMN,
+            most: int = MAX_COLUMNS) -> list[list[PresenterRow]]:
     """The rows in side-by-side columns of at most ``per_column`` (the reference row, first,
-    in the first), as evenly filled as the count allows.
+    in the first), as evenly filled as the count allows; never more than ``most`` columns
+    (longer columns then).
 
     >>> [len(c) for c in columns([PresenterRow(None, "", "", "", "", "", "")] * 31)]
     [16, 15]
@@ -145,7 +149,7 @@ def columns(rows: Sequence[PresenterRow], per_column: int = ROWS_PER_COLUMN
     [9]
     """
     rows = list(rows)
-    n = max(1, -(-len(rows) // per_column))
+    n = min(most, max(1, -(-len(rows) // per_column)))
     size = -(-len(rows) // n) if rows else 0
     return [rows[i:i + size] for i in range(0, len(rows), size)] if rows else [[]]
 

@@ -132,7 +132,7 @@ def test_rows_carry_the_change_mark(ds):
 
 # ---- layout ----------------------------------------------------------------------------------
 @pytest.mark.parametrize(("n", "sizes"), [(1, [1]), (16, [16]), (17, [9, 8]), (31, [16, 15]),
-                                          (32, [16, 16]), (33, [11, 11, 11])])
+                                          (32, [16, 16]), (33, [17, 16]), (61, [31, 30])])
 def test_columns_split_evenly_and_keep_the_reference_first(n, sizes):
     rows = list(range(n))
     split = columns(rows, per_column=16)
