@@ -233,3 +233,16 @@ def test_printed_summary_names_the_edition_and_describes_hubs(ds):
     assert '<td class="n">259,377</td>' in page
     may = summary_html(b, ds, now=T)
     assert "All statuses are as at 31 May 2019" in may
+
+
+def test_presenter_reference_row_names_a_later_edition(ds):
+    from explorer.rooms.presenter import presenter_rows
+    from explorer.rooms.report import reference_result
+
+    base = reference_result(ds)
+    (row,) = presenter_rows((), base, revealed=False, now=T)
+    assert (row.author, row.scenario) == ("May 2019 (reference)", "Position as at 31 May 2019")
+    (row,) = presenter_rows((), base, revealed=False, now=T,
+                            named=reference("en", 2, "2026-03-01", "Test edition A"))
+    assert row.author == "As at 1 March 2026, edition 2 (reference)"
+    assert row.scenario == "Position as at 1 March 2026 (edition 2: Test edition A)"
