@@ -183,7 +183,7 @@ def test_a_whole_workshop(browser, room_server):
         while "Votes" not in cells(bob) or "Votes" not in cells(fac):
             assert time.monotonic() - start < LIVE_S, "votes never revealed on the boards"
             bob.wait_for_timeout(200)
-        assert cells(fac)[3:6] == ["Open in planner", "Votes", "Hidden"]
+        assert cells(fac)[3:7] == ["Open in planner", "What it is", "Votes", "Hidden"]
 
         # Hiding Alice's entry takes it off Bob's board (live), not off the facilitator's.
         choose(fac, "Hidden entries (kept, but not on the board)",
