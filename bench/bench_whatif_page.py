@@ -4,7 +4,8 @@ Starts the app with its own ``.streamlit/config.toml`` (bundled boundaries unles
 ``MASH_BOUNDARIES`` is set), opens ``/what-if`` with a one-hub scenario over Streamlit's own
 websocket protocol (as ``bench_load.py`` does), then changes the hub's members back and forth:
 each change is a ``BackMsg`` ``rerun_script`` carrying the members widget's new value, as the
-browser sends it (naming the planner's fragment, so only the planner reruns). Times each rerun from sending to ``script_finished`` and checks the headline
+browser sends it (naming the planner's fragment, so only the planner reruns). Times each
+rerun from sending to ``script_finished`` and checks the headline
 of the new scenario arrived; also reports the server's CPU time per rerun. Exits 1 if the
 median misses the target. ::
 
