@@ -27,12 +27,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-#: Defaults: a room of 30 boards redrawing every 2 s asks for 15 redraws a second; more than
-#: 20 a second in one room is a room that floods (measured by bench/bench_room_flood.py).
-ROOM_RATE = 20.0
-ROOM_BURST = 60.0
-TOTAL_RATE = 40.0
-TOTAL_BURST = 120.0
+from explorer import limits
+
+#: Defaults (explorer/limits.py): a room of 30 boards redrawing every 2 s asks for 15 redraws
+#: a second; more than 20 a second in one room is a room that floods.
+ROOM_RATE = float(limits.ROOM_REDRAWS_PER_S)
+ROOM_BURST = float(limits.ROOM_REDRAW_BURST)
+TOTAL_RATE = float(limits.SERVER_REDRAWS_PER_S)
+TOTAL_BURST = float(limits.SERVER_REDRAW_BURST)
 
 
 @dataclass

@@ -42,6 +42,7 @@ import streamlit.components.v1 as components
 
 from explorer import rooms
 from explorer.i18n import t
+from explorer.limits import BOARD_POLL_S
 from explorer.rooms.redraws import RedrawBudget
 from explorer.storage import db
 from explorer.storage.db import Engine
@@ -52,7 +53,7 @@ state = st.session_state
 
 #: Seconds between a board's checks of its room (an entry reaches a board within this, plus
 #: one redraw).
-POLL_S = 2.0
+POLL_S = BOARD_POLL_S
 #: A room's version read from the database is reused for this long by every board of the room.
 VERSION_TTL_S = 0.5
 #: The endpoint's path under the app's base path.
