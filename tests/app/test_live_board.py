@@ -170,3 +170,29 @@ def test_a_vote_does_not_rebuild_the_map_but_an_entry_does(engine):
     at.run()
     assert rendered.builds == {"table": 3, "map": 2}
     assert "Test scenario B" in str(at.dataframe[0].value.to_dict())
+
+
+def _presenter_like_page():
+    import os
+
+    from explorer import rooms as rooms_
+    from explorer.storage import db as db_
+    from pages.ui.rooms import board
+
+    eng = db_.shared_engine()
+    board.watch(eng, rooms_.get_room(eng, os.environ["TEST_ROOM_CODE"]), "en", public=True)
+
+
+def test_a_page_drawn_whole_keeps_its_live_line(engine, monkeypatch):
+    created = rooms.create_room(engine, "Presenter")
+    monkeypatch.setenv("TEST_ROOM_CODE", created.room.code)
+    at = AppTest.from_function(_presenter_like_page, default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert any("This board updates by itself" in c.value for c in at.caption)
+
+    def down(*_args, **_kwargs):
+        raise db.StorageUnavailable("the database did not answer")
+
+    monkeypatch.setattr(rooms, "room_version", down)
+    at.run()
+    assert any("Not live" in c.value for c in at.caption)

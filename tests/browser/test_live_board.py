@@ -63,3 +63,39 @@ def test_an_idle_board_polls_over_http_and_a_vote_reaches_it(browser, servers, t
         context.close()
     finally:
         engine.dispose()
+
+
+def test_a_board_comes_back_after_its_server_restarts(browser, tmp_path, monkeypatch):
+    """Streamlit's page reconnects to the new process without rerunning anything, and the new
+    session skips reruns of fragments it never drew: the board notices and loads itself again."""
+    from . import conftest
+
+    env = {"MASH_STATE_DIR": str(tmp_path / "state"), "MASH_CACHE_DIR": str(tmp_path / "cache"),
+           "MASH_BOUNDARIES": conftest.boundaries_setting()}
+    engine = db.make_engine(db.database_url(env))
+    db.upgrade(engine)
+    created = rooms.create_room(engine, "Restarted board")
+    code = created.room.code
+    member = rooms.join_room(engine, code)
+    first = conftest.start_server(conftest.REPO / "app.py", env, log_path=tmp_path / "a.log")
+    second = None
+    try:
+        context = browser.new_context(viewport=VIEWPORT)
+        context.set_default_timeout(60_000)
+        page = context.new_page()
+        page.goto(f"{first.url}/workshop?room={code}")
+        page.get_by_text("This board updates by itself").first.wait_for()
+        port = int(first.url.rsplit(":", 1)[1])
+        first.process.kill()
+        first.process.wait(timeout=10)
+        monkeypatch.setattr(conftest, "free_port", lambda: port)
+        second = conftest.start_server(conftest.REPO / "app.py", env,
+                                       log_path=tmp_path / "b.log")
+        rooms.send_entry(engine, code, member.token, POWYS)
+        page.get_by_text("Test scenario A").first.wait_for(state="attached", timeout=60_000)
+        context.close()
+    finally:
+        conftest.stop_server(first)
+        if second is not None:
+            conftest.stop_server(second)
+        engine.dispose()

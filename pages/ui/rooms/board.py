@@ -37,11 +37,20 @@ from explorer.storage.db import Engine
 from explorer.text import md_escape
 from geo import maps
 from pages.ui import caches, map_component
-from pages.ui.rooms import keys, rendered
+from pages.ui.rooms import keys, live, rendered
 from pages.ui.rooms import state as ui
 
 state = st.session_state
 log = logging.getLogger("mash.rooms")
+#: Seconds between a board's checks of its room (:mod:`pages.ui.rooms.live`).
+POLL_S = live.POLL_S
+
+
+def watch(eng: Engine, room: rooms.Room, lang: str, public: bool) -> None:
+    """Say whether the board is live and rerun the page when what it shows has changed
+    (``public``: a board without the key, which hidden votes do not change); for pages drawn
+    whole. The workshop board itself redraws only its table: :func:`live.board_area`."""
+    live.watch(eng, room, lang, public)
 
 
 @st.cache_resource(ttl=120, max_entries=128, show_spinner=False)

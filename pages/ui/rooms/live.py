@@ -222,8 +222,21 @@ def board_area(eng: Engine, board: rooms.Board, figures, key: str | None, lang: 
         _polled(eng, board, figures, key, lang, draw, read)
 
 
+def watch(eng: Engine, room: rooms.Room, lang: str, public: bool) -> None:
+    """For a page drawn whole (the presenter view): the "live" line and the same cheap check,
+    rerunning the whole page when the room changed (``public``: a page without the key)."""
+    board = rooms.Board(room=room, entries=(), members=0, votes_shown=False)
+    key = None if public else ""
+    if route_ready():
+        _engine[:1] = [eng]
+        _pushed(eng, board, (), key, lang, None, None)
+    else:
+        _polled(eng, board, (), key, lang, None, None)
+
+
 def _area(eng: Engine, board: rooms.Board, figures, key: str | None, lang: str,
           draw, read, pushed: bool) -> None:
+    """``draw`` None: the page is drawn whole, so any change reruns it."""
     public = key is None
     code = board.room.code
     with shell.error_boundary():  # a fragment rerun runs outside app.py's boundary
@@ -237,13 +250,14 @@ def _area(eng: Engine, board: rooms.Board, figures, key: str | None, lang: str,
         if now is None:
             st.rerun()  # the page says the room is gone
         if now != drawn:
-            if not public:
+            if not public or draw is None:
                 st.rerun()  # the facilitator's controls follow every change
             fresh, fresh_figures = read(now)
             if layout(fresh) != layout(board):
                 st.rerun()
             board, figures = fresh, fresh_figures
-        draw(board, figures)
+        if draw is not None:
+            draw(board, figures)
         if live:
             st.caption(t("workshop.live", lang) + " " + t(
                 "workshop.live_at", lang,
