@@ -20,12 +20,14 @@ per view over them.
 ``taskset -c CPU`` would: each server is started from this process while it is pinned, so the
 server and every thread it makes later inherit the pin; this process then moves to the other
 CPUs, so its own work does not compete with the servers'. Also measured on the app's server
-(``--extras``): ``board``, the workshop board's fragment rerun with nothing changed (a room
-with a board open; the browser reruns the fragment every 2 s) as server CPU per rerun over
-``--fragment-runs`` reruns, and the server's CPU while ``--sessions`` boards poll at once for
-``--idle-s`` seconds; ``planner``, the what-if planner's rerun after an edit (the hub's members
-change, as in ``bench_whatif_page.py``) as server CPU per rerun. Server CPU is the process's
-user + system time from ``/proc/PID/stat``, which counts the script threads that have ended.
+(``--extras``): ``board``, the workshop board's live check with nothing changed (a room with a
+board open; the browser asks ``<app>/_mash/live`` over HTTP every 2 s, ``bench/board_client.py``;
+a fragment rerun on a server without that endpoint) as server CPU per check over
+``--fragment-runs`` checks, the board's redraw after a change (its fragment rerun), and the
+server's CPU while ``--sessions`` boards check at once for ``--idle-s`` seconds; ``planner``, the
+what-if planner's rerun after an edit (the hub's members change, as in ``bench_whatif_page.py``) as
+server CPU per rerun. Server CPU is the process's user + system time from ``/proc/PID/stat``, which
+counts the script threads that have ended.
 
 Targets (issue 20): the app's pages at most 1.0x the bare ``st_folium`` page (medians, same
 run); server CPU per first view at most 20 ms (what-if) and 15 ms (status); a planner rerun
