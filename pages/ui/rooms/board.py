@@ -36,7 +36,7 @@ from explorer.storage import db
 from explorer.storage.db import Engine
 from explorer.text import md_escape
 from geo import maps
-from pages.ui import caches, map_component, shell
+from pages.ui import caches, map_component, notices, shell
 from pages.ui.rooms import keys
 from pages.ui.rooms import state as ui
 
@@ -115,7 +115,7 @@ def _create(eng: Engine, name: str, passcode: str | None, given: str | None, lan
     try:
         created = rooms.create_room(eng, name)
     except rooms.RoomError as exc:
-        st.error(md_escape(t("workshop.refused", lang, problem=str(exc))))
+        notices.refused(t("workshop.refused", lang, problem=str(exc)))
     except db.DatabaseError as exc:
         ui.unavailable(lang, exc)
     else:
@@ -256,7 +256,7 @@ def votes(eng: Engine, board: rooms.Board, figures_, lang: str,
             try:
                 joined = rooms.join_room(eng, code)
             except rooms.RoomError as exc:
-                st.error(md_escape(t("workshop.refused", lang, problem=str(exc))))
+                notices.refused(t("workshop.refused", lang, problem=str(exc)))
             else:
                 ui.remember_member(code, joined.token)
                 st.rerun()
@@ -356,7 +356,7 @@ def controls(eng: Engine, ds: Dataset, board: rooms.Board, figures_, key: str,
         try:
             rooms.delete_room(eng, code, key)
         except rooms.RoomError as exc:
-            st.error(md_escape(t("workshop.refused", lang, problem=str(exc))))
+            notices.refused(t("workshop.refused", lang, problem=str(exc)))
             return
         for param in (keys.ROOM, keys.KEY, keys.MEMBER):
             st.query_params.pop(param, None)
