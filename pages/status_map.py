@@ -11,6 +11,7 @@ from explorer.i18n import t
 from explorer.printing import palette
 from pages.ui import caches, map_component, shell
 from pages.ui.editions import asat
+from pages.ui.status import keys
 
 settings = shell.require_app()
 
@@ -22,10 +23,10 @@ shown = partial(asat.shown, choice=edition)  # a later edition's text is shown a
 
 
 def _on_map_click() -> None:
-    clicked = (st.session_state.get("status_map") or {}).get("last_active_drawing") or {}
+    clicked = (st.session_state.get(keys.MAP) or {}).get("last_active_drawing") or {}
     code = (clicked.get("properties") or {}).get("code")
     if code in ds.codes():
-        st.session_state["authority"] = code
+        st.session_state[keys.AUTHORITY] = code
 
 
 st.title(t("status.title", lang))
@@ -70,30 +71,30 @@ legend = "".join(
 
 OPTIONAL_LAYERS = ("health_board", "safeguarding_board")
 # The outline toggles sit under the map; their values are read first to draw it.
-layers = [layer for layer in OPTIONAL_LAYERS if st.session_state.get(f"status_layer_{layer}")]
+layers = [layer for layer in OPTIONAL_LAYERS if st.session_state.get(keys.layer(layer))]
 # The map is rendered once per process for each style, language, layer set, height and label
 # choice (geo/caches.py); only the selection outline is sent per session.
 style = settings.map_style
 map_height = 700 if projector else 640
-bset, payload = caches.status_map(style, lang, layers, map_height, key="status_map",
+bset, payload = caches.status_map(style, lang, layers, map_height, key=keys.MAP,
                                   names=settings.names, large=projector,
                                   edition=asat.map_edition(edition))
 with top:
     map_component.show_notice(bset, lang)
 with map_col:
     map_component.show_map(
-        payload, key="status_map", height=map_height,
-        overlay=caches.selection_overlay(style, st.session_state.get("authority")),
+        payload, key=keys.MAP, height=map_height,
+        overlay=caches.selection_overlay(style, st.session_state.get(keys.AUTHORITY)),
         on_change=_on_map_click)
     st.caption(t("status.map_caption", lang, attribution=bset.attribution))
     for layer in OPTIONAL_LAYERS:
-        st.toggle(t(f"layer.{layer}_toggle", lang), key=f"status_layer_{layer}")
+        st.toggle(t(f"layer.{layer}_toggle", lang), key=keys.layer(layer))
 
 with detail_col:
     # A radio list, not a drop-down: every authority visible and one click away, and far
     # lighter for the browser to draw (see docs/performance.md). Read before it is drawn,
     # so the details can come first.
-    code = st.session_state.get("authority")
+    code = st.session_state.get(keys.AUTHORITY)
     if code is None:
         st.markdown(f"*{t('status.pick_hint', lang)}*\n\n" + "  \n".join(
             f"**{force}**: {shown(text)}" for force, text in views.force_glance(ds, lang)))
@@ -129,7 +130,7 @@ with detail_col:
                 f"({t('details.population_note', lang, mid2018=d['population_mid2018'])})"
             )
     shell.bound(
-        st.radio, "authority", lang,
+        st.radio, keys.AUTHORITY, lang,
         label=t("status.pick_authority", lang),
         options=views.authority_options(ds, lang),
         format_func=lambda c: views.authority_name(ds, c, lang),
