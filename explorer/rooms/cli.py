@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 
-from explorer import rooms
+from explorer import config, rooms
 from explorer.limits import MAX_ROOM_EXPIRY_DAYS
 from explorer.rooms.links import links
 from explorer.storage import db
@@ -40,7 +39,7 @@ def base_url(given: str | None) -> str:
     >>> base_url("https://mash.example.org/ "), base_url(None)
     ('https://mash.example.org', 'http://localhost:8501')
     """
-    url = (given or os.environ.get("MASH_BASE_URL") or DEFAULT_BASE_URL).strip().rstrip("/")
+    url = (given or config.current().base_url or DEFAULT_BASE_URL).strip().rstrip("/")
     if (not url.startswith(("http://", "https://")) or any(c in url for c in " ?#")
             or not all(c.isprintable() and c.isascii() for c in url)):
         raise RoomsCliError(
