@@ -32,6 +32,7 @@ from explorer.data import resolve_data_dir
 from explorer.editions import store
 from explorer.editions.diff import compare
 from explorer.editions.model import BASE_EDITION_ID, Edition, EditionError, format_date
+from explorer.newfile import write_new_file
 from explorer.storage import db
 from explorer.summary import headline
 from explorer.text import terminal_safe
@@ -166,18 +167,9 @@ def _run(args: argparse.Namespace, data: str | None, out) -> int:
                 _print_change(c, out)
     elif command == "export":
         target = Path(args.output)
-        if target.exists():
-            raise EditionError(f"{terminal_safe(str(target))} already exists; choose another "
-                               "--output")
-        payload = store.export_edition(engine, args.id, data_dir)
-        try:
-            with target.open("xb") as f:
-                f.write(payload)
-        except OSError as exc:
-            raise EditionError(f"cannot write {terminal_safe(str(target))} "
-                               f"({exc.strerror})") from None
+        size = write_new_file(target, lambda: store.export_edition(engine, args.id, data_dir))
         print(f"Wrote edition {args.id} to {terminal_safe(str(target))} "
-              f"({len(payload):,} bytes).", file=out)
+              f"({size:,} bytes).", file=out)
     elif command == "import":
         info = store.import_edition(engine, Path(args.source), data_dir, title=args.title,
                                     as_at=args.as_at, corrects=args.corrects,

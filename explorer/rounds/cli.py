@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from explorer.data import resolve_data_dir
 from explorer.editions.model import format_date
+from explorer.newfile import write_new_file
 from explorer.rounds import report, store
 from explorer.rounds.history import history_line
 from explorer.rounds.model import RoundError
@@ -124,18 +125,9 @@ def _run(args: argparse.Namespace, data: str | None, out) -> int:
                   + (f", version {a.version}" if a.version is not None else ""), file=out)
     elif command == "export":
         target = Path(args.output)
-        if target.exists():
-            raise RoundError(f"{terminal_safe(str(target))} already exists; choose another "
-                             "--output")
-        payload = report.export_round(engine, args.id, data_dir)
-        try:
-            with target.open("xb") as f:
-                f.write(payload)
-        except OSError as exc:
-            raise RoundError(f"cannot write {terminal_safe(str(target))} "
-                             f"({exc.strerror})") from None
+        size = write_new_file(target, lambda: report.export_round(engine, args.id, data_dir))
         print(f"Wrote round {args.id} to {terminal_safe(str(target))} "
-              f"({len(payload):,} bytes).", file=out)
+              f"({size:,} bytes).", file=out)
     elif command == "history":
         from explorer.editions import store as editions
 
