@@ -218,7 +218,12 @@ def _base_in(conn: Connection, base_id: int, data_dir: Path) -> Base:
 
 def base_of(engine: Engine, round_info: RoundInfo, data_dir: Path) -> Base:
     """The edition the round starts from, as rows."""
-    return Base.from_texts(editions.edition_texts(engine, round_info.base_id, data_dir))
+    return base_edition(engine, round_info.base_id, data_dir)
+
+
+def base_edition(engine: Engine, edition_id: int, data_dir: Path) -> Base:
+    """Published edition ``edition_id`` as rows (the app keeps one per process)."""
+    return Base.from_texts(editions.edition_texts(engine, edition_id, data_dir))
 
 
 # Writing --------------------------------------------------------------------------------
