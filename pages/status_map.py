@@ -9,6 +9,7 @@ import streamlit as st
 from explorer import views
 from explorer.i18n import t
 from explorer.printing import palette
+from explorer.printing.legend import legend, swatch
 from pages.ui import caches, map_component, shell
 from pages.ui.editions import asat
 from pages.ui.status import keys
@@ -46,27 +47,16 @@ figures = [
     (t("headline.population_label", lang), head.population_share,
      t("headline.population_help", lang, people=head.population)),
 ]
-legend = "".join(
-    f'<span class="legend-item" role="listitem"><span class="swatch" aria-hidden="true" '
-    f'style="background:{palette.STATUS_COLOURS[s]}">'
-    f"</span>{html.escape(label)}: "
-    f"{html.escape(t('legend.count_one' if n == 1 else 'legend.count_many', lang, n=n))}</span>"
-    for s, label, n in views.legend_rows(ds, lang)
-)
-# One element for the headline figures and the legend: fewer elements, faster first view.
+key = legend(((swatch(palette.STATUS_COLOURS[s]), f"{label}: " + t(
+    "legend.count_one" if n == 1 else "legend.count_many", lang, n=n))
+    for s, label, n in views.legend_rows(ds, lang)), t("legend.label", lang))
+# One element for the headline figures and the legend: fewer elements, faster first view
+# (the figures' style is in the app's one style block, pages/ui/style.py).
 (detail_col if projector else top).html(
-    "<style>dl.figs{display:flex;flex-wrap:wrap;gap:1rem 3rem;margin:.3rem 0 .8rem;"
-    "padding:0 !important}"
-    ".fig dt{font-size:.875rem;color:#2f2d2b}.fig dd{margin:0;font-size:2.25rem;line-height:1.2}"
-    ".fig small{display:block;font-size:.8rem;color:#545250}"
-    ".legend{display:flex;flex-wrap:wrap;gap:1.2em;margin:.2em 0 .4em}"
-    ".legend-item{display:inline-flex;align-items:center;gap:.4em;color:#1a1a1a}"
-    ".swatch{width:1.1em;height:1.1em;border:1px solid #4D4D4D;display:inline-block}</style>"
     '<dl class="figs">'
     + "".join(f'<div class="fig"><dt>{html.escape(label)}</dt><dd>{html.escape(value)}'
               f"<small>{html.escape(note)}</small></dd></div>" for label, value, note in figures)
-    + f'</dl><div class="legend" role="list" aria-label="{html.escape(t("legend.label", lang))}">'
-    f"{legend}</div>"
+    + f"</dl>{key}"
 )
 
 OPTIONAL_LAYERS = ("health_board", "safeguarding_board")

@@ -15,6 +15,7 @@ from explorer.model import Dataset
 from explorer.planner import HubLink
 from explorer.printing import palette
 from explorer.printing.hub_table import hub_table_html
+from explorer.printing.legend import legend, swatch
 from explorer.text import md_escape
 from geo import maps
 from geo.boundaries import Boundaries
@@ -91,12 +92,11 @@ def map_panel(ds: Dataset, settings: shell.Settings, result: CoverageResult,
                            overlay=maps.coverage_js(classes, links, points),
                            on_change=partial(toggle_from_map, ds, lang))
     click_target(lang, draft)
-    st.html("".join(
-        f'<span style="display:inline-flex;align-items:center;gap:.35em;margin-right:1.2em">'
-        f'<span aria-hidden="true" style="width:1em;height:1em;'
-        f'border:{"2px dashed" if k == "newly_covered" else "1px solid"} #4D4D4D;'
-        f'background:{palette.COVERAGE_COLOURS[k]}"></span>{t(f"whatif.class_{k}", lang)}</span>'
-        for k in ("covered", "newly_covered", "not_covered")))
+    st.html(legend(((swatch(palette.COVERAGE_COLOURS[k], size_em=1,
+                            edge_px=2 if k == "newly_covered" else 1,
+                            dashed=k == "newly_covered"), t(f"whatif.class_{k}", lang))
+                    for k in ("covered", "newly_covered", "not_covered")),
+                   t("whatif.legend_label", lang)))
     st.caption(t("whatif.map_caption", lang, attribution=bset.attribution))
     return DrawnMap(bset, links, points, classes)
 

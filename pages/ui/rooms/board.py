@@ -27,6 +27,7 @@ from explorer.i18n import t
 from explorer.limits import MAX_VOTES_PER_MEMBER
 from explorer.model import Dataset
 from explorer.printing import palette, room_summary
+from explorer.printing.legend import legend, swatch
 from explorer.printing.qr import qr_img
 from explorer.printing.svg_map import coverage_svg
 from explorer.rooms import report as room_report
@@ -234,11 +235,9 @@ def _map(ds: Dataset, shown, lang: str) -> None:
     map_component.show_map(payload, key="board_map", height=560,
                            overlay=maps.count_js(counts, len(shown), points))
     st.caption(t("workshop.map_caption", lang, attribution=bset.attribution))
-    st.html("".join(
-        f'<span style="display:inline-flex;align-items:center;gap:.35em;margin-right:1.2em">'
-        f'<span style="width:1em;height:1em;border:1px solid #4D4D4D;background:{colour}">'
-        f'</span>{md_escape(t(f"workshop.legend_{i}", lang))}</span>'
-        for i, colour in enumerate(palette.COUNT_COLOURS)))
+    st.html(legend(((swatch(colour, size_em=1), t(f"workshop.legend_{i}", lang))
+                    for i, colour in enumerate(palette.COUNT_COLOURS)),
+                   t("workshop.legend_label", lang)))
 
 
 def votes(eng: Engine, board: rooms.Board, figures_, lang: str,
