@@ -73,6 +73,8 @@ class Config:
     state_dir: str = ""
     base_url: str = ""
     room_expiry_days: int = ROOM_EXPIRY_DAYS
+    #: The command line's language as given (``en`` or ``cy``; checked by the CLI).
+    lang: str = ""
     #: A secret: kept out of the repr; checked by :func:`explorer.rooms.model.facilitator_passcode`.
     facilitator_passcode: str = field(default="", repr=False)
 
@@ -111,7 +113,18 @@ def from_env(env: Mapping[str, str] | None = None) -> Config:
         base_url=text(BASE_URL_ENV),
         room_expiry_days=room_expiry_days(env.get(ROOM_EXPIRY_DAYS_ENV)),
         facilitator_passcode=text(FACILITATOR_PASSCODE_ENV),
+        lang=text(LANG_ENV),
     )
+
+
+def setting(name: str, env: Mapping[str, str] | None = None) -> str:
+    """One setting's text as given (stripped), without parsing the others.
+
+    >>> setting(LANG_ENV, {"MASH_LANG": " cy "})
+    'cy'
+    """
+    env = os.environ if env is None else env
+    return (env.get(name) or "").strip()
 
 
 @lru_cache(maxsize=1)
