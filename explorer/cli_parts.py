@@ -64,6 +64,22 @@ def whole_id(kind: str, lang: str = "en") -> Callable[[str], int]:
     return parse
 
 
+def add_list_show_export(cmds, kind: str, lang: str = "en") -> Callable[[str], int]:
+    """``list [--json]``, ``show ID [--json]`` and ``export ID --output FILE`` of ``kind``
+    (``edition`` or ``round``, help texts ``cli.<kind>s.*``); returns the id parser."""
+    parse_id = whole_id(kind, lang)
+    listing = cmds.add_parser("list", help=t(f"cli.{kind}s.list_help", lang))
+    listing.add_argument("--json", **json_help(lang))
+    show = cmds.add_parser("show", help=t(f"cli.{kind}s.show_help", lang))
+    show.add_argument("id", type=parse_id, metavar="ID")
+    show.add_argument("--json", **json_help(lang))
+    export = cmds.add_parser("export", help=t(f"cli.{kind}s.export_help", lang))
+    export.add_argument("id", type=parse_id, metavar="ID")
+    export.add_argument("--output", required=True, metavar="FILE",
+                        help=t("cli.output_help", lang))
+    return parse_id
+
+
 def json_help(lang: str) -> dict[str, str]:
     """``--json``'s keyword arguments."""
     return {"action": "store_true", "help": t("cli.json_help", lang)}

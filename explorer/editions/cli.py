@@ -27,7 +27,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from explorer.cli_parts import dump, json_help, whole_id
+from explorer.cli_parts import add_list_show_export, dump, json_help
 from explorer.data import resolve_data_dir
 from explorer.editions import store
 from explorer.editions.diff import compare
@@ -43,19 +43,10 @@ def add_parser(sub, lang: str = "en") -> None:
     def m(key: str) -> str:
         return t(f"cli.editions.{key}", lang)
 
-    edition_id = whole_id("edition", lang)
     parser = sub.add_parser("editions", help=m("help"))
     cmds = parser.add_subparsers(dest="editions_command", required=True,
                                  parser_class=type(parser))
-    listing = cmds.add_parser("list", help=m("list_help"))
-    listing.add_argument("--json", **json_help(lang))
-    show = cmds.add_parser("show", help=m("show_help"))
-    show.add_argument("id", type=edition_id, metavar="ID")
-    show.add_argument("--json", **json_help(lang))
-    export = cmds.add_parser("export", help=m("export_help"))
-    export.add_argument("id", type=edition_id, metavar="ID")
-    export.add_argument("--output", required=True, metavar="FILE",
-                        help=t("cli.output_help", lang))
+    edition_id = add_list_show_export(cmds, "edition", lang)
     imp = cmds.add_parser("import", help=m("import_help"))
     imp.add_argument("source", metavar="ZIP_OR_FOLDER")
     imp.add_argument("--title", help=m("title_help"))

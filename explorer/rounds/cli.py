@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from explorer.cli_parts import dump, json_help, whole_id
+from explorer.cli_parts import add_list_show_export, dump, json_help
 from explorer.data import resolve_data_dir
 from explorer.editions.model import format_date
 from explorer.i18n import t
@@ -34,19 +34,10 @@ def add_parser(sub, lang: str = "en") -> None:
     def m(key: str) -> str:
         return t(f"cli.rounds.{key}", lang)
 
-    round_id = whole_id("round", lang)
     parser = sub.add_parser("rounds", help=m("help"))
     cmds = parser.add_subparsers(dest="rounds_command", required=True,
                                  parser_class=type(parser))
-    listing = cmds.add_parser("list", help=m("list_help"))
-    listing.add_argument("--json", **json_help(lang))
-    show = cmds.add_parser("show", help=m("show_help"))
-    show.add_argument("id", type=round_id, metavar="ID")
-    show.add_argument("--json", **json_help(lang))
-    export = cmds.add_parser("export", help=m("export_help"))
-    export.add_argument("id", type=round_id, metavar="ID")
-    export.add_argument("--output", required=True, metavar="FILE",
-                        help=t("cli.output_help", lang))
+    add_list_show_export(cmds, "round", lang)
     hist = cmds.add_parser("history", help=m("history_help"))
     hist.add_argument("authority", metavar="CODE_OR_NAME")
     hist.add_argument("--json", **json_help(lang))
