@@ -176,7 +176,8 @@ def _print_best_sites(ds, result, out, existing_label: str = "", lang: str = "en
             f"{ds.authority(c).name(lang)} ({km} km)"
             for c, km in zip(site.members, site.distances_km, strict=True)
         )
-        print(t("cli.site_line", lang, n=n, name=site.name, members=members,
+        print(t("cli.site_line", lang, n=n, name=ds.authority(site.host).name(lang),
+                members=members,
                 people=f"{site.population:,}"), file=out)
     print(t("cli.best_total", lang, covered=r.authorities_covered, total=r.authorities_total,
             people=f"{r.population_covered:,}", people_total=f"{r.population_total:,}",
