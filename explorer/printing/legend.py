@@ -15,7 +15,8 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
-from explorer.printing.palette import AREA_EDGE
+from explorer.i18n import t
+from explorer.printing.palette import AREA_EDGE, COVERAGE_COLOURS
 from explorer.printing.styles import LEGEND_ITEM_STYLE, LEGEND_LIST_STYLE, swatch_style
 
 
@@ -34,3 +35,12 @@ def legend(entries: Iterable[tuple[str, str]], label: str) -> str:
         f"{mark}{html.escape(text)}</span>" for mark, text in entries)
     return (f'<div class="legend" role="list" aria-label="{html.escape(label)}" '
             f'style="{LEGEND_LIST_STYLE}">{items}</div>')
+
+
+def coverage_legend(lang: str = "en") -> str:
+    """The what-if map's key (the planner and the presenter view): covered in 2019, newly
+    covered (dashed edge) and not covered."""
+    return legend(((swatch(COVERAGE_COLOURS[k], size_em=1, edge_px=2 if k == "newly_covered"
+                           else 1, dashed=k == "newly_covered"), t(f"whatif.class_{k}", lang))
+                   for k in ("covered", "newly_covered", "not_covered")),
+                  t("whatif.legend_label", lang))

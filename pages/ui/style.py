@@ -49,6 +49,19 @@ PLANNER = (
     # (Streamlit 1.67 draws "1MB per file" without <small>: hide the whole note.)
     "[data-testid='stFileUploaderDropzoneInstructions']{display:none}"
 )
+#: The presenter view's page style on top of projector mode: less space above the title, a
+#: smaller title, so the entries take the screen.
+PRESENTER = (
+    "[data-testid='stMainBlockContainer']{padding:3.9rem 1.2rem 1rem;max-width:100%}"
+    "[data-testid='stMain'] h1{font-size:1.7rem;padding:0;margin:0;line-height:1.2}"
+    ".pv-head{display:flex;flex-wrap:wrap;align-items:baseline;column-gap:2rem;row-gap:.2rem}"
+    ".pv-strip{margin:0;font-size:1.1rem;font-weight:600}"
+    ".pv-strip code{font-size:1.1em;font-weight:700;letter-spacing:.12em;color:#1a1a1a;"
+    "background:#F0F0F0;padding:0 .25em}"
+    ".pv-locked{padding:.25rem .6rem;border-left:6px solid #1a1a1a;background:#EFEFEF}"
+    ".pv-code{font:700 5.5rem/1.05 monospace;letter-spacing:.18em;margin:.2rem 0 .6rem}"
+    ".pv-big{font-size:1.5rem;line-height:1.35;margin:0}"
+)
 #: Rules for one page only, by its URL path.
 PAGES = {"": STATUS, "what-if": PLANNER}
 

@@ -13,9 +13,8 @@ from explorer.coverage import CoverageResult
 from explorer.i18n import t
 from explorer.model import Dataset
 from explorer.planner import HubLink
-from explorer.printing import palette
 from explorer.printing.hub_table import hub_table_html
-from explorer.printing.legend import legend, swatch
+from explorer.printing.legend import coverage_legend
 from explorer.text import md_escape
 from geo import maps
 from geo.boundaries import Boundaries
@@ -92,11 +91,7 @@ def map_panel(ds: Dataset, settings: shell.Settings, result: CoverageResult,
                            overlay=maps.coverage_js(classes, links, points),
                            on_change=partial(toggle_from_map, ds, lang))
     click_target(lang, draft)
-    st.html(legend(((swatch(palette.COVERAGE_COLOURS[k], size_em=1,
-                            edge_px=2 if k == "newly_covered" else 1,
-                            dashed=k == "newly_covered"), t(f"whatif.class_{k}", lang))
-                    for k in ("covered", "newly_covered", "not_covered")),
-                   t("whatif.legend_label", lang)))
+    st.html(coverage_legend(lang))
     st.caption(t("whatif.map_caption", lang, attribution=bset.attribution))
     return DrawnMap(bset, links, points, classes)
 
