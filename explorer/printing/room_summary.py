@@ -13,6 +13,7 @@ from typing import Any
 from explorer.i18n import collation_key, number, percent, t
 from explorer.model import Dataset
 from explorer.printing.palette import COUNT_COLOURS
+from explorer.printing.styles import ROOM_SUMMARY_CSS
 from explorer.rooms.model import Board, expiry_days
 from explorer.rooms.report import (
     EntryFigures,
@@ -24,30 +25,6 @@ from explorer.rooms.report import (
     reference,
     reference_result,
 )
-
-# Pagination: a heading never ends a page (it is kept with what follows, in a block that
-# does not break), table rows are not split, a table's heading row repeats on each page, the
-# map with its key and counts stays on one page, and each entry's description stays whole.
-_CSS = """
-body{font:10.5pt/1.35 system-ui,sans-serif;color:#111;margin:1.2cm;max-width:27cm}
-h1{font-size:17pt;margin:0 0 .2em}h2{font-size:12pt;margin:1em 0 .3em}
-h1,h2,h3{break-after:avoid;page-break-after:avoid}
-.head{break-inside:avoid;page-break-inside:avoid;break-after:avoid;page-break-after:avoid}
-.keep{break-inside:avoid;page-break-inside:avoid}
-.meta{color:#444;font-size:9.5pt}
-table{border-collapse:collapse;font-size:8.5pt;width:100%}
-thead{display:table-header-group}tr{break-inside:avoid;page-break-inside:avoid}
-th,td{border:1px solid #999;padding:2px 4px;text-align:left;vertical-align:top}
-td.n{text-align:right;white-space:nowrap}tr.ref td{font-style:italic;background:#f2f2f2}
-.maprow{display:flex;gap:1.2em;align-items:flex-start}
-.legend{list-style:none;padding:0;margin:.4em 0;font-size:9pt}
-.legend li{display:flex;align-items:center;gap:.4em;margin:.1em 0}
-.sw{display:inline-block;width:1.4em;height:1em;border:1px solid #4D4D4D;
--webkit-print-color-adjust:exact;print-color-adjust:exact}
-.entry{break-inside:avoid;page-break-inside:avoid;margin:.5em 0}
-.entry p{margin:.1em 0}.entry ul{margin:.1em 0 .1em 1.2em;padding:0;font-size:9.5pt}
-@media print{body{margin:0;max-width:none}@page{size:A4 landscape;margin:1.2cm}}
-"""
 
 
 def summary_html(
@@ -134,7 +111,7 @@ def summary_html(
     return f"""<!doctype html>
 <html lang="{e(lang)}"><head><meta charset="utf-8">
 <title>{e(board.room.name)} – {e(t('room.summary_title', lang))}</title>
-<style>{_CSS}</style></head><body>
+<style>{ROOM_SUMMARY_CSS}</style></head><body>
 <h1>{e(board.room.name)}</h1>
 <p class="meta">{e(t('room.summary_title', lang))} · {e(meta)}</p>
 <section><div class="head"><h2>{e(t('room.summary_entries', lang))}</h2>
