@@ -144,3 +144,13 @@ def swatch_style(colour: str, *, edge: str, edge_px: int = 1, dashed: bool = Fal
     """A legend swatch: a ``size_em`` square of ``colour`` with its edge."""
     return (f"display:inline-block;flex:none;width:{size_em:g}em;height:{size_em:g}em;"
             f"background:{colour};border:{edge_px}px {'dashed' if dashed else 'solid'} {edge}")
+
+#: The workshop board's side-by-side comparison (pages/ui/rooms/compare.py): measures down the
+#: side, the reference column shaded, long text wrapping instead of being cut off.
+COMPARE_TABLE_CSS = (
+    ".cmp-wrap{overflow-x:auto}"
+    ".cmp{border-collapse:collapse;width:100%;font-size:.95rem}"
+    ".cmp th,.cmp td{border-bottom:1px solid #d0d0d0;padding:.3rem .5rem;text-align:left;"
+    "vertical-align:top;overflow-wrap:break-word}.cmp thead th{border-bottom:2px solid #555}"
+    ".cmp td:nth-child(2){background:#f2f2f2}"
+)

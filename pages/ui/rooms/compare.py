@@ -15,6 +15,7 @@ import streamlit as st
 
 from explorer.i18n import t
 from explorer.model import Dataset
+from explorer.printing.styles import COMPARE_TABLE_CSS
 from explorer.rooms import report as room_report
 from explorer.rooms.report import EntryFigures, Reference
 from pages.ui.editions import asat
@@ -78,10 +79,7 @@ def table_html(rows: list[dict[str, str]]) -> str:
         + "".join(f"<td>{e(row[h])}</td>" for h in heads[1:]) + "</tr>"
         for row in rows)
     return (
-        "<style>.cmp{border-collapse:collapse;width:100%;font-size:.95rem}"
-        ".cmp th,.cmp td{border-bottom:1px solid #d0d0d0;padding:.3rem .5rem;text-align:left;"
-        "vertical-align:top;overflow-wrap:break-word}.cmp thead th{border-bottom:2px solid #555}"
-        ".cmp td:nth-child(2){background:#f2f2f2}</style>"
-        '<div style="overflow-x:auto"><table class="cmp"><thead><tr>'
+        f"<style>{COMPARE_TABLE_CSS}</style>"
+        '<div class="cmp-wrap"><table class="cmp"><thead><tr>'
         + "".join(f'<th scope="col">{e(h)}</th>' for h in heads)
         + f"</tr></thead><tbody>{body}</tbody></table></div>")
