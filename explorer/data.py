@@ -552,6 +552,29 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
     )
 
 
+def dataset_problems(data_dir: Path | str) -> list[DataError]:
+    """Every problem in the files of ``data_dir``, not only the first: each bad cell of
+    every file (file, line, column, value), each bad header or unreadable file; when every
+    cell reads, the first problem between files (a reference that does not resolve, a force
+    that disagrees) as :func:`load_dataset` finds it. Empty when the folder loads.
+
+    What an edition's import reports (:func:`explorer.editions.files.validate`).
+    """
+    data_dir = Path(data_dir)
+    problems: list[DataError] = []
+    for table in TABLES.values():
+        ct.parse_table(data_dir, table, problems)
+    if (data_dir / CHANGES.file).exists():
+        ct.parse_table(data_dir, CHANGES, problems)
+    if problems:
+        return problems
+    try:
+        load_dataset(data_dir)
+    except DataError as exc:
+        return [exc]
+    return []
+
+
 def _check_changes(parsed: dict[str, list[tuple[int, Any]]],
                    changes: Sequence[tuple[int, Change]]) -> None:
     """``changes.csv`` on its own terms: unique ids that are not section ids, and a source

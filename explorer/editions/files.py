@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from explorer.data import CHANGES, TABLES, DataError, iso_date, load_dataset
+from explorer.data import CHANGES, TABLES, DataError, dataset_problems, iso_date, load_dataset
 from explorer.editions.model import EditionError, EditionInfo
 from explorer.limits import (
     MAX_DATA_FILE_BYTES,
@@ -32,6 +32,7 @@ from explorer.limits import (
     MAX_EDITION_TITLE_CHARS,
     MAX_EDITION_ZIP_BYTES,
     MAX_EDITION_ZIP_ENTRIES,
+    MAX_IMPORT_PROBLEMS_SHOWN,
 )
 from explorer.model import Dataset
 from explorer.text import TextError, clean_text, quote, terminal_safe
@@ -185,14 +186,30 @@ def validate(files: Mapping[str, bytes]) -> Incoming:
         for name, content in files.items():
             if name != META_FILE:
                 (folder / name).write_bytes(content)
+        problems = dataset_problems(folder)
+        if problems:
+            raise EditionError(problem_lines([str(p) for p in problems]))
         try:
             dataset = load_dataset(folder)
-        except DataError as exc:
+        except DataError as exc:  # (dataset_problems found none: not expected)
             raise EditionError(str(exc)) from None
     texts = {name: files[name].decode("utf-8-sig") for name in DATA_FILES}
     texts[CHANGES_FILE] = (files[CHANGES_FILE].decode("utf-8-sig") if CHANGES_FILE in files
                            else CHANGES_HEADER)
     return Incoming(texts, dataset, meta["title"], meta["as_at"], meta["corrects"])
+
+
+def problem_lines(problems: list[str], limit: int = MAX_IMPORT_PROBLEMS_SHOWN) -> list[str]:
+    """At most ``limit`` problem lines, then one line saying how many more there are.
+
+    >>> problem_lines(["a", "b", "c"], 2)
+    ['a', 'b', '… and 1 more problem not shown']
+    """
+    if len(problems) <= limit:
+        return list(problems)
+    more = len(problems) - limit
+    return [*problems[:limit],
+            f"… and {more:,} more problem{'s' if more != 1 else ''} not shown"]
 
 
 def _cell(value: Any) -> str:
