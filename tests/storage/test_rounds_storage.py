@@ -11,10 +11,12 @@ import zipfile
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from explorer.data import DATA_DIR
 from explorer.editions import store as editions
+from explorer.editions.schema import edition_files
+from explorer.editions.schema import editions as editions_table
 from explorer.rounds import report, store
 from explorer.rounds.model import RoundError
 from explorer.rounds.schema import round_audit, round_sections
@@ -314,3 +316,44 @@ def test_a_second_round_waits_and_starts_from_the_new_edition(engine):
     powys = fx.edit("positions.csv", fx.POWYS, "changed", {"status": "mash_ceased"}, **fx.SOURCE)
     _save(engine, second.tokens["dyfed_powys"], (hub_end, powys))
     assert _submit(engine, second.tokens["dyfed_powys"]).state == "submitted"
+
+
+@pytest.mark.parametrize("fail_at", ["publish_in", "audit"])
+def test_a_failure_mid_publish_leaves_nothing_half_published(engine, monkeypatch, fail_at):
+    """Issue 19 (l): the new edition, its publication, the round's closing and the audit
+    record are one transaction: a failure after the draft is written (while publishing it, or
+    while recording the publish) leaves no edition, no closed round, no audit record."""
+    opened = _open(engine)
+    rid, t = opened.info.id, opened.tokens
+    _save(engine, t["dyfed_powys"], fx.powys_joins_hub_a())
+    _submit(engine, t["dyfed_powys"])
+    store.accept_section(engine, rid, "dyfed_powys")
+    audit_before = store.audit(engine, rid)
+
+    class Boom(RuntimeError):
+        pass
+
+    if fail_at == "publish_in":
+        def broken(conn, edition_id, *, now):
+            raise Boom("test: the database fails while publishing")
+        monkeypatch.setattr(store.editions, "publish_in", broken)
+    else:
+        real = store._audit
+
+        def broken(conn, round_id, action, *a, **kw):
+            if action == "publish":
+                raise Boom("test: the database fails while recording the publish")
+            return real(conn, round_id, action, *a, **kw)
+        monkeypatch.setattr(store, "_audit", broken)
+    with pytest.raises(Boom):
+        store.publish_round(engine, rid, DATA_DIR, note="Test reason", check_storage=False)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(editions_table)).scalar_one() == 0
+        assert conn.execute(select(func.count()).select_from(edition_files)).scalar_one() == 0
+    assert editions.latest_published_id(engine, DATA_DIR) == 1
+    assert store.get_round(engine, rid).status == "open"
+    assert store.audit(engine, rid) == audit_before
+    monkeypatch.undo()  # and the round can still be published, as edition 2
+    edition = store.publish_round(engine, rid, DATA_DIR, note="Test reason",
+                                  check_storage=False)
+    assert edition.id == 2 and store.get_round(engine, rid).edition_id == 2
