@@ -29,6 +29,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from explorer.data import resolve_data_dir
+from explorer.editions import files as edition_files_io
 from explorer.editions import store
 from explorer.editions.diff import compare
 from explorer.editions.model import BASE_EDITION_ID, Edition, EditionError, format_date
@@ -169,7 +170,12 @@ def _run(args: argparse.Namespace, data: str | None, out) -> int:
         if target.exists():
             raise EditionError(f"{terminal_safe(str(target))} already exists; choose another "
                                "--output")
-        payload = store.export_edition(engine, args.id, data_dir)
+        records = {}
+        if engine is not None and args.id != BASE_EDITION_ID:
+            from explorer.rounds.report import edition_records  # the round that made it
+
+            records = edition_records(engine, args.id)
+        payload = store.export_edition(engine, args.id, data_dir, records)
         try:
             with target.open("xb") as f:
                 f.write(payload)
@@ -177,14 +183,21 @@ def _run(args: argparse.Namespace, data: str | None, out) -> int:
             raise EditionError(f"cannot write {terminal_safe(str(target))} "
                                f"({exc.strerror})") from None
         print(f"Wrote edition {args.id} to {terminal_safe(str(target))} "
-              f"({len(payload):,} bytes).", file=out)
+              f"({len(payload):,} bytes"
+              + (", with its update round's record: round.json and audit.csv" if records
+                 else "") + ").", file=out)
     elif command == "import":
         info = store.import_edition(engine, Path(args.source), data_dir, title=args.title,
                                     as_at=args.as_at, corrects=args.corrects,
                                     label=terminal_safe(args.source))
+        left_out = edition_files_io.records_in(Path(args.source))
         if args.json:
-            _dump(store.info_dict(info), out)
+            _dump({**store.info_dict(info), "not_imported": list(left_out)}, out)
         else:
+            if left_out:
+                print(f"Not imported: {', '.join(left_out)} (the record of the round that "
+                      "made the exported edition; a draft made by an import has no round, so "
+                      "keep the ZIP itself as that record).", file=out)
             print(f"Imported draft edition {info.id}: {terminal_safe(info.title)}, as at "
                   f"{format_date(info.as_at)}, {len(info.own_changes)} change(s) against "
                   f"edition {info.base_id}. Publish it with: python -m explorer editions "

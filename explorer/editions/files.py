@@ -42,6 +42,9 @@ DATA_FILES: tuple[str, ...] = tuple(t.file for t in TABLES.values())
 CHANGES_FILE = CHANGES.file
 META_FILE = "edition.json"
 CHANGES_HEADER = ",".join(CHANGES.columns) + "\n"
+#: The record of the update round that made an edition (issue 19): written into the edition's
+#: export beside its files, never imported (a draft made by an import has no round).
+RECORD_FILES = ("round.json", "audit.csv")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -253,9 +256,28 @@ def base_files(data_dir: Path) -> dict[str, str]:
     return out
 
 
-def export_zip(info: EditionInfo, files: Mapping[str, str]) -> bytes:
+def records_in(source: Path | str | bytes) -> tuple[str, ...]:
+    """Which of :data:`RECORD_FILES` an export (a folder, a ZIP's path or bytes) holds: an
+    import reads the edition's files only and says that these were left out."""
+    try:
+        if isinstance(source, bytes):
+            names = zipfile.ZipFile(io.BytesIO(source)).namelist()
+        elif Path(source).is_dir():
+            names = [p.name for p in Path(source).iterdir()]
+        else:
+            with zipfile.ZipFile(Path(source)) as archive:
+                names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return ()
+    present = {PurePosixPath(n.replace("\\", "/")).name for n in names}
+    return tuple(n for n in RECORD_FILES if n in present)
+
+
+def export_zip(info: EditionInfo, files: Mapping[str, str],
+               records: Mapping[str, str] | None = None) -> bytes:
     """The edition as a deterministic ZIP: the data files, ``changes.csv``, ``edition.json``
-    in one folder named after the edition (``edition-2/``)."""
+    in one folder named after the edition (``edition-2/``), and for an edition made by an
+    update round its record (``round.json``, ``audit.csv``: :data:`RECORD_FILES`)."""
     buffer = io.BytesIO()
     folder = f"edition-{info.id}"
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -267,4 +289,9 @@ def export_zip(info: EditionInfo, files: Mapping[str, str]) -> bytes:
         entry.compress_type = zipfile.ZIP_DEFLATED
         meta = json.dumps(info.to_json(), ensure_ascii=False, indent=2) + "\n"
         archive.writestr(entry, meta.encode("utf-8"))
+        for name in RECORD_FILES:
+            if records and name in records:
+                entry = zipfile.ZipInfo(f"{folder}/{name}", _ZIP_TIME)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(entry, records[name].encode("utf-8"))
     return buffer.getvalue()

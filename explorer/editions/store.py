@@ -315,14 +315,16 @@ def discard_draft(engine: Engine, edition_id: int) -> None:
 
 
 @translated
-def export_edition(engine: Engine | None, edition_id: int, data_dir: Path) -> bytes:
-    """The edition as a ZIP: data files, ``changes.csv``, ``edition.json``."""
+def export_edition(engine: Engine | None, edition_id: int, data_dir: Path,
+                   records: Mapping[str, str] | None = None) -> bytes:
+    """The edition as a ZIP: data files, ``changes.csv``, ``edition.json``, and ``records``
+    (the update round's ``round.json`` and ``audit.csv``) when given."""
     info = get_info(engine, edition_id, data_dir)
     texts = edition_texts(engine, edition_id, data_dir)
     missing = [n for n in DATA_FILES if n not in texts]
     if missing:
         raise EditionError(f"edition {edition_id} is missing {', '.join(missing)}")
-    return edition_files_io.export_zip(info, texts)
+    return edition_files_io.export_zip(info, texts, records)
 
 
 def info_dict(info: EditionInfo) -> dict[str, Any]:
