@@ -147,6 +147,9 @@ class Table:
     file: str
     columns: dict[str, Callable[[str], Any]]
     record: type
+    #: Columns a file may leave out (read as empty in every row): columns added after the
+    #: May 2019 files were written, which stay byte for byte as they are.
+    optional_columns: frozenset[str] = frozenset()
 
 
 def read_csv_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -228,7 +231,8 @@ def parse_table(data_dir: Path, table: Table,
         return []
     expected = list(table.columns)
     bad_header = ([DataError(table.file, "required column is missing", line=1, column=col)
-                   for col in expected if col not in header]
+                   for col in expected
+                   if col not in header and col not in table.optional_columns]
                   + [DataError(table.file, "unexpected column", line=1, column=col)
                      for col in header if col not in table.columns])
     if len(set(header)) != len(header):
@@ -244,13 +248,14 @@ def parse_table(data_dir: Path, table: Table,
             fail(DataError(table.file, f"has {len(fields)} fields, expected {len(header)}",
                            line=line))
             continue
-        values = {}
+        values = {col: table.columns[col]("") for col in table.optional_columns
+                  if col not in header}
         for col, raw in zip(header, fields, strict=False):
             try:
                 values[col] = table.columns[col](raw)
             except ValueError as exc:
                 fail(DataError(table.file, str(exc), line=line, column=col, value=raw))
-        if len(values) == len(header):
+        if len(values) == len(table.columns):
             records.append((line, table.record(**values)))
     return records
 

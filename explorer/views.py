@@ -120,6 +120,7 @@ def authority_details(ds: Dataset, code: str, lang: str = "en") -> dict[str, obj
             "location": hub.location,
             "start_year": hub.start_year,
             "dates_note": hub.dates_note,
+            "end_date": hub.end_date,
             "source": ds.citation(hub.section_id),
         }
     return {

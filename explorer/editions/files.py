@@ -231,7 +231,7 @@ def dataset_texts(ds: Dataset) -> dict[str, str]:
     >>> from explorer.data import load_dataset
     >>> texts = dataset_texts(load_dataset())
     >>> texts["hubs.csv"].splitlines()[1]
-    'cwm_taf,Cwm Taf MASH,mash,W06000016;W06000024,,,,,,sw-1'
+    'cwm_taf,Cwm Taf MASH,mash,W06000016;W06000024,,,,,,,sw-1'
     """
     tables = {**{t.file: (key, t) for key, t in TABLES.items()},
               CHANGES_FILE: ("changes", CHANGES)}

@@ -308,14 +308,40 @@ def test_a_second_round_waits_and_starts_from_the_new_edition(engine):
     assert second.info.base_id == 2
     section = store.contributor(engine, second.tokens["dyfed_powys"]).section
     assert section.edits == () and section.state == "not_started"
-    # the new hub is now the force's own row in the next round
-    hub_end = fx.edit("hubs.csv", fx.HUB_A, "changed",
-                      {"name": "Test hub A", "status": "mash_ceased", "member_codes": fx.POWYS,
-                       "host_code": fx.POWYS, "start_year": "2026", "end_year": "2026"},
-                      **fx.SOURCE)
+    # the new hub is now the force's own row in the next round; it ends on a full date
+    token = second.tokens["dyfed_powys"]
+
+    def hub_end(**end: str):
+        return fx.edit("hubs.csv", fx.HUB_A, "changed",
+                       {"name": "Test hub A", "status": "mash_ceased", "member_codes": fx.POWYS,
+                        "host_code": fx.POWYS, "start_year": "2026", **end}, **fx.SOURCE)
+
     powys = fx.edit("positions.csv", fx.POWYS, "changed", {"status": "mash_ceased"}, **fx.SOURCE)
-    _save(engine, second.tokens["dyfed_powys"], (hub_end, powys))
-    assert _submit(engine, second.tokens["dyfed_powys"]).state == "submitted"
+    with pytest.raises(RoundError, match="a section cannot change this column"):
+        _save(engine, token, (hub_end(end_year="2026"), powys))  # the year alone: not a field
+    for end, problem in (
+            ({}, "an ended hub needs its end date: a day (YYYY-MM-DD) or at least a month"),
+            ({"end_date": "2026"}, "end date '2026' must be a day (YYYY-MM-DD) or at least a "
+                                   "month (YYYY-MM), not a year alone"),
+            ({"end_date": "2026-02-30"}, "end date '2026-02-30' is not a day of the calendar"),
+            ({"end_date": "2025-12"}, "hubs.csv, line 7, column 'end_date': value '2025-12': "
+                                      "ends before it starts (2026)")):
+        _save(engine, token, (hub_end(**end), powys))
+        with pytest.raises(RoundError) as err:
+            _submit(engine, token)
+        assert any(problem in p for p in err.value.problems), err.value.problems
+    _save(engine, token, (hub_end(end_date="2026-08-31"), powys))
+    assert _submit(engine, token).state == "submitted"
+    store.accept_section(engine, second.info.id, "dyfed_powys")
+    third = store.publish_round(engine, second.info.id, DATA_DIR, note="Test reason",
+                                check_storage=False)
+    hub = editions.load_edition(engine, third.id, DATA_DIR).dataset.hub(fx.HUB_A)
+    assert (hub.status, hub.end_date, hub.end_year) == ("mash_ceased", "2026-08-31", 2026)
+    assert editions.edition_texts(engine, third.id, DATA_DIR)["hubs.csv"].startswith(
+        "hub_id,name,status,member_codes,host_code,location,start_year,end_year,dates_note,"
+        "section_id,end_date\n")
+    assert editions.edition_texts(engine, third.id, DATA_DIR)["forces.csv"] == (
+        DATA_DIR / "forces.csv").read_text(encoding="utf-8")  # untouched files stay as they were
 
 
 @pytest.mark.parametrize("fail_at", ["publish_in", "audit"])

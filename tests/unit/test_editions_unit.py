@@ -335,3 +335,36 @@ def test_an_edition_cannot_change_the_authorities_or_the_briefings_sections(two)
         "sections.csv, row test-section, column 'section_id': value 'test-section': "
         "sections.csv must be as in edition 1 (added here); an edition changes positions, "
         "not reference facts or the briefing's sections")
+
+
+def _with_end_date(folder: Path, hub_id: str, value: str) -> None:
+    header, rows = fx._read(folder, "hubs.csv")
+    for r in rows:
+        r["end_date"] = value if r["hub_id"] == hub_id else ""
+    fx._write(folder, "hubs.csv", [*header, "end_date"], rows)
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    ("2026", "must be a day (YYYY-MM-DD) or at least a month (YYYY-MM), not a year alone"),
+    ("2026-13", "has a month outside 01 to 12"),
+    ("2026-02-30", "is not a day of the calendar"),
+    ("31/03/2026", "must be a day written YYYY-MM-DD or a month written YYYY-MM"),
+])
+def test_a_hubs_end_date_is_a_day_or_a_month_with_a_clear_message(two, value, problem):
+    """Issue 19 (g): ``hubs.csv`` may carry ``end_date`` (the 2019 files do not)."""
+    _with_end_date(two, "test_hub_b", value)
+    with pytest.raises(EditionError) as err:
+        files.validate(files.read_source(two))
+    assert err.value.problems == (
+        f"hubs.csv, line 8, column 'end_date': value {value!r}: {problem}",)
+
+
+def test_a_hubs_end_date_loads_and_must_agree_with_its_year(two):
+    _with_end_date(two, "test_hub_b", "2026-08")
+    hub = load_dataset(two).hub("test_hub_b")
+    assert (hub.end_date, hub.end_year) == ("2026-08", None)
+    fx.edit(two, "hubs.csv", "test_hub_b", end_year="2025")
+    with pytest.raises(DataError, match=r"column 'end_date': value '2026-08': disagrees with "
+                       r"end_year \(2025\)"):
+        load_dataset(two)
+    assert load_dataset().hub("cardiff").end_date == ""  # May 2019: no such column, empty

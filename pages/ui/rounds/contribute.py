@@ -226,6 +226,9 @@ def _field(file: str, col: str, value: str, key: str, lang: str, ds: Dataset,
         options = ARRANGEMENT_KINDS if file == "arrangements.csv" else ITEM_KINDS
         st.selectbox(label, options, index=options.index(value) if value in options else 0,
                      key=key, disabled=disabled)
+    elif col == "end_date":  # a day or at least a month (issue 19), checked at submit
+        st.text_input(label, value=value, key=key, disabled=disabled, max_chars=10,
+                      placeholder="YYYY-MM-DD")
     elif col in TEXT_AREAS:
         st.text_area(label, value=value, key=key, disabled=disabled,
                      max_chars=MAX_DATA_TEXT_CHARS)
