@@ -64,9 +64,12 @@ EDITABLE: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "arrangements.csv": (("added", "changed", "removed"),
                          ("name", "kind", "status", "member_codes", "summary")),
     "items.csv": (("added", "changed", "removed"), ("kind", "summary")),
+    "events.csv": (("added", "changed", "removed"),
+                   ("date", "date_label", "approximate", "planned", "member_codes", "summary")),
 }
 #: Where a row says which force it belongs to (hubs and positions go by their authorities).
-_SCOPE_COLUMN = {"arrangements.csv": "force_id", "items.csv": "scope", "forces.csv": "force_id"}
+_SCOPE_COLUMN = {"arrangements.csv": "force_id", "items.csv": "scope", "forces.csv": "force_id",
+                 "events.csv": "scope"}
 _IDENT = re.compile(r"[a-z0-9][a-z0-9_-]*")
 #: Optional columns added after May 2019 that a section may set (written only into a file
 #: the section changes, so an untouched file stays byte for byte as it was).
@@ -198,6 +201,9 @@ class Base:
             codes = [*section_ids(cells.get("member_codes", "")),
                      *([cells["host_code"]] if cells.get("host_code") else [])]
             return {self.force_of.get(c, "") for c in codes}
+        if file == "events.csv":  # its scope, and the forces of the authorities it names
+            return {cells.get("scope", ""), *(self.force_of.get(c, "") for c in
+                                              section_ids(cells.get("member_codes", "")))}
         return {cells.get(_SCOPE_COLUMN[file], "")}
 
     def section_rows(self, force_id: str, file: str) -> tuple[Mapping[str, str], ...]:
@@ -239,8 +245,8 @@ def check_edit(base: Base, force_id: str, edit: Edit) -> None:
     column it does not edit, a kind of change not allowed there, an id taken."""
     what = f"{edit.file}, row {quote(edit.record_id, 40)}"
     if edit.file not in EDITABLE:
-        raise RoundError(f"{what}: a section changes positions, hubs, arrangements, items "
-                         "and the force's summary only")
+        raise RoundError(f"{what}: a section changes positions, hubs, arrangements, items, "
+                         "events and the force's summary only")
     kinds, columns = EDITABLE[edit.file]
     if edit.kind not in kinds:
         raise RoundError(f"{what}: a row of {edit.file} cannot be {edit.kind} in a section "

@@ -136,12 +136,21 @@ def test_a_contributor_changes_only_its_own_force(engine):
         "a section cannot change this column": fx.edit(
             "items.csv", "gwent_test_item", "added",
             {"scope": "north_wales", "kind": "plan", "summary": "Test."}),
-        "changes positions, hubs, arrangements, items": fx.edit(
-            "events.csv", "gwent_x", "added", {"summary": "Test."}),
+        "changes positions, hubs, arrangements, items, events": fx.edit(
+            "sections.csv", "gwent_x", "added", {"force_heading": "Test."}),
+        # events (issue 19, h): another force's, a Wales-wide one, or naming Cardiff
+        "belongs to another force ": fx.edit("events.csv", "nw_jan_2019", "removed"),
+        "belongs to another force  ": fx.edit("events.csv", "wales_review_group", "changed",
+                                              {"summary": "Test."}),
+        "names authorities of another force ": fx.edit(
+            "events.csv", "gwent_test_event", "added",
+            {"date": "2026-02", "date_label": "February 2026", "approximate": "false",
+             "planned": "false", "member_codes": f"{fx.NEWPORT};{fx.CARDIFF}",
+             "summary": "Test event."}),
         "cannot be removed": fx.edit("hubs.csv", "newport", "removed"),
     }
     for message, bad in refusals.items():
-        with pytest.raises(RoundError, match=message):
+        with pytest.raises(RoundError, match=message.strip()):
             _save(engine, t["gwent"], (bad,))
     # another force's summary, through a valid edit of its own file
     with pytest.raises(RoundError, match="belongs to another force"):
@@ -149,6 +158,44 @@ def test_a_contributor_changes_only_its_own_force(engine):
     assert store.contributor(engine, t["gwent"]).section == before
     with engine.connect() as conn:
         assert [r.action for r in conn.execute(select(round_audit.c.action))] == ["open"]
+
+
+def test_a_force_adds_changes_and_removes_its_own_events_each_with_a_source(engine):
+    """Issue 19 (h): events are the force's to edit like its statements."""
+    opened = _open(engine)
+    token = opened.tokens["gwent"]
+    added = fx.edit("events.csv", "gwent_test_event", "added",
+                    {"date": "2026-02", "date_label": "February 2026", "approximate": "false",
+                     "planned": "false", "member_codes": fx.NEWPORT,
+                     "summary": "Test event: a fictional meeting."}, **fx.SOURCE)
+    changed = fx.edit("events.csv", "gw_pilot_extended", "changed",
+                      {"date": "2019-05", "date_label": "Test label", "approximate": "true",
+                       "planned": "false", "member_codes": fx.NEWPORT,
+                       "summary": "Test summary of the extension."}, **fx.SOURCE)
+    removed = fx.edit("events.csv", "gw_2019_20", "removed", **fx.SOURCE)
+    no_source = fx.edit("events.csv", "gw_projects_live", "removed")
+    _save(engine, token, (added, changed, removed, no_source))
+    with pytest.raises(RoundError) as err:
+        _submit(engine, token)
+    assert err.value.problems == (
+        "events.csv, row 'gw_projects_live': needs a source (a document title or who "
+        "reported it)",
+        "events.csv, row 'gw_projects_live': source date '' must be a date written YYYY-MM-DD",
+        "events.csv, row 'gw_projects_live': needs a reason")
+    _save(engine, token, (added, changed, removed))
+    _submit(engine, token)
+    store.accept_section(engine, opened.info.id, "gwent")
+    edition = store.publish_round(engine, opened.info.id, DATA_DIR, note="Test reason",
+                                  check_storage=False)
+    ds = editions.load_edition(engine, edition.id, DATA_DIR).dataset
+    events = {e.event_id: e for e in ds.events}
+    assert events["gwent_test_event"].summary == "Test event: a fictional meeting."
+    assert events["gwent_test_event"].section_id == "r1-gwent-1"
+    assert events["gw_pilot_extended"].date_label == "Test label"
+    assert "gw_2019_20" not in events and "gw_projects_live" in events
+    assert {(c.record_id, c.kind) for c in ds.changes} == {
+        ("gwent_test_event", "added"), ("gw_pilot_extended", "changed"),
+        ("gw_2019_20", "removed")}
 
 
 def test_a_stale_save_is_refused_and_says_what_changed(engine):

@@ -44,7 +44,9 @@ from explorer.text import md_escape
 from pages.ui.rounds.common import flash, force_name, refused, say, state_label
 
 state = st.session_state
-PARTS = ("positions.csv", "hubs.csv", "arrangements.csv", "items.csv", "forces.csv")
+PARTS = ("positions.csv", "hubs.csv", "arrangements.csv", "items.csv", "events.csv",
+         "forces.csv")
+FLAGS = ("approximate", "planned")
 ARRANGEMENT_KINDS = ("cru_police_only", "cru_partner_links", "vulnerability_hub_proposed",
                      "early_intervention_pathfinder", "early_intervention_projects")
 ITEM_KINDS = ("context", "stance", "challenge", "plan", "guidance", "review")
@@ -80,6 +82,8 @@ def _row_label(ds: Dataset, file: str, row: dict[str, str], lang: str) -> str:
     if file in ("hubs.csv", "arrangements.csv"):
         return row.get("name") or row.get("hub_id") or row.get("arrangement_id", "")
     summary = row.get("summary", "")
+    if file == "events.csv":
+        return f"{row.get('date_label') or row.get('date', '')}: {summary[:60]}"
     return f"{row.get('item_id', '')}: {summary[:60]}"
 
 
@@ -149,6 +153,8 @@ def _keep(eng, token, round_id, force_id, file, record_id, kind, lang) -> None:
                 continue
             if isinstance(raw, list):
                 raw = ";".join(raw)
+            if isinstance(raw, bool):
+                raw = "true" if raw else "false"
             values[col] = "" if raw == NEW else str(raw)
     source = {f: str(state.get(prefix + f, "") or "") for f in SOURCE_FIELDS}
     edit = Edit(file=file, record_id=record_id, kind=kind,
@@ -226,6 +232,11 @@ def _field(file: str, col: str, value: str, key: str, lang: str, ds: Dataset,
         options = ARRANGEMENT_KINDS if file == "arrangements.csv" else ITEM_KINDS
         st.selectbox(label, options, index=options.index(value) if value in options else 0,
                      key=key, disabled=disabled)
+    elif col in FLAGS:
+        st.checkbox(label, value=value.strip().lower() == "true", key=key, disabled=disabled)
+    elif col == "date":  # an event's date, for its place on the timeline
+        st.text_input(label, value=value, key=key, disabled=disabled, max_chars=7,
+                      placeholder="YYYY-MM")
     elif col == "end_date":  # a day or at least a month (issue 19), checked at submit
         st.text_input(label, value=value, key=key, disabled=disabled, max_chars=10,
                       placeholder="YYYY-MM-DD")
