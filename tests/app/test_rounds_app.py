@@ -185,3 +185,63 @@ def test_publishing_is_refused_where_storage_is_not_durable(env, monkeypatch, tm
                             "here (a temporary folder)") for w in texts(at.warning))
     with pytest.raises(StopIteration):
         button(at, "Publish the new edition")
+
+
+def test_a_draft_saves_as_each_field_changes_and_a_reload_or_second_tab_finds_it(env):
+    """Issue 19 (f): no button pressed: every field change saves the draft (naming the
+    version the page showed); a new page (a reload, a second tab, a restarted server: the
+    draft is in the database) opens it; a stale page's change is refused and kept."""
+    opened = store.open_round(db.shared_engine(), DATA_DIR, "Test round", "2026-03-01")
+    token = opened.tokens["gwent"]
+    one = page("pages/contribute.py", token=token)
+    one.radio(key="rd_part").set_value("forces.csv").run()
+    stale = page("pages/contribute.py", token=token)  # a second tab, opened now (version 0)
+    stale.radio(key="rd_part").set_value("forces.csv").run()
+    area = next(a for a in one.text_area if a.key == "rd_f_forces.csv_gwent_position_summary")
+    area.input("Test summary typed, never kept by a button").run()
+    assert texts(one.success) == ["Saved (version 1)."]
+    one.text_input(key="rd_f_forces.csv_gwent_reported_by").input("Test role").run()
+    assert texts(one.success) == ["Saved (version 2)."]
+    (edit,) = store.contributor(db.shared_engine(), token).section.edits
+    assert edit.cells() == {"position_summary": "Test summary typed, never kept by a button"}
+    assert edit.reported_by == "Test role"
+
+    reloaded = page("pages/contribute.py", token=token)
+    reloaded.radio(key="rd_part").set_value("forces.csv").run()
+    assert next(a.value for a in reloaded.text_area
+                if a.key == "rd_f_forces.csv_gwent_position_summary") == (
+        "Test summary typed, never kept by a button")
+    assert reloaded.text_input(key="rd_f_forces.csv_gwent_reported_by").value == "Test role"
+    assert "This section: Draft (version 2)." in texts(reloaded.markdown)
+
+    area = next(a for a in stale.text_area if a.key == "rd_f_forces.csv_gwent_position_summary")
+    area.input("Test summary from the stale tab").run()
+    assert texts(stale.warning)[0].startswith("not saved: this section was saved from another "
+                                              "page meanwhile (version 2, this page had "
+                                              "version 0)")
+    assert next(a.value for a in stale.text_area
+                if a.key == "rd_f_forces.csv_gwent_position_summary") == (
+        "Test summary from the stale tab")  # nothing typed is lost
+    assert store.contributor(db.shared_engine(), token).section.version == 2
+
+
+def test_a_new_row_saves_once_it_can_and_says_why_not_before(env):
+    opened = store.open_round(db.shared_engine(), DATA_DIR, "Test round", "2026-03-01")
+    token = opened.tokens["dyfed_powys"]
+    at = page("pages/contribute.py", token=token)
+    at.radio(key="rd_part").set_value("hubs.csv").run()
+    at.selectbox(key="rd_row_hubs.csv").set_value("__new__").run()
+    at.text_input(key="rd_f_hubs.csv___new___name").input("Test hub A").run()
+    assert not at.warning and not at.error  # no short name yet: nothing to save, no noise
+    at.text_input(key="rd_f_hubs.csv___new___new_id").input("Test hub A").run()
+    assert texts(at.warning) == ["Not saved yet: hubs.csv, row 'dyfed_powys_test_hub_a': "
+                                 "must name at least one of the force's authorities"]
+    assert store.contributor(db.shared_engine(), token).section.edits == ()
+    at.multiselect(key="rd_f_hubs.csv___new___member_codes").select(fx.POWYS).run()
+    assert texts(at.success) == ["Saved (version 1)."]
+    (edit,) = store.contributor(db.shared_engine(), token).section.edits
+    assert (edit.record_id, edit.kind, edit.cells()["name"]) == (
+        "dyfed_powys_test_hub_a", "added", "Test hub A")
+    at.text_input(key="rd_f_hubs.csv___new___location").input("Test town").run()
+    (edit,) = store.contributor(db.shared_engine(), token).section.edits  # the same row
+    assert edit.cells()["location"] == "Test town"
