@@ -245,3 +245,31 @@ def test_a_new_row_saves_once_it_can_and_says_why_not_before(env):
     at.text_input(key="rd_f_hubs.csv___new___location").input("Test town").run()
     (edit,) = store.contributor(db.shared_engine(), token).section.edits  # the same row
     assert edit.cells()["location"] == "Test town"
+
+
+def test_a_save_cut_short_after_it_was_stored_does_not_conflict_with_its_own_page(env):
+    """Streamlit may stop a callback at any session-state access when a newer rerun comes
+    in: the database has the save but the page still names the older version. The page's
+    next save recognises its own stored draft and goes on, instead of a conflict with
+    itself (seen in the browser round test on a loaded machine)."""
+    from explorer.rounds.model import edits_to_plain
+
+    opened = store.open_round(db.shared_engine(), DATA_DIR, "Test round", "2026-03-01")
+    token = opened.tokens["north_wales"]
+    at = page("pages/contribute.py", token=token)
+    at.radio(key="rd_part").set_value("forces.csv").run()
+    mine = fx.north_wales_summary("Test summary saved, then cut short")
+    # what the cut-short callback did: marked and stored its save, never updated the page
+    at.session_state[f"rd_p_{opened.info.id}_north_wales"] = {
+        "version": 0, "edits": edits_to_plain(mine)}
+    store.save_draft(db.shared_engine(), DATA_DIR, token, mine, 0)
+    at.text_input(key="rd_f_forces.csv_north_wales_source_title").input("Test source").run()
+    assert texts(at.success) == ["Saved (version 2)."], texts(at.warning)
+    (edit,) = store.contributor(db.shared_engine(), token).section.edits
+    assert edit.source_title == "Test source"
+    # a real second page's save is still refused
+    other = fx.north_wales_summary("Test summary from another page")
+    store.save_draft(db.shared_engine(), DATA_DIR, token, other, 2)
+    at.text_area(key="rd_f_forces.csv_north_wales_reason").input("Test reason").run()
+    assert texts(at.warning)[0].startswith("not saved: this section was saved from another "
+                                           "page meanwhile (version 3, this page had version 2)")

@@ -38,6 +38,7 @@ from explorer.rounds.model import (
     Base,
     Edit,
     RoundError,
+    clean_edit,
     edits_from_plain,
     edits_to_plain,
     effective,
@@ -117,8 +118,13 @@ def _save(eng: Engine, token: str, round_id: int, force_id: str, edits: list[Edi
     """Save the draft; True when stored. ``quiet`` (a save as the visitor types): a refusal
     is a warning that the change is not saved yet, not an error."""
     local = _local(round_id, force_id)
+    version = _own_version(eng, token, round_id, force_id, local["version"])
+    # Written before saving: Streamlit may cut a callback short at any session-state access
+    # (a newer rerun request), after the database has the save but before the page knows.
+    state[_pending_key(round_id, force_id)] = {"version": version,
+                                               "edits": edits_to_plain(edits)}
     try:
-        saved = store.save_draft(eng, resolve_data_dir(), token, edits, local["version"],
+        saved = store.save_draft(eng, resolve_data_dir(), token, edits, version,
                                  display_name=state.get("rd_name", ""))
     except store.StaleSave as exc:
         state[_local_key(round_id, force_id)] = {
@@ -140,6 +146,26 @@ def _save(eng: Engine, token: str, round_id: int, force_id: str, edits: list[Edi
                                              "edits": edits_to_plain(saved.edits)}
     say("success", t("rounds.contribute.saved", lang, version=saved.version))
     return True
+
+
+def _pending_key(round_id: int, force_id: str) -> str:
+    return f"rd_p_{round_id}_{force_id}"
+
+
+def _own_version(eng: Engine, token: str, round_id: int, force_id: str, version: int) -> int:
+    """The version to save from: ``version``, or the next one when the stored draft is this
+    page's own last save (stored, but the callback was cut short before the page heard of
+    it), so a page never conflicts with itself."""
+    pending = state.get(_pending_key(round_id, force_id))
+    if not pending or pending.get("version") != version:
+        return version
+    current = store.contributor(eng, token).section
+    try:
+        mine = tuple(clean_edit(e) for e in edits_from_plain(pending["edits"]))
+    except RoundError:
+        return version
+    return current.version if (current.version == version + 1
+                               and current.edits == mine) else version
 
 
 def _keep(eng, token, round_id, force_id, file, record_id, kind, lang,
@@ -227,7 +253,9 @@ def _load_saved(round_id, force_id) -> None:
 
 def _submit(eng, token, round_id, force_id, lang) -> None:
     try:
-        store.submit(eng, resolve_data_dir(), token, _local(round_id, force_id)["version"],
+        store.submit(eng, resolve_data_dir(), token,
+                     _own_version(eng, token, round_id, force_id,
+                                  _local(round_id, force_id)["version"]),
                      display_name=state.get("rd_name", ""))
     except store.StaleSave as exc:
         say("warning", str(exc), exc.changes)
