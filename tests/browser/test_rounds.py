@@ -94,6 +94,19 @@ def choose(page, label: str, option: str) -> None:
     wait_idle(page)
 
 
+def click_until(page, name: str, done: str, attempts: int = 3) -> None:
+    """Click ``name`` until ``done`` shows: a click that lands while a field's save is still
+    running can be dropped by Streamlit (a visitor would click again)."""
+    for attempt in range(attempts):
+        click(page, name)
+        try:
+            page.get_by_text(done).first.wait_for(timeout=30_000)
+            return
+        except Exception:  # noqa: BLE001 (Playwright's timeout; clicked again)
+            if attempt == attempts - 1:
+                seen(page, done)
+
+
 def part(page, label: str) -> None:
     page.get_by_role("radiogroup").get_by_text(label, exact=True).click()
     wait_idle(page)
@@ -111,7 +124,18 @@ def fill(page, **fields: str) -> None:
         field = page.get_by_label(label, exact=True)
         field.fill(value)
         field.press("Tab")
-        wait_idle(page)
+        saved_after(page)
+
+
+def saved_after(page) -> None:
+    """Wait for the rerun a field's change starts (its save) to finish, so the next field is
+    typed into the page that rerun draws (as a person, typing slower than a test, would)."""
+    try:
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="running"]',
+                               timeout=3_000)
+    except Exception:  # noqa: BLE001 (a rerun too quick to see: it has finished)
+        pass
+    wait_idle(page)
 
 
 def source(page, lang: str = "en") -> None:
@@ -223,8 +247,7 @@ def test_a_whole_round_in_the_browser(browser, round_server):
     source(dp)
     click(dp, "Keep this change")
     seen(dp, "Saved (version ")
-    click(dp, "Submit this section")
-    seen(dp, "Submitted. The liaison unit will review it.")
+    click_until(dp, "Submit this section", "Submitted. The liaison unit will review it.")
 
     # Gwent, in Welsh: a new statement
     gw_ctx, gw = tab(browser)
@@ -238,7 +261,7 @@ def test_a_whole_round_in_the_browser(browser, round_server):
     click(gw, "Cadw'r newid hwn")
     seen(gw, "Wedi'i gadw (fersiwn ")
     assert serious_violations(gw) == []
-    click(gw, "Cyflwyno'r adran hon")
+    click_until(gw, "Cyflwyno'r adran hon", "Wedi'i gyflwyno.")
 
     # North Wales, on a phone, in two tabs that conflict
     nw_ctx, nw = tab(browser, PHONE)
@@ -260,14 +283,12 @@ def test_a_whole_round_in_the_browser(browser, round_server):
     click(nw2, "Save mine on top of it (your rows win)")
     seen(nw2, "Saved (version ")
     assert serious_violations(nw2) == []
-    click(nw2, "Submit this section")
-    seen(nw2, "Submitted. The liaison unit will review it.")
+    click_until(nw2, "Submit this section", "Submitted. The liaison unit will review it.")
 
     # South Wales: nothing changed
     sw_ctx, sw = tab(browser)
     go(sw, links["south_wales"])
-    click(sw, "Submit this section")
-    seen(sw, "Submitted. The liaison unit will review it.")
+    click_until(sw, "Submit this section", "Submitted. The liaison unit will review it.")
 
     # the maintainer returns Gwent's section; Gwent resubmits
     go(lead, f"{server.url}/rounds")
@@ -284,8 +305,7 @@ def test_a_whole_round_in_the_browser(browser, round_server):
     wait_idle(lead)
     go(gw, links["gwent"] + "&lang=cy")
     seen(gw, "Test comment: please check the date")
-    click(gw, "Cyflwyno'r adran hon")
-    seen(gw, "Wedi'i gyflwyno.")
+    click_until(gw, "Cyflwyno'r adran hon", "Wedi'i gyflwyno.")
 
     go(lead, f"{server.url}/rounds")  # a new session: the key is asked for again
     type_in(lead, **{"Maintainer key": KEY})
