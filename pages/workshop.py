@@ -1,10 +1,11 @@
 """Workshop room (/workshop): open a room, show its join code and QR code, and the live board.
 
 ``/workshop`` opens a room or goes to one by code; ``/workshop?room=CODE`` is the board (anyone
-with the code); ``&key=KEY`` adds the facilitator's controls. A member votes with the identity
-kept in their session. The pieces live in ``pages/ui/rooms/board.py``; storage in
-``explorer/rooms/``. A database that fails, or a room deleted while the page is drawn, is one
-calm line, never an error page.
+with the code); ``&key=KEY`` adds the facilitator's controls; ``&present=1`` is the presenter
+view for the projector (``pages/ui/rooms/presenter.py``: never a key, no controls). A member
+votes with the identity kept in their session. The pieces live in ``pages/ui/rooms/board.py``;
+storage in ``explorer/rooms/``. A database that fails, or a room deleted while the page is
+drawn, is one calm line, never an error page.
 """
 
 import streamlit as st
@@ -16,6 +17,7 @@ from explorer.storage import db
 from explorer.text import md_escape
 from pages.ui import caches, shell
 from pages.ui.rooms import board as room_board
+from pages.ui.rooms import presenter
 from pages.ui.rooms import state as ui
 from pages.ui.rooms.storage_notice import storage_notice
 
@@ -40,6 +42,9 @@ def show() -> None:
         storage_notice(lang)  # before a room is opened: will it survive a restart?
         room_board.lobby(eng, lang)
         st.caption(t("room.stored", lang, days=rooms.expiry_days()))
+        return
+    if presenter.wanted():  # the projector: before the key is even looked at
+        presenter.show(eng, ds, room, lang)
         return
     key = ui.facilitator_key(eng, room, lang)
     board = room_board.read_board(eng, room, key)

@@ -181,7 +181,8 @@ def check_room_board_live(browser, people, base: str) -> tuple[str, str]:
     facilitator = next(c.strip() for c in codes if "&key=" in c)
     assert facilitator == f"{base}/workshop?room={code}&key={key}", facilitator
     projector = board.get_by_role("link", name="Board for the projector").get_attribute("href")
-    assert projector == f"{base}/workshop?room={code}", projector
+    # The presenter view, in projector mode, never with the key.
+    assert projector == f"{base}/workshop?room={code}&present=1&workshop=1", projector
     assert map_frame(board) is not None  # the board's map draws under the prefix too
 
     member = join(browser, people)

@@ -30,7 +30,7 @@ from explorer.printing import palette, room_summary
 from explorer.printing.qr import qr_img
 from explorer.printing.svg_map import coverage_svg
 from explorer.rooms import report as room_report
-from explorer.rooms.links import links
+from explorer.rooms.links import links, presenter_link
 from explorer.scenario import may_2019_scenario, share_token_or_none
 from explorer.storage import db
 from explorer.storage.db import Engine
@@ -134,7 +134,7 @@ def _qr(link: str, label: str, width_css: str) -> str:
 
 def join_panel(room: rooms.Room, base: str, lang: str, workshop: bool, key: str | None) -> None:
     """The join code, join link and QR code, big enough to read from the back of a room."""
-    urls = links(base, room.code, key)
+    urls = links(base, room.code, key, shell.settings_params())
     size = "3.2rem" if workshop else "2.4rem"
     text_col, qr_col = st.columns([3, 2] if workshop else [3, 1])
     with text_col:
@@ -151,7 +151,8 @@ def join_panel(room: rooms.Room, base: str, lang: str, workshop: bool, key: str 
                          expanded=state.pop(keys.NEW, None) == room.code):
             st.code(urls["facilitator_link"], language=None, wrap_lines=True)
             st.caption(t("workshop.facilitator_keep", lang))
-            st.link_button(t("workshop.projector_link", lang), urls["board_link"],
+            st.link_button(t("workshop.projector_link", lang),
+                           presenter_link(base, room.code, shell.settings_params()),
                            icon=":material/co_present:")
 
 
@@ -159,10 +160,12 @@ def join_panel(room: rooms.Room, base: str, lang: str, workshop: bool, key: str 
 
 
 def _open_link(base: str, code: str, scenario_token: str | None) -> str | None:
-    """The planner link that opens an entry's scenario in this room: never a member's token."""
+    """The planner link that opens an entry's scenario in this room, in this board's language
+    and projector mode: never a member's token."""
     if scenario_token is None:
         return None
-    return f"{base}/what-if?{urlencode({'scenario': scenario_token, keys.ROOM: code})}"
+    query = {"scenario": scenario_token, keys.ROOM: code, **shell.settings_params()}
+    return f"{base}/what-if?{urlencode(query)}"
 
 
 def figures(ds: Dataset, board: rooms.Board) -> tuple[room_report.EntryFigures, ...]:
@@ -187,7 +190,7 @@ def _board(ds: Dataset, board: rooms.Board, figures_, base: str, lang: str,
     if board.room.locked:
         st.info(t("workshop.locked", lang), icon=":material/lock:")
     st.subheader(t("workshop.entries", lang))
-    votes = board.room.votes_revealed or facilitator
+    votes = board.room.votes_revealed  # no live counts before the reveal, not even here
     rows = room_report.board_rows(figures_, ds, lang, votes=votes, hidden=facilitator)
     opener = t("workshop.col_open", lang)
     may_2019 = share_token_or_none(may_2019_scenario())
