@@ -260,8 +260,8 @@ def test_a_save_cut_short_after_it_was_stored_does_not_conflict_with_its_own_pag
     at.radio(key="rd_part").set_value("forces.csv").run()
     mine = fx.north_wales_summary("Test summary saved, then cut short")
     # what the cut-short callback did: marked and stored its save, never updated the page
-    at.session_state[f"rd_p_{opened.info.id}_north_wales"] = {
-        "version": 0, "edits": edits_to_plain(mine)}
+    at.session_state[f"rd_p_{opened.info.id}_north_wales"] = [
+        {"version": 0, "edits": edits_to_plain(mine)}]
     store.save_draft(db.shared_engine(), DATA_DIR, token, mine, 0)
     at.text_input(key="rd_f_forces.csv_north_wales_source_title").input("Test source").run()
     assert texts(at.success) == ["Saved (version 2)."], texts(at.warning)

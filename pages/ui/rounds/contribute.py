@@ -121,8 +121,9 @@ def _save(eng: Engine, token: str, round_id: int, force_id: str, edits: list[Edi
     version = _own_version(eng, token, round_id, force_id, local["version"])
     # Written before saving: Streamlit may cut a callback short at any session-state access
     # (a newer rerun request), after the database has the save but before the page knows.
-    state[_pending_key(round_id, force_id)] = {"version": version,
-                                               "edits": edits_to_plain(edits)}
+    pending = _pending_key(round_id, force_id)
+    state[pending] = [*(state.get(pending) or [])[-4:],
+                      {"version": version, "edits": edits_to_plain(edits)}]
     try:
         saved = store.save_draft(eng, resolve_data_dir(), token, edits, version,
                                  display_name=state.get("rd_name", ""))
@@ -153,19 +154,26 @@ def _pending_key(round_id: int, force_id: str) -> str:
 
 
 def _own_version(eng: Engine, token: str, round_id: int, force_id: str, version: int) -> int:
-    """The version to save from: ``version``, or the next one when the stored draft is this
-    page's own last save (stored, but the callback was cut short before the page heard of
-    it), so a page never conflicts with itself."""
-    pending = state.get(_pending_key(round_id, force_id))
-    if not pending or pending.get("version") != version:
+    """The version to save from: ``version``, or the stored one when the stored draft is
+    this page's own doing (a save stored but cut short before the page heard of it, or a
+    version the page had already taken as its own), so a page never conflicts with itself.
+    Another page's save is still refused."""
+    attempts = state.get(_pending_key(round_id, force_id)) or []
+    if not attempts:
         return version
     current = store.contributor(eng, token).section
-    try:
-        mine = tuple(clean_edit(e) for e in edits_from_plain(pending["edits"]))
-    except RoundError:
+    if current.version == version:
         return version
-    return current.version if (current.version == version + 1
-                               and current.edits == mine) else version
+    for attempt in reversed(attempts):
+        if current.version == attempt["version"]:
+            return current.version
+        try:
+            mine = tuple(clean_edit(e) for e in edits_from_plain(attempt["edits"]))
+        except RoundError:
+            continue
+        if current.version == attempt["version"] + 1 and current.edits == mine:
+            return current.version
+    return version
 
 
 def _keep(eng, token, round_id, force_id, file, record_id, kind, lang,
