@@ -273,3 +273,21 @@ def test_a_save_cut_short_after_it_was_stored_does_not_conflict_with_its_own_pag
     at.text_area(key="rd_f_forces.csv_north_wales_reason").input("Test reason").run()
     assert texts(at.warning)[0].startswith("not saved: this section was saved from another "
                                            "page meanwhile (version 3, this page had version 2)")
+
+
+def test_the_base_edition_is_parsed_once_per_process(env, monkeypatch):
+    """The contributor page's reruns reuse the round's base rows (pages/ui/caches.py)."""
+    from explorer.rounds.model import Base
+
+    parsed = []
+    real = Base.from_texts.__func__
+    monkeypatch.setattr(Base, "from_texts",
+                        classmethod(lambda cls, texts: parsed.append(1) or real(cls, texts)))
+    opened = store.open_round(db.shared_engine(), DATA_DIR, "Test round", "2026-03-01")
+    parsed.clear()
+    at = page("pages/contribute.py", token=opened.tokens["gwent"])
+    for part in ("forces.csv", "positions.csv", "forces.csv"):
+        at.radio(key="rd_part").set_value(part).run()
+    again = page("pages/contribute.py", token=opened.tokens["dyfed_powys"])
+    assert not again.exception and not at.exception
+    assert len(parsed) == 1

@@ -121,7 +121,7 @@ def test_editions_export_carries_the_rounds_audit_trail_and_import_says_it_is_le
     target = tmp_path / "edition-2.zip"
     done = editions("export", "2", "--output", str(target))
     assert done.returncode == 0, done.stderr
-    assert "with its update round's record: round.json and audit.csv" in done.stdout
+    assert "With its update round's record: round.json and audit.csv." in done.stdout
     archive = zipfile.ZipFile(target)
     assert archive.namelist()[-2:] == ["edition-2/round.json", "edition-2/audit.csv"]
     audit_text = archive.read("edition-2/audit.csv").decode("utf-8")

@@ -27,6 +27,7 @@ from explorer.i18n import t
 from explorer.limits import MAX_VOTES_PER_MEMBER
 from explorer.model import Dataset
 from explorer.printing import palette, room_summary
+from explorer.printing.legend import legend, swatch
 from explorer.printing.qr import qr_img
 from explorer.printing.svg_map import coverage_svg
 from explorer.rooms import report as room_report
@@ -36,7 +37,7 @@ from explorer.storage import db
 from explorer.storage.db import Engine
 from explorer.text import md_escape
 from geo import maps
-from pages.ui import caches, map_component, shell
+from pages.ui import caches, map_component, notices, shell
 from pages.ui.rooms import keys, live, rendered
 from pages.ui.rooms import state as ui
 
@@ -105,7 +106,7 @@ def _create(eng: Engine, name: str, passcode: str | None, given: str | None, lan
     try:
         created = rooms.create_room(eng, name)
     except rooms.RoomError as exc:
-        st.error(md_escape(t("workshop.refused", lang, problem=str(exc))))
+        notices.refused(t("workshop.refused", lang, problem=str(exc)))
     except db.DatabaseError as exc:
         ui.unavailable(lang, exc)
     else:
@@ -274,11 +275,9 @@ def _map(ds: Dataset, shown, lang: str) -> None:
 
 @functools.lru_cache(maxsize=4)
 def _legend(lang: str) -> str:
-    return "".join(
-        f'<span style="display:inline-flex;align-items:center;gap:.35em;margin-right:1.2em">'
-        f'<span style="width:1em;height:1em;border:1px solid #4D4D4D;background:{colour}">'
-        f'</span>{md_escape(t(f"workshop.legend_{i}", lang))}</span>'
-        for i, colour in enumerate(palette.COUNT_COLOURS))
+    return legend(((swatch(colour, size_em=1), t(f"workshop.legend_{i}", lang))
+                   for i, colour in enumerate(palette.COUNT_COLOURS)),
+                  t("workshop.legend_label", lang))
 
 
 def votes(eng: Engine, board: rooms.Board, figures_, lang: str,
@@ -296,7 +295,7 @@ def votes(eng: Engine, board: rooms.Board, figures_, lang: str,
             try:
                 joined = rooms.join_room(eng, code)
             except rooms.RoomError as exc:
-                st.error(md_escape(t("workshop.refused", lang, problem=str(exc))))
+                notices.refused(t("workshop.refused", lang, problem=str(exc)))
             else:
                 ui.remember_member(code, joined.token)
                 st.rerun()
@@ -396,7 +395,7 @@ def controls(eng: Engine, ds: Dataset, board: rooms.Board, figures_, key: str,
         try:
             rooms.delete_room(eng, code, key)
         except rooms.RoomError as exc:
-            st.error(md_escape(t("workshop.refused", lang, problem=str(exc))))
+            notices.refused(t("workshop.refused", lang, problem=str(exc)))
             return
         for param in (keys.ROOM, keys.KEY, keys.MEMBER):
             st.query_params.pop(param, None)

@@ -20,7 +20,7 @@ from explorer.i18n import t
 from explorer.rooms.links import app_base, member_link
 from explorer.scenario import Scenario
 from explorer.storage import db
-from explorer.text import md_escape
+from pages.ui import notices
 from pages.ui.rooms import keys
 from pages.ui.rooms import state as ui
 
@@ -35,7 +35,7 @@ def _send(eng, code: str, scenario: Scenario, name: str, lang: str) -> None:
             ui.remember_member(code, token)
         rooms.send_entry(eng, code, token, scenario, display_name=name)
     except rooms.RoomError as exc:
-        st.error(md_escape(t("workshop.refused", lang, problem=str(exc))))
+        notices.refused(t("workshop.refused", lang, problem=str(exc)))
     else:  # redraw the panel from the stored state (button label, "on the board" line)
         ui.browser_keeps(code, True)  # the browser keeps the identity (ui.keep_in_browser)
         ui.say("success", t("room_ui.sent", lang))
@@ -46,7 +46,7 @@ def _withdraw(eng, code: str, lang: str) -> None:
     try:
         rooms.withdraw_entry(eng, code, ui.member_token(code))
     except rooms.RoomError as exc:
-        st.error(md_escape(t("workshop.refused", lang, problem=str(exc))))
+        notices.refused(t("workshop.refused", lang, problem=str(exc)))
     else:  # the browser keeps the identity: after a reload this is still the same member
         # (clearing it would let one person come back as a new member with fresh votes)
         ui.say("success", t("room_ui.withdrawn", lang))
