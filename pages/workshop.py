@@ -1,10 +1,11 @@
 """Workshop room (/workshop): open a room, show its join code and QR code, and the live board.
 
 ``/workshop`` opens a room or goes to one by code; ``/workshop?room=CODE`` is the board (anyone
-with the code); ``&key=KEY`` adds the facilitator's controls. A member votes with the identity
-kept in their session. The pieces live in ``pages/ui/rooms/board.py``; storage in
-``explorer/rooms/``. A database that fails, or a room deleted while the page is drawn, is one
-calm line, never an error page.
+with the code); ``&key=KEY`` adds the facilitator's controls (the key is taken out of the
+address bar at once and kept on the facilitator's device). A member votes with the identity
+kept in their session, their vote cards first (``pages/ui/rooms/voting.py``). The other pieces
+live in ``pages/ui/rooms/board.py``; storage in ``explorer/rooms/``. A database that fails, or
+a room deleted while the page is drawn, is one calm line, never an error page.
 """
 
 import streamlit as st
@@ -17,6 +18,7 @@ from explorer.text import md_escape
 from pages.ui import caches, shell
 from pages.ui.rooms import board as room_board
 from pages.ui.rooms import state as ui
+from pages.ui.rooms import voting
 from pages.ui.rooms.storage_notice import storage_notice
 
 settings = shell.require_app()
@@ -28,6 +30,7 @@ ds = caches.dataset()
 
 def show() -> None:
     ui.take_private_link()
+    ui.take_facilitator_key()  # out of the address bar before anything is drawn
     ui.flash()
     eng = ui.engine(lang)
     if eng is None:
@@ -48,12 +51,19 @@ def show() -> None:
     base = app_base(st.context.url, BOARD_PAGE)
 
     st.title(md_escape(board.room.name), anchor=False)
-    room_board.join_panel(board.room, base, lang, projector, key)
+    if view is not None:  # a member: their votes first, the join code folded away
+        voting.votes(eng, board, figures, lang, view, room_board.option)
+        with st.expander(t("workshop.join_code", lang), icon=":material/qr_code:"):
+            room_board.join_panel(board.room, base, lang, projector, key)
+    else:
+        room_board.join_panel(board.room, base, lang, projector, key)
     if key is not None:  # before the table: nothing in the table can take the controls away
         room_board.controls(eng, ds, board, figures, key, lang)
+        ui.keep_key_in_browser(board.room, key, BOARD_PAGE)
     room_board.board(ds, board, figures, base, lang, key is not None)
     if key is None:
-        room_board.votes(eng, board, figures, lang, view)
+        if view is None:
+            voting.votes(eng, board, figures, lang, view, room_board.option)
         ui.keep_in_browser(board.room, BOARD_PAGE)
     st.caption(t("room.stored", lang, days=rooms.expiry_days()))
     room_board.watch(eng, board.room, lang, public=key is None)

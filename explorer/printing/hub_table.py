@@ -14,7 +14,10 @@ from explorer.planner import hub_rows
 def hub_table_html(result: CoverageResult, ds: Dataset, lang: str = "en") -> str:
     """The per-hub table as escaped HTML that reflows into one card per hub on a phone.
 
-    Every cell is text (``html.escape``); numbers get thousands separators.
+    Every cell is text (``html.escape``); numbers get thousands separators. Words wrap at
+    spaces and, where the browser knows the language (``lang``), at hyphenation points: never
+    mid-word at an arbitrary letter ("Carmar thenshi re"); a table wider than its column
+    scrolls sideways instead.
     """
     rows = hub_rows(result, ds, lang)
     if not rows:
@@ -40,12 +43,13 @@ def hub_table_html(result: CoverageResult, ds: Dataset, lang: str = "en") -> str
         "<style>.hub-wrap{overflow-x:auto;max-width:100%}"
         ".hub-table{border-collapse:collapse;width:100%;font-size:.9rem}"
         ".hub-table th,.hub-table td{border-bottom:1px solid #d0d0d0;padding:.3rem .5rem;"
-        "text-align:left;vertical-align:top;overflow-wrap:anywhere;min-width:4rem}"
+        "text-align:left;vertical-align:top;overflow-wrap:normal;word-break:normal;"
+        "hyphens:auto;-webkit-hyphens:auto;min-width:4rem}"
         "@media (max-width:640px){.hub-table thead{position:absolute;left:-9999px}"
         ".hub-table tr{display:block;border:1px solid #d0d0d0;margin-bottom:.6rem}"
         ".hub-table td{display:block;border:0}"
         ".hub-table td::before{content:attr(data-label) ': ';font-weight:600}}</style>"
-        '<div class="hub-wrap"><table class="hub-table"><thead><tr>'
+        f'<div class="hub-wrap" lang="{html.escape(lang)}"><table class="hub-table"><thead><tr>'
         + "".join(f'<th scope="col">{html.escape(h)}</th>' for h in heads)
         + f"</tr></thead><tbody>{body}</tbody></table></div>"
     )
