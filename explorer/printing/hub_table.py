@@ -15,9 +15,9 @@ def hub_table_html(result: CoverageResult, ds: Dataset, lang: str = "en") -> str
     """The per-hub table as escaped HTML that reflows into one card per hub on a phone.
 
     Every cell is text (``html.escape``); numbers get thousands separators. Words wrap at
-    spaces and, where the browser knows the language (``lang``), at hyphenation points: never
-    mid-word at an arbitrary letter ("Carmar thenshi re"); a table wider than its column
-    scrolls sideways instead.
+    spaces only, never mid-word ("Carmar thenshi re", "Gweste iwr"): place names are not
+    hyphenated; a table wider than its column scrolls sideways instead. The table carries the
+    page's language (``lang``) for screen readers.
     """
     rows = hub_rows(result, ds, lang)
     if not rows:
@@ -44,7 +44,7 @@ def hub_table_html(result: CoverageResult, ds: Dataset, lang: str = "en") -> str
         ".hub-table{border-collapse:collapse;width:100%;font-size:.9rem}"
         ".hub-table th,.hub-table td{border-bottom:1px solid #d0d0d0;padding:.3rem .5rem;"
         "text-align:left;vertical-align:top;overflow-wrap:normal;word-break:normal;"
-        "hyphens:auto;-webkit-hyphens:auto;min-width:4rem}"
+        "hyphens:manual;min-width:4rem}"
         "@media (max-width:640px){.hub-table thead{position:absolute;left:-9999px}"
         ".hub-table tr{display:block;border:1px solid #d0d0d0;margin-bottom:.6rem}"
         ".hub-table td{display:block;border:0}"

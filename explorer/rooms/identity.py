@@ -74,6 +74,8 @@ _JS = r"""(function () {
     "; Max-Age=" + (spec.token ? spec.maxAge : 0) + "; SameSite=Lax";
   if (window.location.protocol === "https:") cookie += "; Secure";
   document.cookie = cookie;
+  // The secret leaves the page's HTML once it is in the cookie.
+  try { if (document.currentScript) document.currentScript.textContent = ""; } catch (e) {}
 })();"""
 
 
@@ -90,24 +92,58 @@ def cookie_script(code: str, token: str | None, max_age: int, page: str,
 
 
 #: On a page whose session has no identity in the room while the browser holds one (joined
-#: in another tab after this one connected): reload once, so the next connection's handshake
-#: carries the cookie and the page continues as that member instead of offering to join again.
+#: in another tab, before or after this one connected): reload once, so the next connection's
+#: handshake carries the cookie and the page continues as that member instead of offering to
+#: join again. Checked at once and every 2 s while the page shows its marker element.
 _RELOAD_JS = r"""(function () {
-  var name = NAME, seen = "mash_reloaded_" + name;
-  var found = document.cookie.split("; ").filter(function (c) {
-    return c.indexOf(name + "=") === 0;
-  })[0];
-  if (!found) return;
-  var value = found.slice(name.length + 1);
-  try {
-    if (window.sessionStorage.getItem(seen) === value) return;  // once per identity
-    window.sessionStorage.setItem(seen, value);
-  } catch (e) { return; }
-  window.location.reload();
+  var name = NAME, seen = "mash_reloaded_" + name, marker = MARKER;
+  function check() {
+    if (!document.getElementById(marker)) { clearInterval(timer); return; }
+    var found = document.cookie.split("; ").filter(function (c) {
+      return c.indexOf(name + "=") === 0;
+    })[0];
+    if (!found) return;
+    var value = found.slice(name.length + 1);
+    try {
+      if (window.sessionStorage.getItem(seen) === value) return;  // once per identity
+      window.sessionStorage.setItem(seen, value);
+    } catch (e) { return; }
+    clearInterval(timer);
+    window.location.reload();
+  }
+  var timer = setInterval(check, 2000);
+  check();
 })();"""
 
 
+def rejoin_marker(code: str) -> str:
+    """The id of the element that keeps :func:`rejoin_script` watching."""
+    return "mash-rejoin-" + cookie_name(code)
+
+
 def rejoin_script(code: str) -> str:
-    """The script that reloads the page once when this browser already holds a member cookie
-    for room ``code`` that the page's connection did not see."""
-    return _RELOAD_JS.replace("NAME", json.dumps(cookie_name(code)))
+    """The script that reloads the page once when this browser holds a member cookie for room
+    ``code`` that the page's connection did not see (while the marker element is shown)."""
+    return (_RELOAD_JS.replace("NAME", json.dumps(cookie_name(code)))
+            .replace("MARKER", json.dumps(rejoin_marker(code))))
+
+
+#: Takes ``key=`` and ``member=`` out of the address bar of the app's frame and, when the app
+#: runs inside a same-origin wrapper (Community Cloud's shell loads it at ``/~/+/``), of the
+#: wrapper's too: the address a projector shows never holds a secret. ``replaceState`` leaves
+#: no history entry holding it either.
+SCRUB_JS = r"""(function () {
+  var seen = [];
+  [window, window.parent, window.top].forEach(function (w) {
+    try {
+      if (!w || seen.indexOf(w) >= 0) return;
+      seen.push(w);
+      var url = new URL(w.location.href), changed = false;
+      ["key", "member"].forEach(function (p) {
+        if (url.searchParams.has(p)) { url.searchParams.delete(p); changed = true; }
+      });
+      if (!changed) return;
+      w.history.replaceState(w.history.state, "", url.pathname + url.search + url.hash);
+    } catch (e) { /* another origin's window: not ours to touch */ }
+  });
+})();"""

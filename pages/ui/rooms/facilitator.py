@@ -76,15 +76,23 @@ def hidden_entries(eng: Engine, board: rooms.Board, figures_, key: str, lang: st
                 if f.entry.hidden:
                     st.text(option(f, lang))
             return
+        synced = dict(state.get(keys.VOTE_SYNCED, {}))
         for f in figures_:
             widget = keys.hide_entry(code, f.entry.id)
-            state[widget] = f.entry.hidden  # the stored truth, before the widget is drawn
+            # Set from storage only when what is stored changed: members' votes redraw this
+            # board often, and must not put a switch back under the facilitator's finger.
+            if synced.get(widget) != f.entry.hidden or widget not in state:
+                state[widget] = f.entry.hidden
+                synced[widget] = f.entry.hidden
 
             def changed(entry_id=f.entry.id, widget=widget) -> None:
-                _act(rooms.set_hidden, eng, code, key, entry_id, bool(state[widget]))
+                wanted = bool(state[widget])
+                if not _act(rooms.set_hidden, eng, code, key, entry_id, wanted):
+                    state[widget] = not wanted
 
             st.toggle(t("workshop.hide_entry", lang, entry=option(f, lang)), key=widget,
                       on_change=changed)
+        state[keys.VOTE_SYNCED] = synced
 
 
 def _key_of(pasted: str) -> str:
@@ -99,7 +107,7 @@ def _key_of(pasted: str) -> str:
 def delete_room(eng: Engine, room: rooms.Room, lang: str) -> None:
     """Delete the room once the private link (or its key) is pasted again and checked."""
     code = room.code
-    with st.expander(t("workshop.delete", lang), icon=":material/delete:"):
+    with st.expander(t("workshop.delete_heading", lang), icon=":material/delete:"):
         st.caption(t("workshop.delete_confirm", lang))
         pasted = st.text_input(t("workshop.delete_paste", lang), type="password",
                                key=keys.delete_key(code))

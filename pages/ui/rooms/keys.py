@@ -38,6 +38,9 @@ FAC_KEYS = "room_fac_keys"
 SHOW_PRIVATE = "room_show_private"
 #: {entry id: (kind, text)}: the last vote action's confirmation, shown beside its control.
 VOTE_NOTES = "room_vote_notes"
+#: {vote widget key: stored vote}: what each vote switch was last set to from storage (a
+#: switch is set again only when what is stored changes, never on others' votes).
+VOTE_SYNCED = "room_vote_synced"
 #: Codes of rooms where this session withdrew its entry (the panel says so, not "not sent").
 WITHDRAWN = "room_withdrawn"
 

@@ -212,6 +212,7 @@ def take_facilitator_key() -> None:
         return
     given = st.query_params.get(KEY)
     del st.query_params[KEY]
+    scrub_address()
     code = rooms.normalise_code(st.query_params.get(ROOM))
     if given and code:
         state[keys.FAC_KEYS] = {**state.get(keys.FAC_KEYS, {}), code: given}
@@ -256,6 +257,13 @@ def forget_facilitator(code: str) -> None:
     state.pop(keys.KEY_OK, None)
 
 
+def scrub_address() -> None:
+    """Take ``key=``/``member=`` out of the browser's address bar, the Cloud wrapper's too
+    (Streamlit cleans only its own frame's)."""
+    st.html(f'<span class="mash-doc" hidden></span><script>{identity.SCRUB_JS}</script>',
+            unsafe_allow_javascript=True)
+
+
 def take_private_link() -> None:
     """Move a private link's ``?member=`` into the session and out of the address bar at once
     (before anything else is checked), so the address can be shared safely."""
@@ -263,6 +271,7 @@ def take_private_link() -> None:
     if MEMBER not in st.query_params:
         return
     del st.query_params[MEMBER]
+    scrub_address()
     code = rooms.normalise_code(st.query_params.get(ROOM))
     if given and code:
         state[keys.TOKENS] = {**state.get(keys.TOKENS, {}), code: given}
@@ -343,8 +352,8 @@ def continue_as_member(code: str) -> None:
     """With no identity in this session: if this browser holds one for the room (joined in
     another tab after this one connected), reload once to continue as that member, so one
     browser does not join twice."""
-    st.html(f'<span class="mash-doc" hidden></span><script>{identity.rejoin_script(code)}'
-            "</script>", unsafe_allow_javascript=True)
+    st.html(f'<span class="mash-doc" id="{identity.rejoin_marker(code)}" hidden></span>'
+            f"<script>{identity.rejoin_script(code)}</script>", unsafe_allow_javascript=True)
 
 
 def member_view(eng: Engine, code: str, lang: str) -> rooms.MemberView | None:

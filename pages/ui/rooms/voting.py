@@ -1,8 +1,10 @@
 """A member's votes on the board: one card per entry with its own vote toggle.
 
-* each toggle is keyed by the room and the entry, never by the room's version, so another
-  member's vote never redraws or resets this member's controls (and a new entry adds a card
-  without touching the others);
+* each toggle is keyed by the room and the entry, never by the room's version, and is set
+  from storage only when this member's stored vote changes, so another member's vote never
+  redraws or resets this member's controls (and a new entry adds a card without touching the
+  others); a click whose callback a concurrent rerun swallowed is still stored, because the
+  switch's value differs from what is stored;
 * each toggle stores one vote (:func:`explorer.rooms.add_vote`, :func:`~explorer.rooms.
   remove_vote`, the limit checked in the same transaction), "2 of 3 votes used" says how many
   are left, and the vote (or the refusal, in the page's language) is confirmed beside it;
@@ -38,11 +40,11 @@ def _note(entry_id: int, kind: str, text: str) -> None:
     state[keys.VOTE_NOTES] = {**state.get(keys.VOTE_NOTES, {}), entry_id: (kind, text)}
 
 
-def _toggled(eng: Engine, code: str, entry_id: int, number_: int, widget: str,
-             lang: str) -> None:
-    """Store (or take back) one vote; the confirmation or refusal goes beside the toggle."""
+def _store(eng: Engine, code: str, entry_id: int, number_: int, wanted: bool,
+           lang: str) -> bool:
+    """Store (or take back) one vote; the confirmation or refusal goes beside the switch.
+    False when refused."""
     token = ui.member_token(code)
-    wanted = bool(state.get(widget))
     try:
         if wanted:
             mine = rooms.add_vote(eng, code, token, entry_id)
@@ -50,11 +52,22 @@ def _toggled(eng: Engine, code: str, entry_id: int, number_: int, widget: str,
             mine = rooms.remove_vote(eng, code, token, entry_id)
     except rooms.RoomError as exc:
         _note(entry_id, "error", ui.refusal(exc, lang))
+        return False
     except db.DatabaseError:
         _note(entry_id, "error", t("workshop.unavailable_now", lang))
-    else:
-        _note(entry_id, "ok", t("workshop.vote_saved" if wanted else "workshop.vote_removed",
-                                lang, entry=number_, used=len(mine), n=MAX_VOTES_PER_MEMBER))
+        return False
+    _note(entry_id, "ok", t("workshop.vote_saved" if wanted else "workshop.vote_removed",
+                            lang, entry=number_, used=len(mine), n=MAX_VOTES_PER_MEMBER))
+    return True
+
+
+def _toggled(eng: Engine, code: str, entry_id: int, number_: int, widget: str,
+             lang: str) -> None:
+    """The switch's callback: store the vote; a refused one puts the switch back."""
+    wanted = bool(state.get(widget))
+    if not _store(eng, code, entry_id, number_, wanted, lang):
+        state[widget] = not wanted
+        state[keys.VOTE_SYNCED] = {**state.get(keys.VOTE_SYNCED, {}), widget: not wanted}
 
 
 def _join(eng: Engine, board: rooms.Board, lang: str) -> None:
@@ -107,6 +120,8 @@ def votes(eng: Engine, board: rooms.Board, figures_, lang: str,
         st.caption(t("room.no_entries", lang))
         return
     notes = state.get(keys.VOTE_NOTES, {})
+    synced = dict(state.get(keys.VOTE_SYNCED, {}))
+    pending: list[tuple[int, int, str, bool]] = []
     for start in range(0, len(visible), CARDS_PER_ROW):
         columns = st.columns(CARDS_PER_ROW)
         for column, f in zip(columns, visible[start:start + CARDS_PER_ROW], strict=False):
@@ -114,12 +129,18 @@ def votes(eng: Engine, board: rooms.Board, figures_, lang: str,
                 st.text(option(f, lang))
                 st.caption(_figures_line(f, lang))
                 widget = keys.vote(code, f.entry.id)
-                # The stored truth, set before the widget is drawn (never the room's version
-                # in the key, so this survives others' votes untouched).
-                state[widget] = f.entry.id in mine
-                st.toggle(t("workshop.vote_toggle", lang, entry=f.entry.member_number),
-                          key=widget, on_change=_toggled,
-                          args=(eng, code, f.entry.id, f.entry.member_number, widget, lang))
+                stored = f.entry.id in mine
+                # Set from storage only when what is stored has changed (this member's vote
+                # from another device): a redraw for others' votes never touches the switch.
+                if synced.get(widget) != stored or widget not in state:
+                    state[widget] = stored
+                    synced[widget] = stored
+                shown = st.toggle(
+                    t("workshop.vote_toggle", lang, entry=f.entry.member_number), key=widget,
+                    on_change=_toggled,
+                    args=(eng, code, f.entry.id, f.entry.member_number, widget, lang))
+                if shown != stored:  # a click whose callback a concurrent rerun swallowed
+                    pending.append((f.entry.id, f.entry.member_number, widget, shown))
                 note = notes.get(f.entry.id)
                 if note is not None:
                     kind, text = note
@@ -127,6 +148,13 @@ def votes(eng: Engine, board: rooms.Board, figures_, lang: str,
                         st.caption(":material/check_circle: " + md_escape(text))
                     else:
                         st.error(md_escape(text), icon=":material/block:")
+    state[keys.VOTE_SYNCED] = synced
+    if pending:  # the switch shows what the member chose: store it, then redraw from storage
+        for entry_id, number_, widget, wanted in pending:
+            if not _store(eng, code, entry_id, number_, wanted, lang):
+                synced.pop(widget, None)  # refused: the switch goes back at the redraw
+        state[keys.VOTE_SYNCED] = synced
+        st.rerun()
     continue_on_phone(code, lang, "workshop")
 
 
