@@ -161,7 +161,8 @@ def test_a_whole_workshop(browser, room_server):
         assert NORTH.name in cells(fac)
 
         # Alice's private link keeps her identity (another device); sending again replaces.
-        alice.goto(f"{base}/what-if?room={code}&member={alice_token}")
+        alice.goto(f"{base}/what-if?room={code}&member={alice_token}"
+                   f"&scenario={encode_share(GWENT)}")
         alice.get_by_text(f"You are {HOSTILE} in this room.").wait_for()
         alice.wait_for_function("!location.search.includes('member=')")  # taken out at once
         alice.get_by_role("button", name="Send again (replaces my entry)").wait_for()
@@ -360,7 +361,7 @@ def test_two_servers_share_one_postgresql(browser, pg_url, tmp_path):
         fac.get_by_text("Lock the room (no new entries or votes)").click()
         fac.get_by_text("The facilitator has locked this room").wait_for()
         member.reload()
-        member.get_by_text("The facilitator has locked this room").wait_for()
+        member.get_by_text("The room is locked: your entry stays on the board").wait_for()
     finally:
         fac_ctx.close()
         mem_ctx.close()

@@ -90,7 +90,9 @@ def hidden_entries(eng: Engine, board: rooms.Board, figures_, key: str, lang: st
                 if not _act(rooms.set_hidden, eng, code, key, entry_id, wanted):
                     state[widget] = not wanted
 
-            st.toggle(t("workshop.hide_entry", lang, entry=option(f, lang)), key=widget,
+            # A label is markdown: the entry's user text is escaped to show as typed.
+            st.toggle(md_escape(t("workshop.hide_entry", lang, entry=option(f, lang))),
+                      key=widget,
                       on_change=changed)
         state[keys.VOTE_SYNCED] = synced
 
