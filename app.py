@@ -15,6 +15,7 @@ from explorer.i18n import LANGS, has_draft, t
 from explorer.text import md_escape
 from pages.ui import caches, server, shell
 from pages.ui.editions import asat
+from pages.ui.reconnect import install as reconnect_words
 
 settings = shell.sync_settings()
 st.set_page_config(
@@ -76,6 +77,7 @@ except DataError as exc:
 
 # Every page, every mode (projector included): the date the position refers to.
 shell.document_language(lang, page.url_path)
+reconnect_words(lang)  # the app's words in Streamlit's dialog while the server restarts
 st.html(f'<p class="as-at" role="note">{html.escape(asat.banner(lang, edition))}</p>')
 # One error boundary around the page: a visitor sees one calm line with a reference, never a
 # traceback (whatever client.showErrorDetails says); the server's log gets the traceback.

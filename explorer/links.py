@@ -88,6 +88,11 @@ def public_page_url(page_url: str | None, page_path: str = WHAT_IF_PAGE,
     return f"{app_base(page_url, page_path, env=env)}/{page_path}"
 
 
+#: ``present=1``: a workshop room's presenter view (the projector), always in projector mode
+#: (see :func:`explorer.rooms.links.presenter_params`).
+PRESENT = "present"
+
+
 #: Update rounds: the page a force's contributor link opens, and the review page.
 CONTRIBUTE_PAGE = "contribute"
 REVIEW_PAGE = "rounds"

@@ -2,10 +2,12 @@
 
 ``/workshop`` opens a room or goes to one by code; ``/workshop?room=CODE`` is the board (anyone
 with the code); ``&key=KEY`` adds the facilitator's controls (the key is taken out of the
-address bar at once and kept on the facilitator's device). A member votes with the identity
-kept in their session, their vote cards first (``pages/ui/rooms/voting.py``). The other pieces
-live in ``pages/ui/rooms/board.py``; storage in ``explorer/rooms/``. A database that fails, or
-a room deleted while the page is drawn, is one calm line, never an error page.
+address bar at once and kept on the facilitator's device); ``&present=1`` is the presenter
+view for the projector (``pages/ui/rooms/presenter.py``: never a key, no controls). A member
+votes with the identity kept in their session, their vote cards first
+(``pages/ui/rooms/voting.py``). The other pieces live in ``pages/ui/rooms/board.py``; storage
+in ``explorer/rooms/``. A database that fails, or a room deleted while the page is drawn, is
+one calm line, never an error page.
 """
 
 import streamlit as st
@@ -17,8 +19,8 @@ from explorer.storage import db
 from explorer.text import md_escape
 from pages.ui import caches, shell
 from pages.ui.rooms import board as room_board
+from pages.ui.rooms import presenter, voting
 from pages.ui.rooms import state as ui
-from pages.ui.rooms import voting
 from pages.ui.rooms.storage_notice import storage_notice
 
 settings = shell.require_app()
@@ -43,6 +45,9 @@ def show() -> None:
         storage_notice(lang)  # before a room is opened: will it survive a restart?
         room_board.lobby(eng, lang)
         st.caption(t("room.stored", lang, days=rooms.expiry_days()))
+        return
+    if presenter.wanted():  # the projector: before the key is even looked at
+        presenter.show(eng, ds, room, lang)
         return
     key = ui.facilitator_key(eng, room, lang)
     board = room_board.read_board(eng, room, key)

@@ -35,6 +35,7 @@ import streamlit as st
 from streamlit.errors import FragmentHandledException
 
 from explorer.i18n import LANGS, t
+from explorer.links import PRESENT
 
 ROOT = Path(__file__).resolve().parents[2]
 MAP_STYLES = ("geographic", "tiles")
@@ -105,7 +106,10 @@ def require_app() -> Settings:
 
 
 def sync_settings() -> Settings:
-    """Settings from the URL (when valid) or the session; the URL is kept in step."""
+    """Settings from the URL (when valid) or the session; the URL is kept in step. The
+    presenter view of a workshop room (``present=1``) is always in projector mode."""
+    if st.query_params.get(PRESENT) == "1":
+        st.query_params[SETTINGS["projector"][0]] = "1"
     for key, (param, default, spell) in SETTINGS.items():
         raw = st.query_params.get(param)
         value = _URL_VALUES[key].get(str(raw).strip().lower()) if raw is not None else None

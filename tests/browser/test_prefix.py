@@ -196,7 +196,8 @@ def check_room_board_live(browser, people, base: str) -> tuple[str, str]:
     again.wait_for_function("!location.href.includes('key=')", timeout=10_000)
     assert key not in again.locator("body").inner_text() and key not in again.content()
     projector = board.get_by_role("link", name="Board for the projector").get_attribute("href")
-    assert projector == f"{base}/workshop?room={code}", projector
+    # The presenter view, in projector mode, never with the key.
+    assert projector == f"{base}/workshop?room={code}&present=1&workshop=1", projector
     assert map_frame(board) is not None  # the board's map draws under the prefix too
 
     member = join(browser, people)

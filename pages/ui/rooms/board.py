@@ -29,7 +29,7 @@ from explorer.printing import palette, room_summary
 from explorer.printing.qr import qr_img
 from explorer.printing.svg_map import coverage_svg
 from explorer.rooms import report as room_report
-from explorer.rooms.links import links
+from explorer.rooms.links import links, presenter_link
 from explorer.scenario import may_2019_scenario, share_token_or_none
 from explorer.storage import db
 from explorer.storage.db import Engine
@@ -135,7 +135,7 @@ def _qr(link: str, label: str, width_css: str) -> str:
 
 def join_panel(room: rooms.Room, base: str, lang: str, workshop: bool, key: str | None) -> None:
     """The join code, join link and QR code, big enough to read from the back of a room."""
-    urls = links(base, room.code, key)
+    urls = links(base, room.code, key, shell.settings_params())
     size = "3.2rem" if workshop else "2.4rem"
     text_col, qr_col = st.columns([3, 2] if workshop else [3, 1])
     with text_col:
@@ -148,8 +148,9 @@ def join_panel(room: rooms.Room, base: str, lang: str, workshop: bool, key: str 
         st.html(_qr(urls["join_link"], t("workshop.qr_label", lang),
                     "52vh" if workshop else "240px"))
     if key is not None:  # the private link only on request: never projected by default
-        facilitator.private_link(room, base, key, lang)
-        st.link_button(t("workshop.projector_link", lang), urls["board_link"],
+        facilitator.private_link(room, base, key, lang, urls["facilitator_link"])
+        st.link_button(t("workshop.projector_link", lang),
+                       presenter_link(base, room.code, shell.settings_params()),
                        icon=":material/co_present:")
 
 
@@ -157,17 +158,17 @@ def join_panel(room: rooms.Room, base: str, lang: str, workshop: bool, key: str 
 
 
 def _open_link(base: str, code: str, scenario_token: str | None,
-               lang: str = "en", entry: int | None = None) -> str | None:
-    """The planner link that opens an entry's scenario in this room, in the page's language,
-    saying which entry it is (so the planner can say whose it is): never a member's token."""
+               entry: int | None = None) -> str | None:
+    """The planner link that opens an entry's scenario in this room, in this board's language
+    and projector mode, saying which entry it is (so the planner can say whose it is): never a
+    member's token."""
     if scenario_token is None:
         return None
-    params: dict[str, str | int] = {"scenario": scenario_token, keys.ROOM: code}
+    query: dict[str, str | int] = {"scenario": scenario_token, keys.ROOM: code,
+                                   **shell.settings_params()}
     if entry is not None:
-        params["entry"] = entry
-    if lang != "en":
-        params["lang"] = lang
-    return f"{base}/what-if?{urlencode(params)}"
+        query["entry"] = entry
+    return f"{base}/what-if?{urlencode(query)}"
 
 
 def figures(ds: Dataset, board: rooms.Board) -> tuple[room_report.EntryFigures, ...]:
@@ -193,14 +194,14 @@ def _board(ds: Dataset, board: rooms.Board, figures_, base: str, lang: str,
     if board.room.locked:
         st.info(t("workshop.locked", lang), icon=":material/lock:")
     st.subheader(t("workshop.entries", lang))
-    votes = board.room.votes_revealed or facilitator
+    votes = board.room.votes_revealed  # no live counts before the reveal, not even here
     rows = room_report.board_rows(figures_, ds, lang, votes=votes, hidden=facilitator)
     opener = t("workshop.col_open", lang)
     may_2019 = share_token_or_none(may_2019_scenario())
     unlinked = []
     for row, f in zip(rows, (None, *figures_), strict=True):
         token = room_report.share_token(f) if f else may_2019
-        row[opener] = _open_link(base, board.room.code, token, lang,
+        row[opener] = _open_link(base, board.room.code, token,
                                  f.entry.member_number if f else None)
         if f is not None and token is None and f.scenario is not None:
             unlinked.append(f)

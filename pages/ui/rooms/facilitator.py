@@ -26,7 +26,8 @@ from pages.ui.rooms import state as ui
 state = st.session_state
 
 
-def private_link(room: rooms.Room, base: str, key: str, lang: str) -> None:
+def private_link(room: rooms.Room, base: str, key: str, lang: str,
+                 link: str | None = None) -> None:
     """Shown only on request: the private facilitator link, with copy; hidden again on request.
     A room just opened is told to save it (without showing it)."""
     if state.pop(keys.NEW, None) == room.code:
@@ -40,7 +41,8 @@ def private_link(room: rooms.Room, base: str, key: str, lang: str) -> None:
         return
     with st.container(border=True):
         st.caption(t("workshop.facilitator_link", lang))
-        st.code(links(base, room.code, key)["facilitator_link"], language=None, wrap_lines=True)
+        st.code(link or links(base, room.code, key)["facilitator_link"], language=None,
+                wrap_lines=True)
         st.caption(t("workshop.facilitator_keep", lang))
         if st.button(t("workshop.hide_private", lang), icon=":material/visibility_off:",
                      key=f"room_hide_private_{room.code}"):
