@@ -33,6 +33,7 @@ ds = caches.dataset()
 def show() -> None:
     ui.take_private_link()
     ui.take_facilitator_key()  # out of the address bar before anything is drawn
+    ui.address_guard()
     ui.flash()
     eng = ui.engine(lang)
     if eng is None:

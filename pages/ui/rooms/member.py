@@ -97,6 +97,7 @@ def panel(lang: str, checked) -> None:
     ui.take_private_link()
     if not st.query_params.get(keys.ROOM):
         return
+    ui.address_guard()
     try:
         _panel(lang, checked)
     except rooms.RoomNotFound:  # deleted while this page was being drawn

@@ -108,6 +108,9 @@ def say(kind: str, text: str) -> None:
 
 
 def flash() -> None:
+    """The notice of :func:`say`, inside a container drawn in every run (present or not, the
+    elements after it keep their places, so no widget is drawn afresh when it comes or goes)."""
+    slot = st.container()
     value = state.get(keys.FLASH)
     if not value:
         return
@@ -115,7 +118,7 @@ def flash() -> None:
     if kind is None or time.time() > until:
         state.pop(keys.FLASH, None)
         return
-    getattr(st, kind)(md_escape(text))
+    getattr(slot, kind)(md_escape(text))
 
 
 def _attempts() -> CodeAttempts:
@@ -258,10 +261,20 @@ def forget_facilitator(code: str) -> None:
 
 
 def scrub_address() -> None:
-    """Take ``key=``/``member=`` out of the browser's address bar, the Cloud wrapper's too
-    (Streamlit cleans only its own frame's)."""
-    st.html(f'<span class="mash-doc" hidden></span><script>{identity.SCRUB_JS}</script>',
-            unsafe_allow_javascript=True)
+    """Have :func:`address_guard` take ``key=``/``member=`` out of the browser's address bar,
+    the Cloud wrapper's too (Streamlit cleans only its own frame's)."""
+    state[keys.SCRUB] = True
+
+
+def address_guard() -> None:
+    """One hidden element, drawn in every run at the same place (so the elements after it keep
+    their places and no widget is drawn afresh under a finger): the address-bar scrub when a
+    secret has just been taken out of the URL, else nothing."""
+    if state.pop(keys.SCRUB, False):
+        st.html(f'<span class="mash-doc" hidden></span><script>{identity.SCRUB_JS}</script>',
+                unsafe_allow_javascript=True)
+    else:
+        st.html('<span class="mash-doc" hidden></span>')
 
 
 def take_private_link() -> None:
