@@ -4,7 +4,8 @@ Starts the app with its own ``.streamlit/config.toml`` (bundled boundaries unles
 ``MASH_BOUNDARIES`` is set), opens ``/what-if`` with a one-hub scenario over Streamlit's own
 websocket protocol (as ``bench_load.py`` does), then changes the hub's members back and forth:
 each change is a ``BackMsg`` ``rerun_script`` carrying the members widget's new value, as the
-browser sends it. Times each rerun from sending to ``script_finished`` and checks the headline
+browser sends it (naming the planner's fragment, so only the planner reruns). Times each
+rerun from sending to ``script_finished`` and checks the headline
 of the new scenario arrived; also reports the server's CPU time per rerun. Exits 1 if the
 median misses the target. ::
 
@@ -54,6 +55,16 @@ def members_widget(msgs) -> str:
         and "members" in m.delta.new_element.multiselect.id)
 
 
+def widget_fragment(msgs, widget_id: str) -> str:
+    """The fragment the widget is drawn in ('' if none): the browser names it when the widget
+    changes, and the server then reruns only that fragment."""
+    return next((m.delta.fragment_id for m in msgs
+                 if m.WhichOneof("type") == "delta"
+                 and m.delta.WhichOneof("type") == "new_element"
+                 and m.delta.new_element.WhichOneof("type") == "multiselect"
+                 and m.delta.new_element.multiselect.id == widget_id), "")
+
+
 async def run(base: str, pid: int, runs: int) -> dict:
     import websockets
     from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: TID251 (bench only)
@@ -94,6 +105,9 @@ async def run(base: str, pid: int, runs: int) -> dict:
         first_ms, msgs, ok = await until_finished(ws, heads[0])
         assert ok, "first view without its headline"
         widget_id = members_widget(msgs)
+        fragment = widget_fragment(msgs, widget_id)
+        page_hash = next((m.navigation.page_script_hash for m in msgs
+                          if m.WhichOneof("type") == "navigation"), "")
         times, cpu0 = [], cpu_seconds(pid)
         for i in range(runs + 2):
             if i == 2:  # the first two changes warm up (not counted)
@@ -103,12 +117,16 @@ async def run(base: str, pid: int, runs: int) -> dict:
             msg.rerun_script.query_string = query
             msg.rerun_script.page_name = "what-if"
             msg.rerun_script.context_info.url = url
+            if fragment:  # as the browser does for a widget inside a fragment
+                msg.rerun_script.fragment_id = fragment
+                msg.rerun_script.page_script_hash = page_hash
             state = msg.rerun_script.widget_states.widgets.add()
             state.id = widget_id
             state.string_array_value.data.extend(MEMBERS[which])
             await ws.send(msg.SerializeToString())
             ms, _msgs, seen = await until_finished(ws, heads[which])
             widget_id = members_widget(_msgs)  # its id changes with its default (the draft)
+            fragment = widget_fragment(_msgs, widget_id) or fragment
             if not seen:
                 texts = [m.delta.new_element.heading.body for m in _msgs
                          if m.WhichOneof("type") == "delta"
@@ -118,6 +136,7 @@ async def run(base: str, pid: int, runs: int) -> dict:
             times.append(ms)
         cpu_ms = (cpu_seconds(pid) - cpu0) * 1000 / runs
     return {"first_view_ms": first_ms, "rerun_ms": times, "server_cpu_ms_per_rerun": cpu_ms,
+            "fragment_rerun": bool(fragment),
             "rerun_bytes": statistics.median(sizes[-runs:])}
 
 
@@ -154,7 +173,7 @@ def main() -> int:
               "median_ms": round(median, 1), "max_ms": round(max(times), 1),
               "server_cpu_ms_per_rerun": round(found["server_cpu_ms_per_rerun"], 1),
               "first_view_ms": round(found["first_view_ms"], 1), "target_ms": TARGET_MS,
-              "rerun_bytes": found["rerun_bytes"],
+              "rerun_bytes": found["rerun_bytes"], "fragment_rerun": found["fragment_rerun"],
               "load_average": os.getloadavg(), "boundaries":
               os.environ.get("MASH_BOUNDARIES") or "bundled", "ok": median <= TARGET_MS}
     out = ROOT / "bench-results"

@@ -104,6 +104,17 @@ MAX_COMBINING_MARKS = 3
 #: Seconds a confirmation stays on the page (across the board's own reruns).
 NOTICE_SECONDS = 8
 
+# ---- Live boards (pages/ui/rooms/live.py, explorer/rooms/redraws.py) ----
+#: Seconds between a board's checks of its room (a small HTTP request; a change is redrawn).
+BOARD_POLL_S = 2.0
+#: Redraws a second that the boards of one room may take (30 boards redrawing every 2 s ask
+#: 15), and the burst allowed; beyond that a board waits for its next check. Per server process.
+ROOM_REDRAWS_PER_S = 20
+ROOM_REDRAW_BURST = 60
+#: The same for all rooms on one server process together.
+SERVER_REDRAWS_PER_S = 40
+SERVER_REDRAW_BURST = 120
+
 # Editions (explorer/editions, ``python -m explorer editions``) ------------------------------
 #: Longest edition title, in characters (after normalisation).
 MAX_EDITION_TITLE_CHARS = 120

@@ -10,6 +10,8 @@ in ``explorer/rooms/``. A database that fails, or a room deleted while the page 
 one calm line, never an error page.
 """
 
+from dataclasses import replace
+
 import streamlit as st
 
 from explorer import rooms
@@ -19,7 +21,7 @@ from explorer.storage import db
 from explorer.text import md_escape
 from pages.ui import caches, shell
 from pages.ui.rooms import board as room_board
-from pages.ui.rooms import presenter, voting
+from pages.ui.rooms import live, presenter, rendered, voting
 from pages.ui.rooms import state as ui
 from pages.ui.rooms.storage_notice import storage_notice
 
@@ -66,13 +68,27 @@ def show() -> None:
     if key is not None:  # before the table: nothing in the table can take the controls away
         room_board.controls(eng, ds, board, figures, key, lang)
         ui.keep_key_in_browser(board.room, key, BOARD_PAGE)
-    room_board.board(ds, board, figures, base, lang, key is not None)
+    # The table in a fragment that the live check redraws alone (pages/ui/rooms/live.py); the
+    # map after it, on the page: it changes only with the entries, which rerun the page.
+    live.board_area(eng, board, figures, key, lang,
+                    draw=lambda b, f: room_board.board(ds, b, f, base, lang, key is not None,
+                                                       with_map=False),
+                    read=lambda version: _read(eng, board.room, version, key))
+    room_board.board_map(ds, board, figures, lang)
     if key is None:
         if view is None:
             voting.votes(eng, board, figures, lang, view, room_board.option)
         ui.keep_in_browser(board.room, BOARD_PAGE)
     st.caption(t("room.stored", lang, days=rooms.expiry_days()))
-    room_board.watch(eng, board.room, lang, public=key is None)
+
+
+def _read(eng, room, version: int, key):
+    """The board at ``version`` and its figures (after a change seen by the live check)."""
+    fresh = room_board.read_board(eng, replace(room, board_version=version), key)
+    if key is not None:
+        return fresh, room_board.figures(ds, fresh)
+    return fresh, rendered.once("figures", (room.code, version), ds,
+                                lambda: room_board.figures(ds, fresh))
 
 
 try:

@@ -1,13 +1,13 @@
 """The workshop board's pieces: lobby, join panel (code, link, QR), the facilitator's controls,
 the live board and votes.
 
-Live refresh: :func:`watch` is a fragment that reruns every :data:`POLL_S` seconds, reads the
-room's version (one indexed row) and draws one line ("Live: last change at ..." or "Not live");
-only when the version has changed does it rerun the page. What every board of a room draws
+Live refresh: :mod:`pages.ui.rooms.live` keeps the board current (a cheap check of the
+room's version, then a redraw of the board's fragment only). What every board of a room draws
 after a change is read and worked out once per process, not once per board: the board itself
 per (room, version) (:func:`public_board`), each entry's figures per scenario
-(:mod:`explorer.rooms.report`), the QR code per link. A board therefore costs one tiny query per
-poll when idle, and one cheap rerun per change.
+(:mod:`explorer.rooms.report`), the table per (room, version, language, link base) and the map's
+overlay per set of entries (:mod:`pages.ui.rooms.rendered`: a vote does not rebuild the map),
+the QR code per link.
 
 The facilitator's controls are drawn before the entries table, so nothing in the table (an
 entry too long for a link, say) can take them away; an entry too long for a link is offered as
@@ -36,30 +36,20 @@ from explorer.storage.db import Engine
 from explorer.text import md_escape
 from geo import maps
 from pages.ui import caches, map_component, shell
-from pages.ui.rooms import facilitator, keys
+from pages.ui.rooms import facilitator, keys, live, rendered
 from pages.ui.rooms import state as ui
 
 state = st.session_state
 log = logging.getLogger("mash.rooms")
-#: Seconds between checks of the room's version (an entry reaches the board within this
-#: plus one page rerun).
-POLL_S = 2.0
+#: Seconds between a board's checks of its room (:mod:`pages.ui.rooms.live`).
+POLL_S = live.POLL_S
 
 
-@st.fragment(run_every=POLL_S)
 def watch(eng: Engine, room: rooms.Room, lang: str, public: bool) -> None:
-    """Say whether the board is live; rerun the page when what it shows has changed since it
-    was drawn (``public``: a board without the key, which hidden votes do not change)."""
-    with shell.error_boundary():  # a fragment rerun runs outside app.py's boundary
-        try:
-            now = rooms.room_version(eng, room.code, public=public)
-        except db.DatabaseError:
-            st.caption(t("workshop.not_live", lang))  # tried again at the next poll
-            return
-        if now != (room.board_version if public else room.version):
-            st.rerun()
-        st.caption(t("workshop.live", lang) + " " + t(
-            "workshop.live_at", lang, when=room.last_activity.strftime("%H:%M:%S")))
+    """Say whether the board is live and rerun the page when what it shows has changed
+    (``public``: a board without the key, which hidden votes do not change); for pages drawn
+    whole. The workshop board itself redraws only its table: :func:`live.board_area`."""
+    live.watch(eng, room, lang, public)
 
 
 @st.cache_resource(ttl=120, max_entries=128, show_spinner=False)
@@ -176,46 +166,86 @@ def figures(ds: Dataset, board: rooms.Board) -> tuple[room_report.EntryFigures, 
 
 
 def board(ds: Dataset, board: rooms.Board, figures_, base: str, lang: str,
-          facilitator: bool) -> None:
+          facilitator: bool, with_map: bool = True) -> None:
     """Counts, the sortable entries table with the May 2019 row, files for entries too long for
-    a link, and the coverage map. A failure here is one line: the rest of the page stays."""
+    a link, and (``with_map``) the coverage map. A failure here is one line: the rest of the
+    page stays."""
     try:
-        _board(ds, board, figures_, base, lang, facilitator)
+        _board(ds, board, figures_, base, lang, facilitator, with_map)
     except Exception:  # noqa: BLE001 (one entry must never take the board down)
         log.exception("room %s: the board could not be drawn", board.room.code)
         st.warning(t("workshop.table_failed", lang))
 
 
+def board_map(ds: Dataset, board: rooms.Board, figures_, lang: str) -> None:
+    """The coverage map of the entries shown (drawn apart from the table, which a vote redraws
+    alone). A failure here is one line."""
+    try:
+        _map(ds, tuple(f for f in figures_ if not f.entry.hidden), lang)
+    except Exception:  # noqa: BLE001 (one entry must never take the board down)
+        log.exception("room %s: the board's map could not be drawn", board.room.code)
+        st.warning(t("workshop.table_failed", lang))
+
+
 def _board(ds: Dataset, board: rooms.Board, figures_, base: str, lang: str,
-           facilitator: bool) -> None:
+           facilitator: bool, with_map: bool = True) -> None:
     shown = tuple(f for f in figures_ if not f.entry.hidden)
     st.text(t("workshop.counts", lang, entries=len(shown), members=board.members,
               voters=board.voters))
     if board.room.locked:
         st.info(t("workshop.locked", lang), icon=":material/lock:")
     st.subheader(t("workshop.entries", lang))
-    votes = board.room.votes_revealed  # no live counts before the reveal, not even here
-    rows = room_report.board_rows(figures_, ds, lang, votes=votes, hidden=facilitator)
-    opener = t("workshop.col_open", lang)
-    may_2019 = share_token_or_none(may_2019_scenario())
-    unlinked = []
-    for row, f in zip(rows, (None, *figures_), strict=True):
-        token = room_report.share_token(f) if f else may_2019
-        row[opener] = _open_link(base, board.room.code, token,
-                                 f.entry.member_number if f else None)
-        if f is not None and token is None and f.scenario is not None:
-            unlinked.append(f)
+    rows, order, unlinked = _table(ds, board, figures_, base, lang, facilitator)
     if not figures_:
         st.caption(t("room.no_entries", lang))
-    order = list(rows[0])
-    order.insert(3, order.pop())  # the planner link beside the scenario's name
+    opener = t("workshop.col_open", lang)
     st.dataframe(rows, hide_index=True, width="stretch", key=keys.TABLE, column_order=order,
                  column_config={opener: st.column_config.LinkColumn(
                      opener, display_text=t("workshop.open", lang))})
     st.caption(t("workshop.entries_help", lang))
     if unlinked:
         _files(unlinked, board.room.code, lang)
-    _map(ds, shown, lang)
+    if with_map:
+        _map(ds, shown, lang)
+
+
+def _table(ds: Dataset, board: rooms.Board, figures_, base: str, lang: str, facilitator: bool):
+    """The entries table's rows (a frame), column order and the entries too long for a link:
+    built once per (room, version, language, link base) for every board of the room."""
+    room = board.room
+    votes = room.votes_revealed  # no live counts before the reveal, not even here
+    # The links carry this visitor's settings (language, workshop mode, map): part of the key.
+    key = (room.code, room.version if facilitator else room.board_version, facilitator, votes,
+           lang, base, tuple(sorted(shell.settings_params().items())))
+
+    def build():
+        import pandas as pd
+
+        rows = room_report.board_rows(figures_, ds, lang, votes=votes, hidden=facilitator)
+        opener = t("workshop.col_open", lang)
+        may_2019 = share_token_or_none(may_2019_scenario())
+        unlinked = []
+        for row, f in zip(rows, (None, *figures_), strict=True):
+            token = room_report.share_token(f) if f else may_2019
+            row[opener] = _open_link(base, room.code, token,
+                                     f.entry.member_number if f else None)
+            if f is not None and token is None and f.scenario is not None:
+                unlinked.append(f)
+        order = list(rows[0])
+        order.insert(3, order.pop())  # the planner link beside the scenario's name
+        return _arrow(pd.DataFrame(rows)), tuple(order), tuple(unlinked)
+
+    return rendered.once("table", key, ds, build)
+
+
+def _arrow(frame):
+    """The frame as the Arrow table ``st.dataframe`` would make of it (converted once, not on
+    every board's every redraw); the frame itself if Streamlit's converter moved."""
+    try:
+        from streamlit.dataframe_util import convert_pandas_df_to_arrow_table
+    except ImportError:  # pragma: no cover (a later Streamlit)
+        return frame
+    return convert_pandas_df_to_arrow_table(frame)
 
 
 def _files(unlinked, code: str, lang: str) -> None:
@@ -235,18 +265,25 @@ def _files(unlinked, code: str, lang: str) -> None:
 
 def _map(ds: Dataset, shown, lang: str) -> None:
     st.subheader(t("workshop.map_heading", lang))
-    counts = room_report.coverage_counts(shown, ds)
-    # The planner's base map, rendered once per process; the counts are a small overlay.
-    bset, payload, points = caches.planner_map(state.get("map_style", "geographic"), lang, 560,
-                                               key="board_map", names=bool(state.get("names")))
-    map_component.show_map(payload, key="board_map", height=560,
-                           overlay=maps.count_js(counts, len(shown), points))
+    style, names = state.get("map_style", "geographic"), bool(state.get("names"))
+    # The planner's base map, rendered once per process; the counts are a small overlay,
+    # which depends on the entries shown, not on votes: built once per set of entries.
+    bset, payload, points = caches.planner_map(style, lang, 560, key="board_map", names=names)
+    overlay = rendered.once(
+        "map", (style, lang, names, tuple((f.entry.id, f.entry.scenario_json) for f in shown)),
+        ds, lambda: maps.count_js(room_report.coverage_counts(shown, ds), len(shown), points))
+    map_component.show_map(payload, key="board_map", height=560, overlay=overlay)
     st.caption(t("workshop.map_caption", lang, attribution=bset.attribution))
-    st.html("".join(
+    st.html(_legend(lang))
+
+
+@functools.lru_cache(maxsize=4)
+def _legend(lang: str) -> str:
+    return "".join(
         f'<span style="display:inline-flex;align-items:center;gap:.35em;margin-right:1.2em">'
         f'<span style="width:1em;height:1em;border:1px solid #4D4D4D;background:{colour}">'
         f'</span>{md_escape(t(f"workshop.legend_{i}", lang))}</span>'
-        for i, colour in enumerate(palette.COUNT_COLOURS)))
+        for i, colour in enumerate(palette.COUNT_COLOURS))
 
 
 def option(f: room_report.EntryFigures, lang: str) -> str:
