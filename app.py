@@ -13,7 +13,7 @@ import streamlit as st
 from explorer.data import DataError
 from explorer.i18n import LANGS, has_draft, t
 from explorer.text import md_escape
-from pages.ui import caches, server, shell
+from pages.ui import caches, server, shell, style
 from pages.ui.editions import asat
 from pages.ui.reconnect import install as reconnect_words
 
@@ -47,26 +47,8 @@ with st.sidebar:
         st.caption(t("sidebar.draft_welsh", lang))
     st.caption(asat.caption(lang, edition))
 
-# Captions at full opacity in a dark grey: WCAG AA contrast (about 7:1 on white). Section
-# headings are h2 (no skipped level after the page's h1) at a subheading's size.
-STYLE = ("[data-testid='stCaptionContainer']{opacity:1;color:#545250}"
-         "[data-testid='stMain'] h2{font-size:1.6rem}"
-         # Keyboard focus always visible, whatever the widget's own styling.
-         ":focus-visible{outline:3px solid #0072B2 !important;outline-offset:2px}"
-         + shell.HIDE_DOC_CSS
-         # The "as at" date on every page, in every mode: a 2019 map without its date would
-         # be read as today's.
-         + ".as-at{display:inline-block;margin:0;padding:.2rem .6rem;background:#FFF4CE;"
-         "border-left:4px solid #8A6D00;color:#1a1a1a;font-size:.9rem}")
-if settings.projector:
-    # Projector mode: larger text everywhere.
-    STYLE += ("html{font-size:22px}[data-testid='stMetricValue']{font-size:2.1rem}"
-              "[data-testid='stMainBlockContainer']{padding-top:4.4rem}")
-if page.url_path == "what-if":  # the planner's rules in the same block: one element per run
-    from pages.ui.planner import STYLE as PLANNER_STYLE
-
-    STYLE += PLANNER_STYLE
-st.html(f"<style>{STYLE}</style>")
+# The app's one style block (pages/ui/style.py): one element per run.
+st.html(f"<style>{style.page_css(page.url_path, projector=settings.projector)}</style>")
 
 try:
     caches.dataset()

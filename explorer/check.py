@@ -16,6 +16,7 @@ from pathlib import Path
 
 from explorer.data import DataError, load_dataset, resolve_data_dir
 from explorer.deployment import on_community_cloud, secrets_env, storage_durability
+from explorer.i18n import t
 from explorer.links import BASE_URL_ENV, CLOUD_APP_PATHS
 from explorer.storage import db
 from explorer.text import terminal_safe
@@ -28,45 +29,51 @@ class Line:
     topic: str
     text: str
     problem: bool = False
+    #: The language of the ``ok``/``PROBLEM`` mark (the text is already in it).
+    lang: str = "en"
 
     def __str__(self) -> str:
-        return f"{'PROBLEM' if self.problem else 'ok':7} {self.topic}: {self.text}"
+        mark = t("check.problem" if self.problem else "check.ok", self.lang)
+        return f"{mark:7} {self.topic}: {self.text}"
 
 
-def check_data(data: str | None = None) -> Line:
+def check_data(data: str | None = None, lang: str = "en") -> Line:
     folder = resolve_data_dir(data)
     try:
         ds = load_dataset(folder)
     except DataError as exc:
-        return Line("data", f"{terminal_safe(str(folder))}: {exc}", True)
-    return Line("data", f"{len(ds.authorities)} authorities, {len(ds.forces)} forces, valid "
-                        f"({terminal_safe(str(folder))})")
+        return Line("data", f"{terminal_safe(str(folder))}: {exc}", True, lang)
+    return Line("data", t("check.data", lang, authorities=len(ds.authorities),
+                          forces=len(ds.forces), folder=terminal_safe(str(folder))), lang=lang)
 
 
-def check_boundaries(b) -> Line:
+def check_boundaries(b, lang: str = "en") -> Line:
     """``b``: the :class:`geo.boundaries.Boundaries` the maps would draw (the command line
     obtains them: ``explorer/`` does not import ``geo/``)."""
     text = f"{b.name} ({b.source})"
     if b.notice or b.source == "tiles":
         details = " ".join(str(b.details or b.notice or "").split())
-        return Line("boundaries", f"{text}, not the ones asked for: {details}", True)
-    return Line("boundaries", f"{text}, valid")
+        return Line("boundaries", t("check.boundaries_other", lang, text=text, details=details),
+                    True, lang)
+    return Line("boundaries", t("check.boundaries_ok", lang, text=text), lang=lang)
 
 
-def check_assets(problems: list[str], leaflet_version: str) -> list[Line]:
+def check_assets(problems: list[str], leaflet_version: str, lang: str = "en") -> list[Line]:
     """``problems``: :func:`geo.assets.missing_assets` (one line each)."""
     if problems:
-        return [Line("assets", p, True) for p in problems]
-    return [Line("assets", f"Leaflet {leaflet_version} (XStatic-Leaflet), map_controls.js "
-                           "and favicon present; nothing is written at run time")]
+        return [Line("assets", p, True, lang) for p in problems]
+    return [Line("assets", t("check.assets", lang, version=leaflet_version), lang=lang)]
 
 
-def check_database(env: Mapping[str, str]) -> Line:
+def check_database(env: Mapping[str, str], lang: str = "en") -> Line:
     """Reachable and migrated? A SQLite file not made yet is fine if its folder can be."""
+    def line(key: str, problem: bool = False, **values) -> Line:
+        return Line("database", t(f"check.{key}", lang, where=where, **values), problem, lang)
+
     try:
         url = db.database_url(env)
     except ValueError as exc:
-        return Line("database", str(exc), True)
+        return Line("database", str(exc), True, lang)
     storage = storage_durability(url, env)
     where = f"{storage.kind} {storage.where}"
     if storage.kind == "sqlite" and storage.where != "memory":
@@ -74,28 +81,24 @@ def check_database(env: Mapping[str, str]) -> Line:
         if not path.exists():
             folder = next((p for p in [path.parent, *path.parent.parents] if p.exists()), None)
             if folder is None or not os.access(folder, os.W_OK):
-                return Line("database", f"{where}: cannot be created (folder not writable)",
-                            True)
-            return Line("database", f"{where}: not made yet; the app creates and migrates it "
-                                    "when it starts")
+                return line("db_not_writable", True)
+            return line("db_not_made")
     try:
         engine = db.make_engine(url)
     except db.DatabaseError as exc:
-        return Line("database", str(exc), True)
+        return Line("database", str(exc), True, lang)
     try:
         current = db.current_revision(engine)
     except Exception as exc:  # any driver's refusal: one line, never a password
-        return Line("database", f"{where}: unreachable ({db.reason(exc)})", True)
+        return line("db_unreachable", True, reason=db.reason(exc))
     finally:
         engine.dispose()
     head = _head_revision()
     if current == head:
-        return Line("database", f"{where}: reachable, migrated ({head})")
+        return line("db_migrated", head=head)
     if current is None or current in _known_revisions():
-        return Line("database", f"{where}: reachable, at {current or 'no schema'}; the app "
-                                f"migrates it to {head} when it starts")
-    return Line("database", f"{where}: at revision {current}, which this version of the app "
-                            "does not know (a newer app wrote it?)", True)
+        return line("db_behind", current=current or t("check.no_schema", lang), head=head)
+    return line("db_unknown", True, current=current)
 
 
 def _script():
@@ -112,35 +115,34 @@ def _known_revisions() -> set[str]:
     return {rev.revision for rev in _script().walk_revisions()}
 
 
-def check_storage(env: Mapping[str, str]) -> Line:
+def check_storage(env: Mapping[str, str], lang: str = "en") -> Line:
     storage = storage_durability(db.database_url(env), env)
     if storage.problem:
-        return Line("storage", storage.problem.removeprefix("storage: "), True)
+        return Line("storage", storage.problem.removeprefix("storage: "), True, lang)
     if storage.durable:
-        return Line("storage", "durable: rooms are kept in a database server")
-    return Line("storage", f"rooms survive a restart only if this disk does ({storage.reason})")
+        return Line("storage", t("check.durable", lang), lang=lang)
+    return Line("storage", t("check.disk", lang, reason=storage.reason), lang=lang)
 
 
-def check_hosting(env: Mapping[str, str]) -> Line:
+def check_hosting(env: Mapping[str, str], lang: str = "en") -> Line:
     cloud = on_community_cloud(env)
     if cloud:
-        return Line("hosting", f"Streamlit Community Cloud ({cloud})")
-    return Line("hosting", "self-hosted (not Streamlit Community Cloud)")
+        return Line("hosting", t("check.cloud", lang, how=cloud), lang=lang)
+    return Line("hosting", t("check.self_hosted", lang), lang=lang)
 
 
-def check_links(env: Mapping[str, str]) -> Line:
+def check_links(env: Mapping[str, str], lang: str = "en") -> Line:
     base = (env.get(BASE_URL_ENV) or "").strip().rstrip("/")
     if not base:
-        return Line("links", "start with the address each visitor opened the app at (without "
-                             f"Cloud's /~/+); set {BASE_URL_ENV} to fix one")
+        return Line("links", t("check.links_visitor", lang, env=BASE_URL_ENV), lang=lang)
     shown = terminal_safe(base)
     if not base.startswith(("http://", "https://")) or any(c in base for c in " ?#\n\t"):
-        return Line("links", f"{BASE_URL_ENV} {shown} is not an http(s) address without "
-                             "spaces, ? or #", True)
+        return Line("links", t("check.links_bad", lang, env=BASE_URL_ENV, url=shown), True,
+                    lang)
     if any(inner in base for inner in CLOUD_APP_PATHS):
-        return Line("links", f"{BASE_URL_ENV} {shown} holds Cloud's inner /~/+ path, which "
-                             "people cannot open; use the app's public address", True)
-    return Line("links", f"start with {shown} ({BASE_URL_ENV})")
+        return Line("links", t("check.links_cloud", lang, env=BASE_URL_ENV, url=shown), True,
+                    lang)
+    return Line("links", t("check.links", lang, env=BASE_URL_ENV, url=shown), lang=lang)
 
 
 def check_env() -> tuple[dict[str, str], dict[str, str]]:
@@ -152,16 +154,18 @@ def check_env() -> tuple[dict[str, str], dict[str, str]]:
 
 def run_checks(env: Mapping[str, str], data: str | None = None, *, boundaries=None,
                asset_problems: list[str] | None = None, leaflet_version: str = "",
-               secrets: Mapping[str, str] | None = None) -> list[Line]:
+               secrets: Mapping[str, str] | None = None, lang: str = "en") -> list[Line]:
     """Every check on ``env``; the boundaries and asset lines when they are given (they come
-    from ``geo/``, which the command line reaches)."""
-    lines = [check_data(data)]
+    from ``geo/``, which the command line reaches). Words in ``lang``; topics as named."""
+    lines = [check_data(data, lang)]
     if boundaries is not None:
-        lines.append(check_boundaries(boundaries))
+        lines.append(check_boundaries(boundaries, lang))
     if asset_problems is not None:
-        lines += check_assets(asset_problems, leaflet_version)
-    lines += [check_database(env), check_storage(env), check_hosting(env), check_links(env)]
+        lines += check_assets(asset_problems, leaflet_version, lang)
+    lines += [check_database(env, lang), check_storage(env, lang), check_hosting(env, lang),
+              check_links(env, lang)]
     if secrets:
-        names = ", ".join(sorted(k for k in secrets if k.startswith("MASH_"))) or "none"
-        lines.append(Line("secrets", f"Streamlit secrets give the app these settings: {names}"))
+        names = (", ".join(sorted(k for k in secrets if k.startswith("MASH_")))
+                 or t("cli.none", lang))
+        lines.append(Line("secrets", t("check.secrets", lang, names=names), lang=lang))
     return lines

@@ -19,6 +19,9 @@
 ``python -m explorer rounds list|show|export|history ...``
     Update rounds (see :mod:`explorer.rounds.cli`).
 
+``--lang en|cy`` (before the command; else ``MASH_LANG``, else English): the language of every
+label and message, from ``explorer/messages.toml`` (:mod:`explorer.cli_parts`).
+
 ``status``, ``coverage`` and ``best-sites`` take ``--edition ID``: the position of that
 edition instead of the data folder's (edition 1, the May 2019 briefing, is the default).
 
@@ -43,7 +46,15 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from explorer import config
 from explorer.best_sites import OBJECTIVES, best_sites, explain_uncovered
+from explorer.cli_parts import (
+    LanguageError,
+    add_language_option,
+    json_help,
+    language,
+    whole_id,
+)
 from explorer.coverage import evaluate_scenario
 from explorer.data import DATA_DIR_ENV, DataError, load_dataset, resolve_data_dir
 from explorer.editions import cli as editions_cli
@@ -57,8 +68,8 @@ from explorer.scenario import ScenarioError, load_scenario_file
 from explorer.summary import headline, status_records
 from explorer.text import one_line, quote, terminal_safe
 
-#: Labels in the interface's own words (explorer/messages.toml), in English.
-STATUS_LABELS = {s: t(f"status.{s}") for s in ("mash", "mash_pilot", "mash_ceased", "no_mash")}
+#: Status labels come from the interface's own words (``status.<key>`` in messages.toml).
+STATUSES = ("mash", "mash_pilot", "mash_ceased", "no_mash")
 
 
 class CliError(Exception):
@@ -70,20 +81,19 @@ class _Parser(argparse.ArgumentParser):
         raise CliError(f"{self.prog}: {message}")
 
 
-def _whole_number(lo: int, hi: int) -> Callable[[str], int]:
+def _whole_number(lo: int, hi: int, lang: str = "en") -> Callable[[str], int]:
     def parse(text: str) -> int:
         value = text.strip()
         digits = value.isascii() and value.isdigit() and len(value) <= 6
         if not digits or not lo <= int(value) <= hi:
             raise argparse.ArgumentTypeError(
-                f"must be a whole number from {lo} to {hi}, not {quote(text, 20)}"
-            )
+                t("cli.whole_number", lang, lo=lo, hi=hi, value=quote(text, 20)))
         return int(value)
 
     return parse
 
 
-def _km(lo: float, hi: float) -> Callable[[str], float]:
+def _km(lo: float, hi: float, lang: str = "en") -> Callable[[str], float]:
     def parse(text: str) -> float:
         try:
             value = float(text) if len(text) <= 30 else math.nan
@@ -91,17 +101,18 @@ def _km(lo: float, hi: float) -> Callable[[str], float]:
             value = math.nan
         if not math.isfinite(value) or not lo <= value <= hi:
             raise argparse.ArgumentTypeError(
-                f"must be a number of kilometres from {lo:g} to {hi:g}, not {quote(text, 20)}"
-            )
+                t("cli.kilometres", lang, lo=f"{lo:g}", hi=f"{hi:g}", value=quote(text, 20)))
         return value
 
     return parse
 
 
-def _print_status_table(ds, out, as_at: str = "Position as at 31 May 2019.") -> None:
+def _print_status_table(ds, out, as_at: str = "", lang: str = "en") -> None:
     rows = status_records(ds)
     widths = {"code": 9, "name": 18, "police_force": 11, "status": 20, "hub": 21}
-    header = ["Code", "Authority", "Force", "Status", "Hub", "Population"]
+    header = [t(f"cli.col_{c}", lang)
+              for c in ("code", "authority", "force", "status", "hub", "population")]
+    labels = {s: t(f"status.{s}", lang) for s in STATUSES}
     print(
         f"{header[0]:<9}  {header[1]:<18}  {header[2]:<11}  {header[3]:<20}  "
         f"{header[4]:<21}  {header[5]:>10}",
@@ -111,81 +122,68 @@ def _print_status_table(ds, out, as_at: str = "Position as at 31 May 2019.") -> 
         print(
             f"{r['code']:<{widths['code']}}  {r['name']:<{widths['name']}}  "
             f"{r['police_force']:<{widths['police_force']}}  "
-            f"{STATUS_LABELS[r['status']]:<{widths['status']}}  "
+            f"{labels[r['status']]:<{widths['status']}}  "
             f"{(r['hub'] or '-'):<{widths['hub']}}  {r['population']:>10,}",
             file=out,
         )
     h = headline(ds)
-    print(
-        f"\n{h.authorities_active} of {h.authorities_total} authorities have an operating "
-        f"or pilot MASH ({h.hubs_active} hubs), home to {h.population_active:,} of "
-        f"{h.population_total:,} people ({h.population_share:.1%}, Census 2021). "
-        + as_at,
-        file=out,
-    )
+    print("\n" + t("cli.status_headline", lang, active=h.authorities_active,
+                    total=h.authorities_total, hubs=h.hubs_active,
+                    people=f"{h.population_active:,}", people_total=f"{h.population_total:,}",
+                    share=f"{h.population_share:.1%}")
+          + " " + (as_at or t("cli.as_at_2019", lang)), file=out)
 
 
-BASIS_LABELS = {b: t(f"whatif.basis_{b}") for b in ("census2021", "mid2018")}
+def _names(ds, codes, lang: str = "en") -> str:
+    return ", ".join(ds.authority(c).name(lang) for c in codes) or t("cli.none", lang)
 
 
-def _names(ds, codes) -> str:
-    return ", ".join(ds.authority(c).name_en for c in codes) or "none"
-
-
-def _print_coverage(ds, result, out) -> None:
+def _print_coverage(ds, result, out, lang: str = "en") -> None:
     r = result
-    print(
-        f"{r.authorities_covered} of {r.authorities_total} authorities covered "
-        f"in scenario '{terminal_safe(r.scenario_name)}'",
-        file=out,
-    )
-    print(
-        f"Population covered: {r.population_covered:,} of {r.population_total:,} "
-        f"({r.population_share:.1%}, {BASIS_LABELS[r.population_basis]})",
-        file=out,
-    )
-    print(f"Hubs: {len(r.hubs) or 'none proposed'}", file=out)
+    basis = t(f"whatif.basis_{r.population_basis}", lang)
+    print(t("cli.covered_in", lang, covered=r.authorities_covered, total=r.authorities_total,
+            name=terminal_safe(r.scenario_name)), file=out)
+    print(t("cli.population_covered", lang, people=f"{r.population_covered:,}",
+            total=f"{r.population_total:,}", share=f"{r.population_share:.1%}", basis=basis),
+          file=out)
+    print(t("cli.hubs", lang, n=len(r.hubs) or t("cli.none_proposed", lang)), file=out)
     for h in r.hubs:
-        where = f", host {ds.authority(h.host).name_en}" if h.host else ""
-        reach = f", farthest member {h.max_distance_km} km" if h.max_distance_km else ""
-        print(
-            f"  - {terminal_safe(h.name)} ({h.model}{where}{reach}): covers "
-            f"{_names(ds, h.covered_codes)}; {h.population:,} people",
-            file=out,
-        )
-    print(f"Newly covered: {_names(ds, r.newly_covered_codes)}", file=out)
+        where = t("cli.hub_host", lang, host=ds.authority(h.host).name(lang)) if h.host else ""
+        reach = (t("cli.hub_reach", lang, km=h.max_distance_km) if h.max_distance_km
+                 else "")
+        print(t("cli.hub_line", lang, name=terminal_safe(h.name), model=h.model, where=where,
+                reach=reach, names=_names(ds, h.covered_codes, lang),
+                people=f"{h.population:,}"), file=out)
+    print(t("cli.newly_covered", lang, names=_names(ds, r.newly_covered_codes, lang)), file=out)
     if r.excluded:
-        print("Excluded by the travel limit:", file=out)
+        print(t("cli.excluded", lang), file=out)
         for e in r.excluded:
-            print(
-                f"  - {ds.authority(e.code).name_en} from {terminal_safe(e.hub)}: "
-                f"{e.distance_km} km (limit {e.max_travel_km:g} km)",
-                file=out,
-            )
+            print(t("cli.excluded_line", lang, name=ds.authority(e.code).name(lang),
+                    hub=terminal_safe(e.hub), km=e.distance_km, limit=f"{e.max_travel_km:g}"),
+                  file=out)
 
 
-def _print_best_sites(ds, result, out, existing_label: str = "the May 2019 MASHs") -> None:
+def _print_best_sites(ds, result, out, existing_label: str = "", lang: str = "en") -> None:
     r = result
-    goal = "people" if r.objective == "population" else "authorities"
-    existing = "keeping" if r.keep_existing else "ignoring"
-    print(
-        f"Best {r.k} regional hub site(s) within {r.max_km:g} km, covering the most {goal} "
-        f"({existing} {existing_label}):",
-        file=out,
-    )
+    label = existing_label or t("cli.existing_2019", lang)
+    print(t("cli.best_heading", lang, k=r.k, km=f"{r.max_km:g}",
+            goal=t(f"cli.goal_{'population' if r.objective == 'population' else 'authorities'}",
+                   lang),
+            existing=t(f"cli.{'keeping' if r.keep_existing else 'ignoring'}", lang,
+                       label=label)), file=out)
     for n, site in enumerate(r.sites, start=1):
         members = ", ".join(
-            f"{ds.authority(c).name_en} ({km} km)"
+            f"{ds.authority(c).name(lang)} ({km} km)"
             for c, km in zip(site.members, site.distances_km, strict=True)
         )
-        print(f"  {n}. {site.name}: {members}; {site.population:,} people", file=out)
-    print(
-        f"{r.authorities_covered} of {r.authorities_total} authorities covered, "
-        f"{r.population_covered:,} of {r.population_total:,} people "
-        f"({r.population_share:.1%}, {BASIS_LABELS[r.population_basis]})",
-        file=out,
-    )
-    for line in explain_uncovered(r, ds):
+        print(t("cli.site_line", lang, n=n, name=ds.authority(site.host).name(lang),
+                members=members,
+                people=f"{site.population:,}"), file=out)
+    print(t("cli.best_total", lang, covered=r.authorities_covered, total=r.authorities_total,
+            people=f"{r.population_covered:,}", people_total=f"{r.population_total:,}",
+            share=f"{r.population_share:.1%}",
+            basis=t(f"whatif.basis_{r.population_basis}", lang)), file=out)
+    for line in explain_uncovered(r, ds, lang):
         print(f"  {line}", file=out)
 
 
@@ -194,70 +192,67 @@ def _dump_json(value, out, ascii_only: bool = False) -> None:
     out.write("\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m explorer", description="MASH Wales explorer")
-    parser.add_argument(
-        "--data", default=None,
-        help=f"folder of the dataset (default: ${DATA_DIR_ENV} if set, else the committed data/)",
-    )
+def build_parser(lang: str = "en") -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m explorer", description=t("cli.description", lang))
+    add_language_option(parser, lang)
+    parser.add_argument("--data", default=None,
+                        help=t("cli.data_help", lang, env=DATA_DIR_ENV))
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    status = sub.add_parser("status", help="MASH status of the 22 authorities, May 2019")
-    status.add_argument("--json", action="store_true", help="print JSON")
-    _edition_option(status)
-    coverage = sub.add_parser("coverage", help="coverage of a scenario file's hubs")
-    coverage.add_argument("file", metavar="FILE", help="scenario JSON file")
-    coverage.add_argument("--json", action="store_true", help="print JSON")
-    _edition_option(coverage)
-    best = sub.add_parser("best-sites", help="best places for K regional hubs within D km")
-    best.add_argument("--k", type=_whole_number(1, MAX_BEST_SITES), required=True,
-                      help=f"number of hubs, 1 to {MAX_BEST_SITES}")
-    best.add_argument("--max-km", type=_km(MIN_BEST_KM, MAX_BEST_KM), required=True,
-                      help=f"reach of each hub, {MIN_BEST_KM:g} to {MAX_BEST_KM:g} km")
+    status = sub.add_parser("status", help=t("cli.status_help", lang))
+    status.add_argument("--json", **json_help(lang))
+    _edition_option(status, lang)
+    coverage = sub.add_parser("coverage", help=t("cli.coverage_help", lang))
+    coverage.add_argument("file", metavar="FILE", help=t("cli.file_help", lang))
+    coverage.add_argument("--json", **json_help(lang))
+    _edition_option(coverage, lang)
+    best = sub.add_parser("best-sites", help=t("cli.best_help", lang))
+    best.add_argument("--k", type=_whole_number(1, MAX_BEST_SITES, lang), required=True,
+                      help=t("cli.k_help", lang, max=MAX_BEST_SITES))
+    best.add_argument("--max-km", type=_km(MIN_BEST_KM, MAX_BEST_KM, lang), required=True,
+                      help=t("cli.max_km_help", lang, lo=f"{MIN_BEST_KM:g}",
+                             hi=f"{MAX_BEST_KM:g}"))
     best.add_argument("--objective", choices=OBJECTIVES, default="population")
-    best.add_argument(
-        "--ignore-existing", action="store_true", help="do not count the 2019 MASHs as covered"
-    )
-    best.add_argument("--json", action="store_true", help="print JSON")
-    _edition_option(best)
-    _add_boundaries_command(sub)
-    sub.add_parser("check", help="what this deployment will do; exit 2 with one line per "
-                                 "problem")
-    rooms_cli.add_parser(sub)
-    editions_cli.add_parser(sub)
-    rounds_cli.add_parser(sub)
+    best.add_argument("--ignore-existing", action="store_true",
+                      help=t("cli.ignore_existing_help", lang))
+    best.add_argument("--json", **json_help(lang))
+    _edition_option(best, lang)
+    _add_boundaries_command(sub, lang)
+    sub.add_parser("check", help=t("cli.check_help", lang))
+    rooms_cli.add_parser(sub, lang)
+    editions_cli.add_parser(sub, lang)
+    rounds_cli.add_parser(sub, lang)
     return parser
 
 
-def _edition_option(parser) -> None:
-    parser.add_argument("--edition", type=editions_cli.edition_id, default=BASE_EDITION_ID,
-                        metavar="ID", help="the edition's position (default 1, May 2019)")
+def _edition_option(parser, lang: str) -> None:
+    parser.add_argument("--edition", type=whole_id("edition", lang), default=BASE_EDITION_ID,
+                        metavar="ID", help=t("cli.edition_help", lang))
 
 
-def _load(data: str | None):
+def _load(data: str | None, lang: str = "en"):
     folder = resolve_data_dir(data)
     try:
         return load_dataset(folder)
     except DataError as exc:
-        from_env = bool(os.environ.get(DATA_DIR_ENV, "").strip())
-        origin = " (from --data)" if data else f" (from {DATA_DIR_ENV})" if from_env else ""
-        where = f"data folder {terminal_safe(str(folder))}{origin}"
-        raise CliError(f"{where}: {exc}") from None
+        from_env = bool(config.setting(DATA_DIR_ENV))
+        origin = (t("cli.from_option", lang) if data
+                  else t("cli.from_env", lang, env=DATA_DIR_ENV) if from_env else "")
+        raise CliError(t("cli.data_folder", lang, folder=terminal_safe(str(folder)),
+                         origin=origin, problem=exc)) from None
 
 
-def _add_boundaries_command(sub) -> None:
+def _add_boundaries_command(sub, lang: str) -> None:
     """``boundaries show|refresh|clear``: the only commands that touch the network (refresh)."""
-    cmd = sub.add_parser("boundaries", help="boundaries the app draws: show, refresh, clear")
+    cmd = sub.add_parser("boundaries", help=t("cli.boundaries_help", lang))
     action = cmd.add_subparsers(dest="action", required=True, parser_class=_Parser)
-    action.add_parser("show", help="which boundaries the app would draw, and why")
-    refresh = action.add_parser(
-        "refresh", help="fetch current ONS boundaries (or --source) into the cache")
-    refresh.add_argument("--source", metavar="URL_OR_FILE",
-                         help="an http(s) URL or a local file instead of the ONS portal")
+    action.add_parser("show", help=t("cli.show_help", lang))
+    refresh = action.add_parser("refresh", help=t("cli.refresh_help", lang))
+    refresh.add_argument("--source", metavar="URL_OR_FILE", help=t("cli.source_help", lang))
     refresh.add_argument("--attribution", metavar="TEXT",
-                         help="attribution required by --source's licence")
+                         help=t("cli.attribution_help", lang))
     refresh.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS",
-                         help="time allowed per source (default 20)")
-    action.add_parser("clear", help="remove refreshed boundaries: the app draws the bundled ones")
+                         help=t("cli.timeout_help", lang))
+    action.add_parser("clear", help=t("cli.clear_help", lang))
 
 
 def _run_boundaries(args, out) -> int:
@@ -267,17 +262,18 @@ def _run_boundaries(args, out) -> int:
 
     logging.getLogger(bd.__name__).setLevel(logging.ERROR)  # notices are printed below
 
-    folder = bd.default_cache_dir()
+    folder, lang = bd.default_cache_dir(), args.lang
     if args.action == "show":
         b = bd.obtain_boundaries()
-        print(f"{b.name} ({b.source}, {b.simplified_bytes:,} bytes): {one_line(b.origin)}",
-              file=out)
-        print(f"Attribution: {b.attribution}", file=out)
+        print(t("cli.boundaries_line", lang, name=b.name, source=b.source,
+                bytes=f"{b.simplified_bytes:,}", origin=one_line(b.origin)), file=out)
+        print(t("cli.attribution", lang, text=b.attribution), file=out)
         if b.notice:
-            print(f"Notice: {b.notice} {one_line(b.details or '')}", file=out)
+            print(t("cli.notice", lang, text=f"{b.notice} {one_line(b.details or '')}"),
+                  file=out)
     elif args.action == "refresh":
         if not args.timeout > 0:
-            raise CliError("python -m explorer boundaries refresh: --timeout must be above 0")
+            raise CliError(t("cli.timeout_positive", lang))
 
         def progress(message: str, fraction: float) -> None:
             if fraction in (0.0, 1.0):
@@ -285,14 +281,13 @@ def _run_boundaries(args, out) -> int:
 
         b = bd.refresh_cache(source=args.source, attribution=args.attribution,
                              timeout_s=args.timeout, progress=progress)
-        print(f"Cached {b.name} ({b.simplified_bytes:,} bytes, from {b.raw_bytes:,}) in "
-              f"{one_line(folder)}; the app draws them from its next page view.", file=out)
+        print(t("cli.cached", lang, name=b.name, bytes=f"{b.simplified_bytes:,}",
+                raw=f"{b.raw_bytes:,}", folder=one_line(folder)), file=out)
         if bd.ENV_BOUNDARIES in os.environ:
-            print(f"Note: {bd.ENV_BOUNDARIES} is set and comes first.", file=out)
+            print(t("cli.env_first", lang, env=bd.ENV_BOUNDARIES), file=out)
     else:
         removed = bd.clear_cache(folder)
-        print(f"Removed {len(removed)} file(s) from {one_line(folder)}; the app draws the "
-              "bundled boundaries unless MASH_BOUNDARIES is set.", file=out)
+        print(t("cli.cleared", lang, n=len(removed), folder=one_line(folder)), file=out)
     return 0
 
 
@@ -301,7 +296,10 @@ def run(argv: Sequence[str] | None, out=None) -> int:
     target = out or sys.stdout
     out = io.StringIO()
     ascii_only = not _can_encode(target, "\u0175\U0001f4cd")  # JSON: \\uXXXX escapes then
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    lang = language(argv)
+    args = build_parser(lang).parse_args(argv)
+    lang = args.lang
     if args.command == "boundaries":
         code = _run_boundaries(args, out)
         _write(target, out.getvalue())
@@ -317,12 +315,12 @@ def run(argv: Sequence[str] | None, out=None) -> int:
         env, secrets = check_env()
         lines = run_checks(env, args.data, boundaries=bd.obtain_boundaries(env=env),
                            asset_problems=missing_assets(), leaflet_version=LEAFLET_VERSION,
-                           secrets=secrets)
+                           secrets=secrets, lang=lang)
         print("\n".join(str(line) for line in lines), file=out)
         _write(target, out.getvalue())
         problems = [line for line in lines if line.problem]
         for line in problems:
-            _write(sys.stderr, f"problem: {line.topic}: {line.text}\n")
+            _write(sys.stderr, t("cli.problem", lang, topic=line.topic, text=line.text) + "\n")
         return 2 if problems else 0
     if args.command == "rooms":
         status = rooms_cli.run(args, args.data, out)
@@ -336,26 +334,26 @@ def run(argv: Sequence[str] | None, out=None) -> int:
         status = rounds_cli.run(args, args.data, out)
         _write(target, out.getvalue())
         return status
-    as_at, existing_label = "Position as at 31 May 2019.", "the May 2019 MASHs"
+    as_at, existing_label = t("cli.as_at_2019", lang), t("cli.existing_2019", lang)
     if args.edition == BASE_EDITION_ID:
-        ds = _load(args.data)
+        ds = _load(args.data, lang)
     else:
-        edition = editions_cli.load(args.edition, args.data)
-        ds, when = edition.dataset, format_date(edition.info.as_at)
-        draft = " (a draft)" if not edition.info.published else ""
-        as_at = f"Position as at {when}, edition {edition.info.id}{draft}."
-        existing_label = f"the MASHs as at {when}"
+        edition = editions_cli.load(args.edition, args.data, lang)
+        ds, when = edition.dataset, format_date(edition.info.as_at, lang)
+        as_at = t("cli.as_at_edition" if edition.info.published else "cli.as_at_draft", lang,
+                  date=when, id=edition.info.id)
+        existing_label = t("cli.existing_edition", lang, date=when)
     if args.command == "status":
         if args.json:
             _dump_json(status_records(ds), out, ascii_only)
         else:
-            _print_status_table(ds, out, as_at)
+            _print_status_table(ds, out, as_at, lang)
     elif args.command == "coverage":
         result = evaluate_scenario(load_scenario_file(args.file, ds), ds)
         if args.json:
             _dump_json(result.to_dict(), out, ascii_only)
         else:
-            _print_coverage(ds, result, out)
+            _print_coverage(ds, result, out, lang)
     elif args.command == "best-sites":
         result = best_sites(
             ds, args.k, args.max_km, args.objective, keep_existing=not args.ignore_existing
@@ -363,7 +361,7 @@ def run(argv: Sequence[str] | None, out=None) -> int:
         if args.json:
             _dump_json(result.to_dict(), out, ascii_only)
         else:
-            _print_best_sites(ds, result, out, existing_label)
+            _print_best_sites(ds, result, out, existing_label, lang)
     _write(target, out.getvalue())
     return 0
 
@@ -385,19 +383,28 @@ def _write(stream, text: str) -> None:
     stream.flush()
 
 
-def _message(exc: BaseException) -> str:
+def _message(exc: BaseException, lang: str = "en") -> str:
     if isinstance(exc, OSError) and not isinstance(exc, ScenarioError):
         name = f" {terminal_safe(str(exc.filename))}" if exc.filename else ""
-        return f"cannot use{name} ({exc.strerror or type(exc).__name__})"
+        return t("cli.cannot_use", lang, name=name,
+                 problem=exc.strerror or type(exc).__name__)
     return str(exc)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        lang = language(argv)
+    except LanguageError as exc:  # MASH_LANG names no language: said in English
+        _write(sys.stderr, t("cli.error", "en", problem=terminal_safe(str(exc))) + "\n")
+        return 2
     try:
         return run(argv)
     except (EditionError, RoundError) as exc:  # one line per problem
-        _write(sys.stderr, "".join(f"error: {terminal_safe(p)}\n" for p in exc.problems))
+        _write(sys.stderr, "".join(t("cli.error", lang, problem=terminal_safe(p)) + "\n"
+                                   for p in exc.problems))
         return 2
     except (CliError, DataError, OSError, ValueError) as exc:
-        _write(sys.stderr, "error: " + terminal_safe(_message(exc)) + "\n")
+        _write(sys.stderr, t("cli.error", lang, problem=terminal_safe(_message(exc, lang)))
+               + "\n")
         return 2

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from explorer.limits import MAX_ROOM_EXPIRY_DAYS, ROOM_EXPIRY_DAYS
@@ -47,6 +47,14 @@ SOCKET_TUNING_ENV = "MASH_SOCKET_TUNING"
 #: ``community-cloud`` or ``self-hosted`` when recognising Community Cloud goes wrong
 #: (:mod:`explorer.deployment`).
 HOSTING_ENV = "MASH_HOSTING"
+#: A secret the lobby asks for before opening a room (checked in :mod:`explorer.rooms.model`).
+FACILITATOR_PASSCODE_ENV = "MASH_FACILITATOR_PASSCODE"
+#: The secret that unlocks importing and publishing editions (:mod:`explorer.editions.maintainer`).
+MAINTAINER_KEY_ENV = "MASH_MAINTAINER_KEY"
+#: ``1`` behind a proxy that appends ``X-Forwarded-For`` (clients counted by that address).
+TRUST_FORWARDED_FOR_ENV = "MASH_TRUST_FORWARDED_FOR"
+#: The command line's language, ``en`` (default) or ``cy`` (``--lang`` overrides it).
+LANG_ENV = "MASH_LANG"
 
 
 class ConfigError(ValueError):
@@ -65,6 +73,10 @@ class Config:
     state_dir: str = ""
     base_url: str = ""
     room_expiry_days: int = ROOM_EXPIRY_DAYS
+    #: The command line's language as given (``en`` or ``cy``; checked by the CLI).
+    lang: str = ""
+    #: A secret: kept out of the repr; checked by :func:`explorer.rooms.model.facilitator_passcode`.
+    facilitator_passcode: str = field(default="", repr=False)
 
 
 def room_expiry_days(raw: str | None) -> int:
@@ -76,7 +88,7 @@ def room_expiry_days(raw: str | None) -> int:
     raw = (raw or "").strip()
     if not raw:
         return ROOM_EXPIRY_DAYS
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_ROOM_EXPIRY_DAYS:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ROOM_EXPIRY_DAYS:
         raise ConfigError(
             f"{ROOM_EXPIRY_DAYS_ENV} must be a whole number of days from 1 to "
             f"{MAX_ROOM_EXPIRY_DAYS}, not {raw[:20]!r}"
@@ -100,10 +112,24 @@ def from_env(env: Mapping[str, str] | None = None) -> Config:
         state_dir=text(STATE_DIR_ENV),
         base_url=text(BASE_URL_ENV),
         room_expiry_days=room_expiry_days(env.get(ROOM_EXPIRY_DAYS_ENV)),
+        facilitator_passcode=text(FACILITATOR_PASSCODE_ENV),
+        lang=text(LANG_ENV),
     )
+
+
+def setting(name: str, env: Mapping[str, str] | None = None) -> str:
+    """One setting's text as given (stripped), without parsing the others.
+
+    >>> setting(LANG_ENV, {"MASH_LANG": " cy "})
+    'cy'
+    """
+    env = os.environ if env is None else env
+    return (env.get(name) or "").strip()
 
 
 @lru_cache(maxsize=1)
 def current() -> Config:
-    """The process's settings, read from the environment the first time they are asked for."""
+    """The process's settings, read from the environment the first time they are asked for
+    (a setting that cannot be used raises :class:`ConfigError` each time, never cached).
+    Tests that change the environment call ``current.cache_clear()``."""
     return from_env()

@@ -25,6 +25,7 @@ from explorer.printing.palette import (
     SELECTED_EDGE,
     STATUS_COLOURS,
 )
+from explorer.printing.styles import MAP_DOCUMENT_CSS
 from geo.assets import OfflineMap
 
 #: folium writes data (the boundaries' GeoJSON above all) with Jinja's ``tojson``, which
@@ -177,31 +178,8 @@ def base_map(
         mash_view_bounds=[list(corner) for corner in (fit_bounds or bounds)],
     )
     # A mouse click must not leave the browser's focus rectangle round an area;
-    # keyboard focus still shows it.
-    m.get_root().header.add_child(
-        folium.Element(
-            "<style>.leaflet-interactive:focus:not(:focus-visible){outline:none}"
-            ".leaflet-container{background:#dfe6ea;font-size:14px}"
-            ".leaflet-control-attribution{font-size:11px}"
-            ".tile-label{font:600 11px/1.15 sans-serif;color:#111;text-align:center;"
-            "white-space:normal;background:rgba(255,255,255,.88);border-radius:3px;"
-            "padding:1px 2px;display:inline-block;max-width:84px;hyphens:manual}"
-            ".tile-label.big{font-size:16px;max-width:128px}"
-            ".tile-label-icon{display:flex;align-items:center;justify-content:center}"
-            ".map-name{font:600 11px/1.15 sans-serif;color:#111;text-align:center;"
-            "white-space:nowrap;background:rgba(255,255,255,.72);border-radius:3px;"
-            "padding:3px;box-sizing:border-box;width:100%;height:100%}"
-            ".map-name.big{font-size:16px}"
-            # A phone-sized map draws the tiles smaller: their names shrink to fit.
-            "@media (max-width:420px){.tile-label,.tile-label.big{font-size:9.5px;"
-            "max-width:60px}}"
-            ".mash-wheel-hint{position:absolute;z-index:1000;left:50%;top:50%;"
-            "transform:translate(-50%,-50%);background:rgba(0,0,0,.78);color:#fff;"
-            "padding:.5em .8em;border-radius:4px;pointer-events:none;opacity:0;"
-            "transition:opacity .3s;font:14px/1.3 sans-serif;max-width:80%;text-align:center}"
-            "</style>"
-        )
-    )
+    # keyboard focus still shows it (explorer/printing/styles.py).
+    m.get_root().header.add_child(folium.Element(f"<style>{MAP_DOCUMENT_CSS}</style>"))
     if attribution:
         # An empty layer whose only job is to put the attribution in Leaflet's control.
         folium.GeoJson(

@@ -9,8 +9,10 @@ import streamlit as st
 from explorer import views
 from explorer.i18n import t
 from explorer.printing import palette
+from explorer.printing.legend import legend, swatch
 from pages.ui import caches, map_component, shell
 from pages.ui.editions import asat
+from pages.ui.status import keys
 
 settings = shell.require_app()
 
@@ -22,10 +24,10 @@ shown = partial(asat.shown, choice=edition)  # a later edition's text is shown a
 
 
 def _on_map_click() -> None:
-    clicked = (st.session_state.get("status_map") or {}).get("last_active_drawing") or {}
+    clicked = (st.session_state.get(keys.MAP) or {}).get("last_active_drawing") or {}
     code = (clicked.get("properties") or {}).get("code")
     if code in ds.codes():
-        st.session_state["authority"] = code
+        st.session_state[keys.AUTHORITY] = code
 
 
 st.title(t("status.title", lang))
@@ -45,55 +47,44 @@ figures = [
     (t("headline.population_label", lang), head.population_share,
      t("headline.population_help", lang, people=head.population)),
 ]
-legend = "".join(
-    f'<span class="legend-item" role="listitem"><span class="swatch" aria-hidden="true" '
-    f'style="background:{palette.STATUS_COLOURS[s]}">'
-    f"</span>{html.escape(label)}: "
-    f"{html.escape(t('legend.count_one' if n == 1 else 'legend.count_many', lang, n=n))}</span>"
-    for s, label, n in views.legend_rows(ds, lang)
-)
-# One element for the headline figures and the legend: fewer elements, faster first view.
+key = legend(((swatch(palette.STATUS_COLOURS[s]), f"{label}: " + t(
+    "legend.count_one" if n == 1 else "legend.count_many", lang, n=n))
+    for s, label, n in views.legend_rows(ds, lang)), t("legend.label", lang))
+# One element for the headline figures and the legend: fewer elements, faster first view
+# (the figures' style is in the app's one style block, pages/ui/style.py).
 (detail_col if projector else top).html(
-    "<style>dl.figs{display:flex;flex-wrap:wrap;gap:1rem 3rem;margin:.3rem 0 .8rem;"
-    "padding:0 !important}"
-    ".fig dt{font-size:.875rem;color:#2f2d2b}.fig dd{margin:0;font-size:2.25rem;line-height:1.2}"
-    ".fig small{display:block;font-size:.8rem;color:#545250}"
-    ".legend{display:flex;flex-wrap:wrap;gap:1.2em;margin:.2em 0 .4em}"
-    ".legend-item{display:inline-flex;align-items:center;gap:.4em;color:#1a1a1a}"
-    ".swatch{width:1.1em;height:1.1em;border:1px solid #4D4D4D;display:inline-block}</style>"
     '<dl class="figs">'
     + "".join(f'<div class="fig"><dt>{html.escape(label)}</dt><dd>{html.escape(value)}'
               f"<small>{html.escape(note)}</small></dd></div>" for label, value, note in figures)
-    + f'</dl><div class="legend" role="list" aria-label="{html.escape(t("legend.label", lang))}">'
-    f"{legend}</div>"
+    + f"</dl>{key}"
 )
 
 OPTIONAL_LAYERS = ("health_board", "safeguarding_board")
 # The outline toggles sit under the map; their values are read first to draw it.
-layers = [layer for layer in OPTIONAL_LAYERS if st.session_state.get(f"status_layer_{layer}")]
+layers = [layer for layer in OPTIONAL_LAYERS if st.session_state.get(keys.layer(layer))]
 # The map is rendered once per process for each style, language, layer set, height and label
 # choice (geo/caches.py); only the selection outline is sent per session.
 style = settings.map_style
 map_height = 700 if projector else 640
-bset, payload = caches.status_map(style, lang, layers, map_height, key="status_map",
+bset, payload = caches.status_map(style, lang, layers, map_height, key=keys.MAP,
                                   names=settings.names, large=projector,
                                   edition=asat.map_edition(edition))
 with top:
     map_component.show_notice(bset, lang)
 with map_col:
     map_component.show_map(
-        payload, key="status_map", height=map_height,
-        overlay=caches.selection_overlay(style, st.session_state.get("authority")),
+        payload, key=keys.MAP, height=map_height,
+        overlay=caches.selection_overlay(style, st.session_state.get(keys.AUTHORITY)),
         on_change=_on_map_click)
     st.caption(t("status.map_caption", lang, attribution=bset.attribution))
     for layer in OPTIONAL_LAYERS:
-        st.toggle(t(f"layer.{layer}_toggle", lang), key=f"status_layer_{layer}")
+        st.toggle(t(f"layer.{layer}_toggle", lang), key=keys.layer(layer))
 
 with detail_col:
     # A radio list, not a drop-down: every authority visible and one click away, and far
     # lighter for the browser to draw (see docs/performance.md). Read before it is drawn,
     # so the details can come first.
-    code = st.session_state.get("authority")
+    code = st.session_state.get(keys.AUTHORITY)
     if code is None:
         st.markdown(f"*{t('status.pick_hint', lang)}*\n\n" + "  \n".join(
             f"**{force}**: {shown(text)}" for force, text in views.force_glance(ds, lang)))
@@ -129,7 +120,7 @@ with detail_col:
                 f"({t('details.population_note', lang, mid2018=d['population_mid2018'])})"
             )
     shell.bound(
-        st.radio, "authority", lang,
+        st.radio, keys.AUTHORITY, lang,
         label=t("status.pick_authority", lang),
         options=views.authority_options(ds, lang),
         format_func=lambda c: views.authority_name(ds, c, lang),

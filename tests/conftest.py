@@ -14,10 +14,20 @@ from collections.abc import Iterator
 
 import pytest
 
+from explorer import config
 from explorer.storage import db
 from tests import pgcluster
 
 BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(autouse=True)
+def _settings_read_afresh() -> Iterator[None]:
+    """explorer.config reads the environment once per process: each test starts (and leaves)
+    with nothing read, so the environment its fixtures set is the one used."""
+    config.current.cache_clear()
+    yield
+    config.current.cache_clear()
 
 
 def _unavailable(reason: str) -> None:

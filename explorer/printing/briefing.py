@@ -30,6 +30,7 @@ from explorer.i18n import decimal, t
 from explorer.links import scenario_link
 from explorer.model import Dataset
 from explorer.planner import against_may_2019, headline, hub_rows
+from explorer.printing.styles import BRIEFING_CSS
 from explorer.scenario import Scenario, scenario_to_dict, share_token_or_none
 
 #: Column widths (per cent) of the per-MASH table, in :func:`~explorer.planner.hub_rows`
@@ -39,37 +40,6 @@ _COLUMN_WIDTHS = {10: (9, 8.5, 12.5, 12.5, 7.5, 9.5, 7, 10, 11.5, 12)}
 #: Longest scenario name repeated in the page footer (the full name heads page one).
 FOOTER_NAME_CHARS = 60
 
-_CSS = """
-@page{size:A4;margin:1cm 1.2cm 1.3cm;
- @bottom-left{content:FOOTER;font:7.5pt system-ui,sans-serif;color:#333}
- @bottom-right{content:PAGE;font:7.5pt system-ui,sans-serif;color:#333}}
-*{box-sizing:border-box}
-body{font:9.5pt/1.3 system-ui,'DejaVu Sans',sans-serif;color:#111;margin:1.2cm auto;
- max-width:18.6cm;padding:0 .2cm}
-@media print{body{margin:0;max-width:none;padding:0}}
-h1{font-size:15pt;margin:0 0 .1em}
-h2{font-size:10.5pt;margin:.7em 0 .25em;break-after:avoid}
-p{margin:.25em 0}ul{margin:.2em 0;padding-left:1.3em}
-.meta,.note,.src{color:#333;font-size:7.5pt}
-.keep{break-inside:avoid}.small{font-size:8.5pt}
-.facts h2{margin-top:.9em}
-.grid{display:flex;gap:.5cm;align-items:flex-start;margin-top:.3em}
-.map{flex:0 0 9.6cm;margin:0}.map svg{width:100%;height:auto;display:block}
-.facts{flex:1 1 auto;min-width:0}.facts p{margin:.35em 0}
-.head{font-size:12.5pt;font-weight:bold;margin-top:0}
-table{border-collapse:collapse;font-size:7pt;width:100%;margin-top:.2em;table-layout:fixed}
-thead{display:table-header-group}tr{break-inside:avoid}
-th,td{border:1px solid #888;padding:1.5px 2.5px;text-align:left;vertical-align:top}
-td,th{overflow-wrap:anywhere}th{font-size:6.6pt}
-th{background:#eee;-webkit-print-color-adjust:exact;print-color-adjust:exact}
-td.num,th.num{text-align:right}
-.link{font:7pt/1.25 ui-monospace,'DejaVu Sans Mono',monospace;word-break:break-all;
- overflow-wrap:anywhere;margin:.2em 0}
-.link a{color:#111}
-.file{break-before:page}
-.file pre{font:7.5pt/1.3 ui-monospace,'DejaVu Sans Mono',monospace;white-space:pre-wrap;
- overflow-wrap:anywhere;margin:0}
-"""
 
 
 def css_string(text: str) -> str:
@@ -208,7 +178,7 @@ def briefing_html(
                     f"{e(scenario.name)}</h2><pre>{e(text)}</pre></section>")
     name = scenario.name if len(scenario.name) <= FOOTER_NAME_CHARS else (
         scenario.name[: FOOTER_NAME_CHARS - 1] + "…")
-    css = _CSS.replace(
+    css = BRIEFING_CSS.replace(
         "FOOTER", css_string(f"{name} · {t('briefing.prepared', lang, date=day)}"), 1
     ).replace("PAGE", css_message("briefing.page", lang, page="page", pages="pages"), 1)
 

@@ -9,6 +9,7 @@ from explorer.coverage import CoverageResult
 from explorer.i18n import number
 from explorer.model import Dataset
 from explorer.planner import hub_rows
+from explorer.printing.styles import HUB_TABLE_CSS
 
 
 def hub_table_html(result: CoverageResult, ds: Dataset, lang: str = "en") -> str:
@@ -40,15 +41,7 @@ def hub_table_html(result: CoverageResult, ds: Dataset, lang: str = "en") -> str
         for row in rows
     )
     return (
-        "<style>.hub-wrap{overflow-x:auto;max-width:100%}"
-        ".hub-table{border-collapse:collapse;width:100%;font-size:.9rem}"
-        ".hub-table th,.hub-table td{border-bottom:1px solid #d0d0d0;padding:.3rem .5rem;"
-        "text-align:left;vertical-align:top;overflow-wrap:normal;word-break:normal;"
-        "hyphens:manual;min-width:4rem}"
-        "@media (max-width:640px){.hub-table thead{position:absolute;left:-9999px}"
-        ".hub-table tr{display:block;border:1px solid #d0d0d0;margin-bottom:.6rem}"
-        ".hub-table td{display:block;border:0}"
-        ".hub-table td::before{content:attr(data-label) ': ';font-weight:600}}</style>"
+        f"<style>{HUB_TABLE_CSS}</style>"
         f'<div class="hub-wrap" lang="{html.escape(lang)}"><table class="hub-table"><thead><tr>'
         + "".join(f'<th scope="col">{html.escape(h)}</th>' for h in heads)
         + f"</tr></thead><tbody>{body}</tbody></table></div>"

@@ -22,33 +22,8 @@ import html
 from collections.abc import Mapping, Sequence
 
 from explorer.i18n import t
+from explorer.printing.styles import PRESENTER_CSS
 from explorer.rooms.presenter import PresenterRow, place_label
-
-#: The presenter view's style (class names start ``pv-``). Numbers never wrap and line up
-#: (tabular figures); names wrap between words (long unbroken words only where they must).
-STYLE = (
-    ".pv-cols{display:flex;gap:1.4rem;align-items:flex-start;width:100%}"
-    ".pv-cols>table{flex:1 1 0;min-width:0;width:100%;border-collapse:collapse;"
-    "line-height:1.15;color:#1a1a1a}"
-    ".pv-one>table{font-size:1.05rem}.pv-two>table{font-size:.85rem}"
-    ".pv-cols th{font-size:.72em;font-weight:700;text-align:left;vertical-align:bottom;"
-    "padding:.1rem .3rem;border-bottom:3px solid #1a1a1a;hyphens:none}"
-    ".pv-cols td{padding:.12rem .3rem;border-bottom:1px solid #8C8C8C;vertical-align:top;"
-    "overflow-wrap:break-word;hyphens:none}"
-    ".pv-cols .pv-n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}"
-    ".pv-cols th.pv-n{white-space:normal}"
-    ".pv-ref td{background:#EFEFEF;font-style:italic}"
-    ".pv-top td{font-weight:700;background:#FFF4CE}"
-    ".pv-top td:first-child{border-left:6px solid #1a1a1a}"
-    ".pv-cols th.pv-s{width:100%}"
-    ".pv-place{white-space:nowrap;font-size:.85em}"
-    ".pv-who{font-size:.85em}"
-    ".pv-cols a{color:#0B4F8A;text-decoration:underline}"
-    ".pv-badge{display:inline-block;margin-left:.4em;padding:0 .35em;border:2px solid #1a1a1a;"
-    "background:#FFFFFF;color:#1a1a1a;font-size:.72em;font-weight:700;font-style:normal;"
-    "white-space:nowrap}"
-    "@keyframes pv-fade{to{visibility:hidden}}"
-)
 
 
 def _badge(row: PresenterRow, lang: str) -> str:
@@ -117,4 +92,4 @@ def presenter_html(columns: Sequence[Sequence[PresenterRow]], links: Mapping[int
                else t("presenter.table_label_part", lang, part=i, parts=parts))
         for i, rows in enumerate(columns, start=1) if rows)
     kind = "pv-one" if parts == 1 else "pv-two"
-    return f'<style>{STYLE}</style><div class="pv-cols {kind}">{tables}</div>'
+    return f'<style>{PRESENTER_CSS}</style><div class="pv-cols {kind}">{tables}</div>'

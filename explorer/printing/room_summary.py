@@ -12,6 +12,7 @@ from typing import Any
 
 from explorer.i18n import number, percent, t
 from explorer.model import Dataset
+from explorer.printing.styles import ROOM_SUMMARY_CSS
 from explorer.rooms.model import Board, expiry_days
 from explorer.rooms.report import (
     EntryFigures,
@@ -20,16 +21,6 @@ from explorer.rooms.report import (
     entry_figures,
     reference_result,
 )
-
-_CSS = """
-body{font:11pt/1.35 system-ui,sans-serif;color:#111;margin:1.2cm;max-width:19cm}
-h1{font-size:17pt;margin:0 0 .2em}h2{font-size:12pt;margin:1em 0 .3em}
-.meta{color:#444;font-size:9.5pt}
-table{border-collapse:collapse;font-size:9pt;width:100%}
-th,td{border:1px solid #999;padding:2px 4px;text-align:left;vertical-align:top}
-td.n{text-align:right}tr.ref td{font-style:italic;background:#f2f2f2}
-@media print{body{margin:0}@page{size:A4;margin:1.2cm}}
-"""
 
 
 def summary_html(
@@ -87,7 +78,7 @@ def summary_html(
     return f"""<!doctype html>
 <html lang="{e(lang)}"><head><meta charset="utf-8">
 <title>{e(board.room.name)} – {e(t('room.summary_title', lang))}</title>
-<style>{_CSS}</style></head><body>
+<style>{ROOM_SUMMARY_CSS}</style></head><body>
 <h1>{e(board.room.name)}</h1>
 <p class="meta">{e(t('room.summary_title', lang))} · {e(meta)}</p>
 <h2>{e(t('room.summary_entries', lang))}</h2>

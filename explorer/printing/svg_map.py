@@ -26,6 +26,7 @@ from explorer.i18n import t
 from explorer.model import Dataset
 from explorer.planner import HubLink, coverage_classes, hub_links
 from explorer.printing.palette import AREA_EDGE, COVERAGE_COLOURS, EXCLUDED_COLOUR, HUB_COLOUR
+from explorer.printing.styles import svg_map_css
 
 #: Advance widths (share of the font size) of DejaVu Sans, the sans-serif Chromium uses on
 #: Debian; other system fonts are a little narrower. Characters not listed count as wide.
@@ -382,9 +383,7 @@ def coverage_svg(
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width_px}" height="{height_px}" '
         f'viewBox="0 0 {width_px} {height_px}" role="img" aria-label="{e(title or "Map")}">',
         f"<defs>{defs}</defs>",
-        f"<style>text{{font-family:system-ui,'DejaVu Sans',sans-serif;font-size:{font_px}px;"
-        "fill:#000000}.label{text-anchor:middle;paint-order:stroke;stroke:#FFFFFF;"
-        "stroke-width:2.6px;stroke-linejoin:round}</style>",
+        f"<style>{svg_map_css(font_px)}</style>",
         *body, *key_parts, "</svg>",
     ])
 

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 
-from explorer import rooms
+from explorer import config, rooms
+from explorer.cli_parts import json_help
+from explorer.i18n import t
 from explorer.limits import MAX_ROOM_EXPIRY_DAYS
 from explorer.rooms.links import links
 from explorer.storage import db
@@ -34,52 +35,53 @@ class RoomsCliError(ValueError):
     """A refusal to print on one line (exit status 2)."""
 
 
-def base_url(given: str | None) -> str:
+def base_url(given: str | None, lang: str = "en") -> str:
     """The app's address for links, without a trailing slash.
 
     >>> base_url("https://mash.example.org/ "), base_url(None)
     ('https://mash.example.org', 'http://localhost:8501')
     """
-    url = (given or os.environ.get("MASH_BASE_URL") or DEFAULT_BASE_URL).strip().rstrip("/")
+    url = (given or config.current().base_url or DEFAULT_BASE_URL).strip().rstrip("/")
     if (not url.startswith(("http://", "https://")) or any(c in url for c in " ?#")
             or not all(c.isprintable() and c.isascii() for c in url)):
-        raise RoomsCliError(
-            "base URL must start with http:// or https:// and hold only printable ASCII, no "
-            f"spaces, ? or #: {quote(url, 60)}"
-        )
+        raise RoomsCliError(t("cli.rooms.bad_base_url", lang, url=quote(url, 60)))
     return url
 
 
-def _days(text: str) -> int:
-    digits = text.strip()
-    if not (digits.isascii() and digits.isdigit()):
-        raise argparse.ArgumentTypeError(f"must be a whole number of days, not {text[:20]!r}")
-    if len(digits) > 6 or int(digits) > MAX_ROOM_EXPIRY_DAYS:
-        raise argparse.ArgumentTypeError(
-            f"must be at most {MAX_ROOM_EXPIRY_DAYS} days, not {digits[:20]}"
-            + ("..." if len(digits) > 20 else "")
-        )
-    return int(digits)
+def _days(lang: str):
+    def parse(text: str) -> int:
+        digits = text.strip()
+        if not (digits.isascii() and digits.isdigit()):
+            raise argparse.ArgumentTypeError(t("cli.rooms.days", lang, value=repr(text[:20])))
+        if len(digits) > 6 or int(digits) > MAX_ROOM_EXPIRY_DAYS:
+            raise argparse.ArgumentTypeError(t(
+                "cli.rooms.days_max", lang, max=MAX_ROOM_EXPIRY_DAYS,
+                value=digits[:20] + ("..." if len(digits) > 20 else "")))
+        return int(digits)
+
+    return parse
 
 
-def add_parser(sub) -> None:
+def add_parser(sub, lang: str = "en") -> None:
     """Register ``rooms`` and its commands on the main parser's subparsers."""
-    parser = sub.add_parser("rooms", help="workshop rooms: create, list, export, delete, purge")
+    parser = sub.add_parser("rooms", help=t("cli.rooms.help", lang))
     cmds = parser.add_subparsers(dest="rooms_command", required=True,
                                  parser_class=type(parser))
-    create = cmds.add_parser("create", help="open a room; prints its links")
-    create.add_argument("--name", required=True, help="the room's name")
-    create.add_argument("--base-url", help=f"the app's address (default {DEFAULT_BASE_URL})")
-    create.add_argument("--json", action="store_true", help="print JSON")
-    listing = cmds.add_parser("list", help="open rooms")
-    listing.add_argument("--json", action="store_true", help="print JSON")
-    export = cmds.add_parser("export", help="a room's entries, votes and coverage")
+    create = cmds.add_parser("create", help=t("cli.rooms.create_help", lang))
+    create.add_argument("--name", required=True, help=t("cli.rooms.name_help", lang))
+    create.add_argument("--base-url", help=t("cli.rooms.base_url_help", lang,
+                                             url=DEFAULT_BASE_URL))
+    create.add_argument("--json", **json_help(lang))
+    listing = cmds.add_parser("list", help=t("cli.rooms.list_help", lang))
+    listing.add_argument("--json", **json_help(lang))
+    export = cmds.add_parser("export", help=t("cli.rooms.export_help", lang))
     export.add_argument("code", metavar="CODE")
-    export.add_argument("--json", action="store_true", help="print JSON (else CSV)")
-    delete = cmds.add_parser("delete", help="delete a room and everything in it")
+    export.add_argument("--json", action="store_true",
+                        help=t("cli.rooms.export_json_help", lang))
+    delete = cmds.add_parser("delete", help=t("cli.rooms.delete_help", lang))
     delete.add_argument("code", metavar="CODE")
-    purge = cmds.add_parser("purge", help="delete rooms idle for more than DAYS days")
-    purge.add_argument("--older-than", type=_days, required=True, metavar="DAYS")
+    purge = cmds.add_parser("purge", help=t("cli.rooms.purge_help", lang))
+    purge.add_argument("--older-than", type=_days(lang), required=True, metavar="DAYS")
 
 
 def _when(value) -> str:
@@ -95,8 +97,8 @@ def run(args: argparse.Namespace, data_dir: str | None, out) -> int:
 
 
 def _run(args: argparse.Namespace, data_dir: str | None, out) -> int:
-    command = args.rooms_command
-    base = base_url(getattr(args, "base_url", None)) if command == "create" else None
+    command, lang = args.rooms_command, args.lang
+    base = base_url(getattr(args, "base_url", None), lang) if command == "create" else None
     engine = db.shared_engine()
     if command == "create":
         created = rooms.create_room(engine, args.name)
@@ -107,15 +109,14 @@ def _run(args: argparse.Namespace, data_dir: str | None, out) -> int:
         if args.json:
             out.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
         else:
-            print(f"Room {room.code} opened: {terminal_safe(room.name)}", file=out)
-            print(f"  Join code:        {room.code}", file=out)
-            print(f"  Join link:        {record['join_link']}", file=out)
-            print(f"  Board:            {record['board_link']}", file=out)
-            print(f"  Facilitator link: {record['facilitator_link']}", file=out)
-            print("Keep the facilitator link private: it is the only way back to the room's "
-                  "controls, and its key is not stored anywhere.", file=out)
-            print(f"The room is deleted {record['expires_after_days']} days after its last "
-                  "activity.", file=out)
+            print(t("cli.rooms.opened", lang, code=room.code, name=terminal_safe(room.name)),
+                  file=out)
+            for label, value in (("join_code", room.code), ("join_link", record["join_link"]),
+                                 ("board", record["board_link"]),
+                                 ("facilitator_link", record["facilitator_link"])):
+                print(f"  {t(f'cli.rooms.{label}', lang) + ':':<17} {value}", file=out)
+            print(t("cli.rooms.keep_private", lang), file=out)
+            print(t("cli.rooms.expires", lang, days=record["expires_after_days"]), file=out)
     elif command == "list":
         summaries = rooms.list_rooms(engine)
         if args.json:
@@ -127,15 +128,24 @@ def _run(args: argparse.Namespace, data_dir: str | None, out) -> int:
                         "members": s.members, "entries": s.entries} for s in summaries]
             out.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
         elif not summaries:
-            print("No open rooms.", file=out)
+            print(t("cli.rooms.no_rooms", lang), file=out)
         else:
-            print(f"{'Code':<6}  {'Entries':>7}  {'Members':>7}  {'Last activity (UTC)':<19}  "
-                  f"{'Locked':<6}  Name", file=out)
+            head = {c: t(k, lang) for c, k in (
+                ("code", "cli.col_code"), ("entries", "cli.rooms.col_entries"),
+                ("members", "cli.rooms.col_members"),
+                ("last", "cli.rooms.col_last_activity"), ("locked", "cli.rooms.col_locked"),
+                ("name", "cli.rooms.col_name"))}
+            w = {c: max(n, len(head[c])) for c, n in (
+                ("code", 6), ("entries", 7), ("members", 7), ("last", 19), ("locked", 6))}
+            print(f"{head['code']:<{w['code']}}  {head['entries']:>{w['entries']}}  "
+                  f"{head['members']:>{w['members']}}  {head['last']:<{w['last']}}  "
+                  f"{head['locked']:<{w['locked']}}  {head['name']}", file=out)
             for s in summaries:
-                print(f"{s.room.code:<6}  {s.entries:>7}  {s.members:>7}  "
-                      f"{_when(s.room.last_activity):<19}  "
-                      f"{'yes' if s.room.locked else 'no':<6}  {terminal_safe(s.room.name)}",
-                      file=out)
+                locked = t("cli.yes" if s.room.locked else "cli.no", lang)
+                print(f"{s.room.code:<{w['code']}}  {s.entries:>{w['entries']}}  "
+                      f"{s.members:>{w['members']}}  "
+                      f"{_when(s.room.last_activity):<{w['last']}}  "
+                      f"{locked:<{w['locked']}}  {terminal_safe(s.room.name)}", file=out)
     elif command == "export":
         from explorer.data import load_dataset, resolve_data_dir
         from explorer.rooms.report import entries_csv, export_dict
@@ -149,10 +159,10 @@ def _run(args: argparse.Namespace, data_dir: str | None, out) -> int:
     elif command == "delete":
         board = rooms.export_as_operator(engine, args.code)
         rooms.delete_as_operator(engine, args.code)
-        print(f"Room {board.room.code} deleted, with {len(board.entries)} entries from "
-              f"{board.members} members.", file=out)
+        print(t("cli.rooms.deleted", lang, code=board.room.code, entries=len(board.entries),
+                members=board.members), file=out)
     elif command == "purge":
         n = rooms.purge(engine, args.older_than)
-        print(f"Deleted {n} room{'s' if n != 1 else ''} idle for more than "
-              f"{args.older_than} days.", file=out)
+        print(t("cli.rooms.purged_one" if n == 1 else "cli.rooms.purged_many", lang, n=n,
+                days=args.older_than), file=out)
     return 0

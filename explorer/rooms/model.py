@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
 import secrets
 import unicodedata
@@ -19,16 +18,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from explorer import config
 from explorer.i18n import LANGS, t
 from explorer.limits import (
     LEGACY_ROOM_CODE_LENGTH,
     MAX_COMBINING_MARKS,
     MAX_PASSCODE_CHARS,
-    MAX_ROOM_EXPIRY_DAYS,
     MAX_SCENARIO_BYTES,
     ROOM_CODE_ALPHABET,
     ROOM_CODE_LENGTH,
-    ROOM_EXPIRY_DAYS,
 )
 from explorer.scenario import Scenario, dumps_scenario
 from explorer.text import TextError, clean_text, describe_char, fold, quote
@@ -347,16 +345,16 @@ def expiry_days(env: Mapping[str, str] | None = None) -> int:
     >>> expiry_days({}), expiry_days({"MASH_ROOM_EXPIRY_DAYS": "7"})
     (30, 7)
     """
-    env = os.environ if env is None else env
-    raw = (env.get("MASH_ROOM_EXPIRY_DAYS") or "").strip()
-    if not raw:
-        return ROOM_EXPIRY_DAYS
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ROOM_EXPIRY_DAYS:
-        raise SettingsError(
-            f"MASH_ROOM_EXPIRY_DAYS must be a whole number of days from 1 to "
-            f"{MAX_ROOM_EXPIRY_DAYS}, not {raw[:20]!r}"
-        )
-    return int(raw)
+    return _settings(env).room_expiry_days
+
+
+def _settings(env: Mapping[str, str] | None) -> config.Config:
+    """The settings of ``env``, else the process's (:func:`explorer.config.current`, read
+    once); a setting that cannot be used is a :class:`SettingsError`."""
+    try:
+        return config.current() if env is None else config.from_env(env)
+    except config.ConfigError as exc:
+        raise SettingsError(str(exc)) from None
 
 
 def facilitator_passcode(env: Mapping[str, str] | None = None) -> str | None:
@@ -366,8 +364,7 @@ def facilitator_passcode(env: Mapping[str, str] | None = None) -> str | None:
     >>> facilitator_passcode({}), facilitator_passcode({"MASH_FACILITATOR_PASSCODE": " s3 "})
     (None, 's3')
     """
-    env = os.environ if env is None else env
-    raw = (env.get("MASH_FACILITATOR_PASSCODE") or "").strip()
+    raw = _settings(env).facilitator_passcode
     if not raw:
         return None
     if len(raw) > MAX_PASSCODE_CHARS or not raw.isprintable():

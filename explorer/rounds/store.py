@@ -218,7 +218,12 @@ def _base_in(conn: Connection, base_id: int, data_dir: Path) -> Base:
 
 def base_of(engine: Engine, round_info: RoundInfo, data_dir: Path) -> Base:
     """The edition the round starts from, as rows."""
-    return Base.from_texts(editions.edition_texts(engine, round_info.base_id, data_dir))
+    return base_edition(engine, round_info.base_id, data_dir)
+
+
+def base_edition(engine: Engine, edition_id: int, data_dir: Path) -> Base:
+    """Published edition ``edition_id`` as rows (the app keeps one per process)."""
+    return Base.from_texts(editions.edition_texts(engine, edition_id, data_dir))
 
 
 # Writing --------------------------------------------------------------------------------
@@ -358,6 +363,18 @@ def _write_section(conn: Connection, section: SectionInfo, *, state: str,
     return version
 
 
+def _current(conn: Connection, token: Any, action: str,
+             version: int) -> tuple[RoundInfo, SectionInfo]:
+    """The link's round and section, locked, if ``action`` is allowed and the page's
+    ``version`` is the stored one (else :class:`StaleSave` with what changed meanwhile)."""
+    info, section = _find(conn, token, lock=True)
+    _refuse_closed(info, action, section)
+    if version != section.version:
+        before = _draft_at(conn, info.id, section.force_id, version)
+        raise StaleSave(version, section, draft_changes(before, section.edits))
+    return info, section
+
+
 def _refuse_closed(info: RoundInfo, action: str, section: SectionInfo) -> None:
     if info.status != "open":
         raise RoundError(f"round {info.id} is published; nothing in it can change any more")
@@ -382,11 +399,7 @@ def save_draft(engine: Engine, data_dir: Path, token: Any, edits: Sequence[Edit]
     """
     name, now = _name(display_name), now or _utcnow()
     with writer(engine).begin() as conn:
-        info, section = _find(conn, token, lock=True)
-        _refuse_closed(info, "save", section)
-        if version != section.version:
-            before = _draft_at(conn, info.id, section.force_id, version)
-            raise StaleSave(version, section, draft_changes(before, section.edits))
+        info, section = _current(conn, token, "save", version)
         base = _base_in(conn, info.base_id, data_dir)
         clean = check_draft(base, section.force_id, edits)
         new_version = _write_section(conn, section, state=next_state("save", section.state),
@@ -425,11 +438,7 @@ def submit(engine: Engine, data_dir: Path, token: Any, version: int, *,
     a reason, and the position must load like ``data/``; then the section is read-only."""
     name, now = _name(display_name), now or _utcnow()
     with writer(engine).begin() as conn:
-        info, section = _find(conn, token, lock=True)
-        _refuse_closed(info, "submit", section)
-        if version != section.version:
-            before = _draft_at(conn, info.id, section.force_id, version)
-            raise StaleSave(version, section, draft_changes(before, section.edits))
+        info, section = _current(conn, token, "submit", version)
         base = _base_in(conn, info.base_id, data_dir)
         problems = _check_section(base, info.id, section.force_id, section.edits,
                                   info.base_id)
@@ -451,34 +460,33 @@ def return_section(engine: Engine, round_id: int, force_id: str, comment: str, *
         raise RoundError(f"{exc} (say why the section is returned)") from None
     name, now = _name(display_name), now or _utcnow()
     with writer(engine).begin() as conn:
-        info = _get_round(conn, round_id, lock=True)
-        section = _get_section(conn, round_id, force_id, lock=True)
-        if info.status != "open":
-            raise RoundError(f"round {round_id} is published; nothing in it can change any more")
-        if next_state("return", section.state) is None:
-            raise RoundError(f"only a submitted or accepted section can be returned; "
-                             f"{force_id}'s is {section.state.replace('_', ' ')}")
-        version = _write_section(conn, section, state="returned", comment=comment, now=now)
-        _audit(conn, round_id, "return", MAINTAINER, name, now, force_id=force_id,
-               version=version, detail={"comment": comment})
-        return _get_section(conn, round_id, force_id)
+        return _decide(conn, round_id, force_id, "return", comment, name, now,
+                       "only a submitted or accepted section can be returned")
 
 
 def accept_section(engine: Engine, round_id: int, force_id: str, *, display_name: str = "",
                    now: datetime | None = None) -> SectionInfo:
     name, now = _name(display_name), now or _utcnow()
     with writer(engine).begin() as conn:
-        info = _get_round(conn, round_id, lock=True)
-        section = _get_section(conn, round_id, force_id, lock=True)
-        if info.status != "open":
-            raise RoundError(f"round {round_id} is published; nothing in it can change any more")
-        if next_state("accept", section.state) is None:
-            raise RoundError(f"only a submitted section can be accepted; {force_id}'s is "
-                             f"{section.state.replace('_', ' ')}")
-        version = _write_section(conn, section, state="accepted", comment="", now=now)
-        _audit(conn, round_id, "accept", MAINTAINER, name, now, force_id=force_id,
-               version=version)
-        return _get_section(conn, round_id, force_id)
+        return _decide(conn, round_id, force_id, "accept", "", name, now,
+                       "only a submitted section can be accepted")
+
+
+def _decide(conn: Connection, round_id: int, force_id: str, action: str, comment: str,
+            name: str, now: datetime, refusal: str) -> SectionInfo:
+    """The maintainer's ``return`` (with ``comment``) or ``accept`` of a section, audited;
+    ``refusal`` says which states allow it."""
+    info = _get_round(conn, round_id, lock=True)
+    section = _get_section(conn, round_id, force_id, lock=True)
+    if info.status != "open":
+        raise RoundError(f"round {round_id} is published; nothing in it can change any more")
+    new_state = next_state(action, section.state)
+    if new_state is None:
+        raise RoundError(f"{refusal}; {force_id}'s is {section.state.replace('_', ' ')}")
+    version = _write_section(conn, section, state=new_state, comment=comment, now=now)
+    _audit(conn, round_id, action, MAINTAINER, name, now, force_id=force_id, version=version,
+           detail={"comment": comment} if action == "return" else None)
+    return _get_section(conn, round_id, force_id)
 
 
 def publish_round(engine: Engine, round_id: int, data_dir: Path, *, note: str = "",

@@ -135,11 +135,13 @@ def _fetch_url(
     *,
     timeout_s: float,
     progress: Callable[[str, float], None] | None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> tuple[bytes, int]:
     """Download ``url`` within ``timeout_s`` in total; return (body, bytes on the wire).
 
     The transfer runs in a daemon thread so that DNS look-ups, stalled connects, silent
-    servers and servers trickling bytes are all bounded by one deadline.
+    servers and servers trickling bytes are all bounded by one deadline, counted on
+    ``clock`` (seconds; tests pass their own, so no test depends on the machine's speed).
     """
     message = f"Downloading boundaries from {label}…"
     if progress:
@@ -150,12 +152,12 @@ def _fetch_url(
         target=_fetch_worker, args=(url, timeout_s, cancel, events),
         name="boundary-download", daemon=True,
     )
-    deadline = time.monotonic() + timeout_s
+    deadline = clock() + timeout_s
     worker.start()
     answered = False
     try:
         while True:
-            remaining = deadline - time.monotonic()
+            remaining = deadline - clock()
             if remaining <= 0:
                 problem = f"no complete answer within {timeout_s:g} s"
                 raise (BoundaryError if answered else _Unreachable)(url, problem)
@@ -194,6 +196,7 @@ def refresh_cache(
     sources: Sequence[Source] = DEFAULT_SOURCES,
     timeout_s: float = 20.0,
     progress: Callable[[str, float], None] | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Boundaries:
     """Fetch boundaries, validate and simplify them, and store them in the cache, where
     :func:`obtain_boundaries` finds them. Run by ``python -m explorer boundaries refresh``.
@@ -209,6 +212,8 @@ def refresh_cache(
         answer at all, later sources on the same host are skipped.
     timeout_s : float
         Total time allowed per source (connect, headers and body), in seconds.
+    clock : callable, optional
+        Monotonic seconds the deadlines are counted on (tests pass a simulated clock).
 
     Raises
     ------
@@ -223,7 +228,8 @@ def refresh_cache(
         credit = " ".join((attribution or "").split())[:MAX_ATTRIBUTION_CHARS]
         if source.lower().startswith(("http://", "https://")):
             host = urllib.parse.urlsplit(source).hostname or "the web"
-            data, wire = _fetch_url(source, host, timeout_s=timeout_s, progress=progress)
+            data, wire = _fetch_url(source, host, timeout_s=timeout_s, progress=progress,
+                                    clock=clock)
             candidates = [(Source(f"Boundaries from {host} (simplified for this app)", source,
                                   credit or f"Boundaries downloaded from {host}."), data, wire)]
         else:
@@ -247,7 +253,8 @@ def refresh_cache(
             failures.append(f"{src.name}: skipped ({host} did not answer)")
             continue
         try:
-            data, wire = _fetch_url(src.url, src.name, timeout_s=timeout_s, progress=progress)
+            data, wire = _fetch_url(src.url, src.name, timeout_s=timeout_s,
+                                    progress=progress, clock=clock)
             gdf = simplify(read_boundary_file(data, src.url))
         except _Unreachable as exc:
             silent_hosts.add(host)

@@ -54,6 +54,21 @@ def edition_dataset(url: str | None, edition_id: int) -> Dataset:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
+def _round_base(url: str, data_dir: str, edition_id: int):
+    from explorer.rounds.store import base_edition
+    from explorer.storage import db
+
+    return base_edition(db.shared_engine(url), edition_id, Path(data_dir))
+
+
+def round_base(url: str, edition_id: int):
+    """The published edition a round starts from, as rows (:class:`explorer.rounds.model.Base`):
+    parsed once per process (a published edition never changes). Shared: read it, never
+    change it (derive new rows instead)."""
+    return _round_base(url, _data_dir(), edition_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _presets(data_dir: str):
     from explorer.presets import load_presets
 

@@ -215,17 +215,13 @@ _DOC_JS = r"""(function () {
 
 def document_language(lang: str, page_url_path: str) -> None:
     """Declare the page's language on ``<html>`` and mark the sidebar link of the page being
-    shown (WCAG 3.1.1, 2.4.8); the element itself is hidden (see ``HIDE_DOC_CSS``).
+    shown (WCAG 3.1.1, 2.4.8); the element itself is hidden (``pages/ui/style.py``).
     ``lang`` is one of ``LANGS`` and the paths are the app's own, so nothing needs escaping."""
     assert lang in LANGS
     others = " ".join(url for _key, _path, url, _icon, _sec in PAGE_SPECS if url)
     st.html(f'<span class="mash-doc" data-lang="{lang}" data-page="{page_url_path}" '
             f'data-pages="{others}" hidden></span><script>{_DOC_JS}</script>',
             unsafe_allow_javascript=True)
-
-
-#: The language marker's element takes no room on the page.
-HIDE_DOC_CSS = "[data-testid='stElementContainer']:has(span.mash-doc){display:none}"
 
 
 def bound(widget: Callable[..., Any], state_key: str, lang: str,

@@ -185,3 +185,21 @@ def test_publishing_is_refused_where_storage_is_not_durable(env, monkeypatch, tm
                             "here (a temporary folder)") for w in texts(at.warning))
     with pytest.raises(StopIteration):
         button(at, "Publish the new edition")
+
+
+def test_the_base_edition_is_parsed_once_per_process(env, monkeypatch):
+    """The contributor page's reruns reuse the round's base rows (pages/ui/caches.py)."""
+    from explorer.rounds.model import Base
+
+    parsed = []
+    real = Base.from_texts.__func__
+    monkeypatch.setattr(Base, "from_texts",
+                        classmethod(lambda cls, texts: parsed.append(1) or real(cls, texts)))
+    opened = store.open_round(db.shared_engine(), DATA_DIR, "Test round", "2026-03-01")
+    parsed.clear()
+    at = page("pages/contribute.py", token=opened.tokens["gwent"])
+    for part in ("forces.csv", "positions.csv", "forces.csv"):
+        at.radio(key="rd_part").set_value(part).run()
+    again = page("pages/contribute.py", token=opened.tokens["dyfed_powys"])
+    assert not again.exception and not at.exception
+    assert len(parsed) == 1

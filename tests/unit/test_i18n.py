@@ -28,7 +28,8 @@ def test_unreviewed_welsh_is_marked_draft_and_announced():
 def test_every_key_used_in_the_code_exists():
     root = __import__("pathlib").Path(__file__).resolve().parents[2]
     used = set()
-    for path in [root / "app.py", *root.glob("pages/*.py"), *root.glob("explorer/*.py")]:
+    for path in [root / "app.py", *root.glob("pages/**/*.py"), *root.glob("explorer/**/*.py"),
+                 *root.glob("geo/**/*.py")]:
         used |= set(re.findall(r'\bt\(\s*"([a-z_]+\.[a-z_0-9.]+)"', path.read_text()))
     missing = used - set(catalogue())
     assert not missing

@@ -5,13 +5,12 @@ markdown, plain cells in tables."""
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
 from explorer.editions.diff import EditionDiff, compare
 from explorer.editions.model import format_date
 from explorer.i18n import number, t
+from explorer.printing.legend import legend, swatch
 from explorer.text import md_escape
 from geo.change_maps import CHANGE_STYLES
 from pages.ui import caches, map_component, shell
@@ -111,14 +110,8 @@ def _map(d: EditionDiff, lang: str) -> None:
                                        tuple(sorted(kinds.items())), tips)
     map_component.show_map(payload, key="editions_map", height=MAP_HEIGHT)
     shown = [k for k in CHANGE_STYLES if k in kinds.values()]
-    legend = "".join(
-        f'<span role="listitem" style="display:inline-flex;align-items:center;gap:.4em;'
-        f'margin-right:1.2em">'
-        f'<span aria-hidden="true" style="display:inline-block;width:1.1em;height:1.1em;'
-        f'background:{CHANGE_STYLES[k][0]};border:2px '
-        f'{"dashed" if CHANGE_STYLES[k][1] else "solid"} #000"></span>'
-        f"{html.escape(CHANGE_STYLES[k][2])} {html.escape(t(f'editions.kind.{k}', lang))}"
-        "</span>" for k in shown)
-    st.html(f'<div role="list" aria-label="{html.escape(t("legend.label", lang))}">'
-            f"{legend}</div>")
+    st.html(legend(((swatch(CHANGE_STYLES[k][0], edge="#000", edge_px=2,
+                            dashed=bool(CHANGE_STYLES[k][1])),
+                     f"{CHANGE_STYLES[k][2]} {t(f'editions.kind.{k}', lang)}") for k in shown),
+                   t("editions.page.legend_label", lang)))
     st.caption(bset.attribution)

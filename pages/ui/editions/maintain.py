@@ -21,6 +21,7 @@ from explorer.limits import MAX_EDITION_ZIP_BYTES
 from explorer.storage import db
 from explorer.text import md_escape
 from explorer.throttle import CodeAttempts
+from pages.ui import notices
 from pages.ui.editions import asat
 
 state = st.session_state
@@ -75,12 +76,11 @@ def panel(lang: str) -> None:
             engine = db.shared_engine(url)
             _work(lang, engine, url)
         except db.DatabaseError as exc:
-            st.error(md_escape(t("editions.maint.unavailable", lang, problem=str(exc))))
+            notices.refused(t("editions.maint.unavailable", lang, problem=str(exc)))
 
 
 def _refused(lang: str, exc: EditionError) -> None:
-    st.error(md_escape(t("editions.maint.refused", lang)) + "\n\n"
-             + "\n".join(f"- {md_escape(p)}" for p in exc.problems))
+    notices.refused(t("editions.maint.refused", lang), lines=exc.problems)
 
 
 def _work(lang: str, engine, url: str) -> None:

@@ -27,7 +27,6 @@ from pages.ui.planner.tab_bodies import share_link, sync_link, tabs
 
 __all__ = [
     "DrawnMap",
-    "STYLE",
     "figures",
     "focus_if_asked",
     "hub_editor",
@@ -42,26 +41,6 @@ __all__ = [
 ]
 
 state = st.session_state
-
-
-#: The planner's style rules: ``app.py`` sends them in its own style block on this page (one
-#: element fewer per run than a block of their own).
-STYLE = (
-    # The headline stays in view while the editor scrolls (phones stack the columns).
-    ".st-key-wi_summary{position:sticky;top:0;z-index:5;background:#fff;padding:.2rem 0}"
-    # Metric labels wrap rather than being cut off (long Welsh labels).
-    "[data-testid='stMetricLabel'] *{white-space:normal !important;overflow:visible !important}"
-    # A phone shows the summary line instead of the three big figures (the map stays near),
-    # as a bar fixed to the bottom of the screen, so the count stays in view while editing.
-    "@media (max-width:640px){.st-key-wi_metrics{display:none}"
-    ".st-key-wi_summary{position:fixed;top:auto;bottom:0;left:0;right:0;z-index:999;"
-    "padding:.3rem 1rem;border-top:1px solid #8a8a8a;box-shadow:0 -2px 6px rgba(0,0,0,.15)}"
-    ".st-key-wi_summary h2{font-size:1.2rem;padding:0}"
-    "[data-testid='stMainBlockContainer']{padding-bottom:6rem}}"
-    # The uploader's own size note would contradict our limit, which the label states.
-    # (Streamlit 1.67 draws "1MB per file" without <small>: hide the whole note.)
-    "[data-testid='stFileUploaderDropzoneInstructions']{display:none}"
-)
 
 
 def problem_from_link(lang: str) -> None:

@@ -13,8 +13,8 @@ from explorer.coverage import CoverageResult
 from explorer.i18n import t
 from explorer.model import Dataset
 from explorer.planner import HubLink
-from explorer.printing import palette
 from explorer.printing.hub_table import hub_table_html
+from explorer.printing.legend import coverage_legend
 from explorer.text import md_escape
 from geo import maps
 from geo.boundaries import Boundaries
@@ -91,12 +91,7 @@ def map_panel(ds: Dataset, settings: shell.Settings, result: CoverageResult,
                            overlay=maps.coverage_js(classes, links, points),
                            on_change=partial(toggle_from_map, ds, lang))
     click_target(lang, draft)
-    st.html("".join(
-        f'<span style="display:inline-flex;align-items:center;gap:.35em;margin-right:1.2em">'
-        f'<span aria-hidden="true" style="width:1em;height:1em;'
-        f'border:{"2px dashed" if k == "newly_covered" else "1px solid"} #4D4D4D;'
-        f'background:{palette.COVERAGE_COLOURS[k]}"></span>{t(f"whatif.class_{k}", lang)}</span>'
-        for k in ("covered", "newly_covered", "not_covered")))
+    st.html(coverage_legend(lang))
     st.caption(t("whatif.map_caption", lang, attribution=bset.attribution))
     return DrawnMap(bset, links, points, classes)
 

@@ -26,6 +26,7 @@ from explorer import rooms
 from explorer.i18n import t
 from explorer.model import Dataset
 from explorer.printing import palette, room_summary
+from explorer.printing.legend import legend, swatch
 from explorer.printing.qr import qr_img
 from explorer.printing.svg_map import coverage_svg
 from explorer.rooms import report as room_report
@@ -35,7 +36,7 @@ from explorer.storage import db
 from explorer.storage.db import Engine
 from explorer.text import md_escape
 from geo import maps
-from pages.ui import caches, map_component, shell
+from pages.ui import caches, map_component, notices, shell
 from pages.ui.rooms import facilitator, keys, live, rendered
 from pages.ui.rooms import state as ui
 
@@ -104,7 +105,7 @@ def _create(eng: Engine, name: str, passcode: str | None, given: str | None, lan
     try:
         created = rooms.create_room(eng, name)
     except rooms.RoomError as exc:
-        st.error(md_escape(ui.refusal(exc, lang)))
+        notices.refused(ui.refusal(exc, lang))
     except db.DatabaseError as exc:
         ui.unavailable(lang, exc)
     else:
@@ -279,11 +280,9 @@ def _map(ds: Dataset, shown, lang: str) -> None:
 
 @functools.lru_cache(maxsize=4)
 def _legend(lang: str) -> str:
-    return "".join(
-        f'<span style="display:inline-flex;align-items:center;gap:.35em;margin-right:1.2em">'
-        f'<span style="width:1em;height:1em;border:1px solid #4D4D4D;background:{colour}">'
-        f'</span>{md_escape(t(f"workshop.legend_{i}", lang))}</span>'
-        for i, colour in enumerate(palette.COUNT_COLOURS))
+    return legend(((swatch(colour, size_em=1), t(f"workshop.legend_{i}", lang))
+                   for i, colour in enumerate(palette.COUNT_COLOURS)),
+                  t("workshop.legend_label", lang))
 
 
 def option(f: room_report.EntryFigures, lang: str) -> str:

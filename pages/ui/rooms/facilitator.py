@@ -20,6 +20,7 @@ from explorer.rooms.links import links
 from explorer.storage import db
 from explorer.storage.db import Engine
 from explorer.text import md_escape
+from pages.ui import notices
 from pages.ui.rooms import keys
 from pages.ui.rooms import state as ui
 
@@ -126,7 +127,7 @@ def delete_room(eng: Engine, room: rooms.Room, lang: str) -> None:
                 st.error(t("workshop.delete_wrong", lang))
                 return
             except rooms.RoomError as exc:
-                st.error(md_escape(ui.refusal(exc, lang)))
+                notices.refused(ui.refusal(exc, lang))
                 return
             ui.forget_facilitator(code)
             for param in (keys.ROOM, keys.KEY, keys.MEMBER):

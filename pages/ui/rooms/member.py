@@ -22,7 +22,7 @@ from explorer import rooms
 from explorer.i18n import t
 from explorer.scenario import Scenario
 from explorer.storage import db
-from explorer.text import md_escape
+from pages.ui import notices
 from pages.ui.rooms import keys, voting
 from pages.ui.rooms import state as ui
 
@@ -42,7 +42,7 @@ def _send(eng, code: str, scenario: Scenario, name: str, lang: str) -> None:
             ui.remember_member(code, token)
         rooms.send_entry(eng, code, token, scenario, display_name=name)
     except rooms.RoomError as exc:
-        st.error(md_escape(ui.refusal(exc, lang)))
+        notices.refused(ui.refusal(exc, lang))
     else:  # redraw the panel from the stored state (button label, "on the board" line)
         ui.browser_keeps(code, True)  # the browser keeps the identity (ui.keep_in_browser)
         state[FROM_ENTRY] = {k: v for k, v in state.get(FROM_ENTRY, {}).items() if k != code}
@@ -55,7 +55,7 @@ def _withdraw(eng, code: str, lang: str) -> None:
     try:
         rooms.withdraw_entry(eng, code, ui.member_token(code))
     except rooms.RoomError as exc:
-        st.error(md_escape(ui.refusal(exc, lang)))
+        notices.refused(ui.refusal(exc, lang))
     else:  # the browser keeps the identity: after a reload this is still the same member
         # (clearing it would let one person come back as a new member with fresh votes)
         state[keys.WITHDRAWN] = (*state.get(keys.WITHDRAWN, ()), code)

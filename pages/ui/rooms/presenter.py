@@ -22,8 +22,8 @@ import streamlit as st
 from explorer import planner, rooms
 from explorer.i18n import number, percent, t
 from explorer.model import Dataset
-from explorer.printing import palette
 from explorer.printing.hub_table import hub_table_html
+from explorer.printing.legend import coverage_legend
 from explorer.printing.presenter import presenter_html
 from explorer.printing.qr import qr_img
 from explorer.rooms import presenter as pv
@@ -41,23 +41,10 @@ from explorer.rooms.model import utcnow
 from explorer.storage.db import Engine
 from explorer.text import md_escape
 from geo import maps
-from pages.ui import caches, map_component, shell
+from pages.ui import caches, map_component, shell, style
 from pages.ui.rooms import board as room_board
 from pages.ui.rooms import keys
 
-#: The presenter view's page style on top of projector mode: less space above the title, a
-#: smaller title, so the entries take the screen.
-STYLE = (
-    "[data-testid='stMainBlockContainer']{padding:3.9rem 1.2rem 1rem;max-width:100%}"
-    "[data-testid='stMain'] h1{font-size:1.7rem;padding:0;margin:0;line-height:1.2}"
-    ".pv-head{display:flex;flex-wrap:wrap;align-items:baseline;column-gap:2rem;row-gap:.2rem}"
-    ".pv-strip{margin:0;font-size:1.1rem;font-weight:600}"
-    ".pv-strip code{font-size:1.1em;font-weight:700;letter-spacing:.12em;color:#1a1a1a;"
-    "background:#F0F0F0;padding:0 .25em}"
-    ".pv-locked{padding:.25rem .6rem;border-left:6px solid #1a1a1a;background:#EFEFEF}"
-    ".pv-code{font:700 5.5rem/1.05 monospace;letter-spacing:.18em;margin:.2rem 0 .6rem}"
-    ".pv-big{font-size:1.5rem;line-height:1.35;margin:0}"
-)
 MAP_KEY = "presenter_map"
 MAP_HEIGHT = 560
 
@@ -86,7 +73,7 @@ def show(eng: Engine, ds: Dataset, room: rooms.Room, lang: str) -> None:
     for param in (keys.KEY, keys.MEMBER):
         if param in st.query_params:
             del st.query_params[param]
-    st.html(f"<style>{STYLE}</style>")
+    st.html(f"<style>{style.PRESENTER}</style>")
     board = room_board.read_board(eng, room, None)  # the public board, shared by the room
     figures = room_board.figures(ds, board)
     params = shell.settings_params()
@@ -192,10 +179,5 @@ def _map(result, lang: str) -> None:
     map_component.show_map(payload, key=MAP_KEY, height=MAP_HEIGHT,
                            overlay=maps.coverage_js(planner.coverage_classes(result),
                                                     tuple(planner.hub_links(result)), points))
-    st.html("".join(
-        f'<span style="display:inline-flex;align-items:center;gap:.35em;margin-right:1.2em">'
-        f'<span aria-hidden="true" style="width:1em;height:1em;'
-        f'border:{"2px dashed" if k == "newly_covered" else "1px solid"} #4D4D4D;'
-        f'background:{palette.COVERAGE_COLOURS[k]}"></span>{t(f"whatif.class_{k}", lang)}</span>'
-        for k in ("covered", "newly_covered", "not_covered")))
+    st.html(coverage_legend(lang))
     st.caption(t("whatif.map_caption", lang, attribution=bset.attribution))

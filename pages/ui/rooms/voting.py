@@ -28,6 +28,7 @@ from explorer.rooms.links import app_base, member_link
 from explorer.storage import db
 from explorer.storage.db import Engine
 from explorer.text import md_escape
+from pages.ui import notices
 from pages.ui.rooms import keys
 from pages.ui.rooms import state as ui
 
@@ -82,7 +83,7 @@ def _join(eng: Engine, board: rooms.Board, lang: str) -> None:
         try:
             joined = rooms.join_room(eng, code)
         except rooms.RoomError as exc:
-            st.error(md_escape(ui.refusal(exc, lang)))
+            notices.refused(ui.refusal(exc, lang))
         else:
             ui.remember_member(code, joined.token)
             st.rerun()

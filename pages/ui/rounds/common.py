@@ -17,6 +17,7 @@ from explorer.storage import db
 from explorer.storage.db import Engine
 from explorer.text import md_escape
 from explorer.throttle import CodeAttempts
+from pages.ui import notices
 from pages.ui.editions.maintain import ATTEMPTS, UNLOCKED
 
 state = st.session_state
@@ -28,7 +29,7 @@ def engine(lang: str) -> Engine | None:
     try:
         return db.shared_engine()
     except db.DatabaseError as exc:
-        st.error(md_escape(str(exc)))
+        notices.refused(str(exc))
         return None
 
 
@@ -49,9 +50,9 @@ def flash() -> None:
 def refused(exc: RoundError) -> None:
     """A refusal now: one line, or one line per problem."""
     if len(exc.problems) == 1:
-        st.error(md_escape(exc.problems[0]))
+        notices.refused(exc.problems[0])
     else:
-        st.error("\n".join(f"- {md_escape(p)}" for p in exc.problems))
+        notices.refused("", lines=exc.problems)
 
 
 def _check_key(lang: str) -> None:

@@ -39,8 +39,10 @@ from explorer.rounds.model import (
     edits_to_plain,
     submit_problems,
 )
+from explorer.storage import db
 from explorer.storage.db import Engine
 from explorer.text import md_escape
+from pages.ui import caches
 from pages.ui.rounds.common import flash, force_name, refused, say, state_label
 
 state = st.session_state
@@ -333,7 +335,7 @@ def page(eng: Engine, token: str, lang: str, ds: Dataset) -> None:
                     args=(eng, token, info.id, section.force_id, lang))
         right.button(t("rounds.contribute.stale_load", lang), on_click=_load_saved,
                      args=(info.id, section.force_id))
-    base = store.base_of(eng, info, resolve_data_dir())
+    base = caches.round_base(db.database_url(), info.base_id)  # parsed once per process
     st.text_input(t("rounds.contribute.name", lang), key="rd_name",
                   max_chars=MAX_DISPLAY_NAME_CHARS)
     _form(eng, token, info, section, base, ds, edits, lang, editable)

@@ -22,6 +22,7 @@ from explorer.rounds.model import RoundError
 from explorer.storage import db
 from explorer.storage.db import Engine
 from explorer.text import md_escape
+from pages.ui import notices
 from pages.ui.editions import asat
 from pages.ui.editions import compare as edition_compare
 from pages.ui.rounds.common import flash, force_name, say, state_label
@@ -125,7 +126,7 @@ def _publish(eng: Engine, info, lang: str) -> None:
     st.subheader(t("rounds.review.publish_heading", lang), anchor=False)
     refusal = maintainer.publish_refusal(db.database_url())
     if refusal:
-        st.warning(md_escape(refusal))
+        notices.refused(refusal, kind="warning")
         return
     st.text_area(t("rounds.review.publish_note", lang), key="rd_note",
                  max_chars=MAX_ROUND_COMMENT_CHARS)

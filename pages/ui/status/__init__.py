@@ -1,0 +1,1 @@
+"""The status map page's pieces."""
