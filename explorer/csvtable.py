@@ -147,6 +147,9 @@ class Table:
     file: str
     columns: dict[str, Callable[[str], Any]]
     record: type
+    #: Columns a file may leave out (read as empty in every row): columns added after the
+    #: May 2019 files were written, which stay byte for byte as they are.
+    optional_columns: frozenset[str] = frozenset()
 
 
 def read_csv_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -206,32 +209,54 @@ def read_csv_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     return header, rows
 
 
-def parse_table(data_dir: Path, table: Table) -> list[Any]:
-    header, rows = read_csv_rows(data_dir / table.file)
+def parse_table(data_dir: Path, table: Table,
+                problems: list[DataError] | None = None) -> list[Any]:
+    """The records of ``table`` in ``data_dir``, each as (line, record).
+
+    Without ``problems``, the first problem is raised as a :class:`DataError`. With a list,
+    every problem is appended to it instead (a bad header or an unreadable file stops that
+    file; a bad cell only its row) and the rows that parsed are returned, so one pass reports
+    every bad cell of every file (issue 18: an edition's import lists them all).
+    """
+
+    def fail(error: DataError) -> None:
+        if problems is None:
+            raise error
+        problems.append(error)
+
+    try:
+        header, rows = read_csv_rows(data_dir / table.file)
+    except DataError as exc:
+        fail(exc)
+        return []
     expected = list(table.columns)
-    for col in expected:
-        if col not in header:
-            raise DataError(table.file, "required column is missing", line=1, column=col)
-    for col in header:
-        if col not in table.columns:
-            raise DataError(table.file, "unexpected column", line=1, column=col)
+    bad_header = ([DataError(table.file, "required column is missing", line=1, column=col)
+                   for col in expected
+                   if col not in header and col not in table.optional_columns]
+                  + [DataError(table.file, "unexpected column", line=1, column=col)
+                     for col in header if col not in table.columns])
     if len(set(header)) != len(header):
-        raise DataError(table.file, "a column name appears twice in the header", line=1)
+        bad_header.append(DataError(table.file, "a column name appears twice in the header",
+                                    line=1))
+    for error in bad_header:
+        fail(error)
+    if bad_header:
+        return []
     records = []
     for line, fields in rows:
         if len(fields) != len(header):
-            raise DataError(
-                table.file,
-                f"has {len(fields)} fields, expected {len(header)}",
-                line=line,
-            )
-        values = {}
+            fail(DataError(table.file, f"has {len(fields)} fields, expected {len(header)}",
+                           line=line))
+            continue
+        values = {col: table.columns[col]("") for col in table.optional_columns
+                  if col not in header}
         for col, raw in zip(header, fields, strict=False):
             try:
                 values[col] = table.columns[col](raw)
             except ValueError as exc:
-                raise DataError(table.file, str(exc), line=line, column=col, value=raw) from None
-        records.append((line, table.record(**values)))
+                fail(DataError(table.file, str(exc), line=line, column=col, value=raw))
+        if len(values) == len(table.columns):
+            records.append((line, table.record(**values)))
     return records
 
 

@@ -115,6 +115,39 @@ def iso_date(raw: str) -> str:
     return value
 
 
+def end_date(raw: str) -> str:
+    """When something ended: a month ``YYYY-MM`` or a day ``YYYY-MM-DD`` (a year alone is
+    not enough for an end reported after 2019), between 2000 and 2100; empty for none.
+
+    >>> end_date("2026-03"), end_date(" 2026-03-31 "), end_date("")
+    ('2026-03', '2026-03-31', '')
+    >>> end_date("2026")
+    Traceback (most recent call last):
+    ...
+    ValueError: must be a day (YYYY-MM-DD) or at least a month (YYYY-MM), not a year alone
+    """
+    value = raw.strip()
+    if not value:
+        return ""
+    if re.fullmatch(r"\d{4}", value):
+        raise ValueError("must be a day (YYYY-MM-DD) or at least a month (YYYY-MM), not a "
+                         "year alone")
+    match = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", value)
+    if not match:
+        raise ValueError("must be a day written YYYY-MM-DD or a month written YYYY-MM")
+    year, month = int(match.group(1)), int(match.group(2))
+    if not 2000 <= year <= 2100:
+        raise ValueError("must be a date between 2000 and 2100")
+    if not 1 <= month <= 12:
+        raise ValueError("has a month outside 01 to 12")
+    if match.group(3):
+        try:
+            _dt.date(year, month, int(match.group(3)))
+        except ValueError:
+            raise ValueError("is not a day of the calendar") from None
+    return value
+
+
 def _link(raw: str) -> str:
     value = raw.strip()
     if not value:
@@ -196,10 +229,12 @@ TABLES: dict[str, ct.Table] = {
             "location": ct.optional_text,
             "start_year": _year,
             "end_year": _year,
+            "end_date": end_date,
             "dates_note": ct.optional_text,
             "section_id": _section_refs,
         },
         Hub,
+        optional_columns=frozenset({"end_date"}),
     ),
     "positions": ct.Table(
         "positions.csv",
@@ -501,6 +536,15 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
                 "hubs.csv", "host is not one of the hub's members",
                 line=line, column="host_code", value=hub.host_code,
             )
+        if hub.end_date:
+            if hub.end_year is not None and hub.end_year != int(hub.end_date[:4]):
+                raise DataError(
+                    "hubs.csv", f"disagrees with end_year ({hub.end_year}); give the same "
+                    "year or leave end_year empty", line=line, column="end_date",
+                    value=hub.end_date)
+            if hub.start_year and int(hub.end_date[:4]) < hub.start_year:
+                raise DataError("hubs.csv", f"ends before it starts ({hub.start_year})",
+                                line=line, column="end_date", value=hub.end_date)
         if hub.start_year and hub.end_year and hub.end_year < hub.start_year:
             raise DataError(
                 "hubs.csv", "ends before it starts", line=line, column="end_year",
@@ -550,6 +594,29 @@ def load_dataset(data_dir: Path | str = DATA_DIR) -> Dataset:
         sections=records("sections"),
         changes=tuple(rec for _, rec in changes),
     )
+
+
+def dataset_problems(data_dir: Path | str) -> list[DataError]:
+    """Every problem in the files of ``data_dir``, not only the first: each bad cell of
+    every file (file, line, column, value), each bad header or unreadable file; when every
+    cell reads, the first problem between files (a reference that does not resolve, a force
+    that disagrees) as :func:`load_dataset` finds it. Empty when the folder loads.
+
+    What an edition's import reports (:func:`explorer.editions.files.validate`).
+    """
+    data_dir = Path(data_dir)
+    problems: list[DataError] = []
+    for table in TABLES.values():
+        ct.parse_table(data_dir, table, problems)
+    if (data_dir / CHANGES.file).exists():
+        ct.parse_table(data_dir, CHANGES, problems)
+    if problems:
+        return problems
+    try:
+        load_dataset(data_dir)
+    except DataError as exc:
+        return [exc]
+    return []
 
 
 def _check_changes(parsed: dict[str, list[tuple[int, Any]]],

@@ -127,6 +127,8 @@ MAX_SOURCE_LINK_CHARS = 500
 MAX_EDITION_ZIP_BYTES = 5 * 1024 * 1024
 MAX_EDITION_ZIP_ENTRIES = 50
 MAX_EDITION_JSON_BYTES = 16 * 1024
+#: Most problems listed when an edition's import is refused (the rest are counted).
+MAX_IMPORT_PROBLEMS_SHOWN = 25
 #: Most editions stored in one database (a soft cap against runaway imports).
 MAX_EDITIONS = 1000
 

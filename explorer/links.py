@@ -15,6 +15,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from explorer.config import BASE_URL_ENV
 
+#: The URL parameter naming the edition a page shows (issue 18: "as at").
+EDITION_PARAM = "asat"
 #: The what-if planner's page (its URL path), which share links open.
 WHAT_IF_PAGE = "what-if"
 DEFAULT_BASE_URL = "http://localhost:8501"
@@ -29,6 +31,22 @@ def page_address(url: str | None) -> str:
     ('http://h/what-if', '')
     """
     return (url or "").split("?")[0].split("#")[0]
+
+
+def edition_params(edition_id: int | None) -> dict[str, str]:
+    """The URL parameter that keeps an edition in a link: every link the app builds carries
+    the edition its page showed, edition 1 (May 2019) included, so the link reproduces what
+    its sender saw even after a later edition is published. A link without it (made before
+    editions existed) opens the latest published edition.
+
+    >>> edition_params(1), edition_params(None)
+    ({'asat': '1'}, {})
+    """
+    if edition_id is None:
+        return {}
+    if isinstance(edition_id, bool) or not isinstance(edition_id, int) or edition_id < 1:
+        raise ValueError(f"not an edition id: {edition_id!r}")
+    return {EDITION_PARAM: str(edition_id)}
 
 
 def scenario_link(page_url: str | None, token: str,

@@ -134,6 +134,10 @@ class Hub:
     end_year: int | None
     dates_note: str
     section_id: str
+    #: When the hub ended, as a month (``YYYY-MM``) or a day (``YYYY-MM-DD``); empty when it
+    #: has not ended or only the year is known (``end_year``, as in the 2019 data). An
+    #: optional column of ``hubs.csv``: the May 2019 files do not have it.
+    end_date: str = ""
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ numbers, lists, dicts), so it is cheap to test and safe to cache.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from explorer.i18n import number, percent, t
@@ -119,6 +120,7 @@ def authority_details(ds: Dataset, code: str, lang: str = "en") -> dict[str, obj
             "location": hub.location,
             "start_year": hub.start_year,
             "dates_note": hub.dates_note,
+            "end_date": hub.end_date,
             "source": ds.citation(hub.section_id),
         }
     return {
@@ -225,6 +227,45 @@ def timeline(ds: Dataset, scopes: list[str] | None = None, lang: str = "en") -> 
             }
         )
     return rows
+
+
+def timeline_dates(ds: Dataset, scopes: list[str] | None = None) -> list[str]:
+    """The sortable dates (``YYYY`` or ``YYYY-MM``) of :func:`timeline`'s rows, in order."""
+    return [e.date for e in ds.events if scopes is None or e.scope in scopes]
+
+
+def _before(event_date: str, as_at: str) -> bool:
+    """An event dated ``YYYY`` or ``YYYY-MM`` falls on or before a day ``YYYY-MM-DD`` when
+    its year (or month) is not after the day's."""
+    return event_date <= as_at[: len(event_date)]
+
+
+def timeline_with_editions(rows: list[dict], event_dates: list[str],
+                           editions: Sequence[tuple[int, str, str]],
+                           shown_id: int) -> list[dict]:
+    """The timeline's rows with a marker for each published edition's as-at date (issue 18:
+    "edition dates marked on it"), in date order. ``rows`` are :func:`timeline`'s rows and
+    ``event_dates`` their sortable dates (``YYYY`` or ``YYYY-MM``); ``editions`` are (id,
+    title, as-at date) oldest first. An event of the edition's month (or year, when only a
+    year is known) comes before the marker. A marker is ``{"edition": id, "title": ...,
+    "as_at": ..., "shown": bool}``; an event row is returned unchanged.
+
+    >>> rows = [{"date": "2014"}, {"date": "June 2019"}]
+    >>> out = timeline_with_editions(rows, ["2014", "2019-06"], [(1, "B", "2019-05-31")], 1)
+    >>> [r.get("date") or f"edition {r['edition']}" for r in out]
+    ['2014', 'edition 1', 'June 2019']
+    """
+    out: list[dict] = []
+    pending = list(editions)
+    for row, date in zip(rows, event_dates, strict=True):
+        while pending and not _before(date, pending[0][2]):
+            eid, title, as_at = pending.pop(0)
+            out.append({"edition": eid, "title": title, "as_at": as_at,
+                        "shown": eid == shown_id})
+        out.append(row)
+    out.extend({"edition": eid, "title": title, "as_at": as_at, "shown": eid == shown_id}
+               for eid, title, as_at in pending)
+    return out
 
 
 #: The item that says what Early Action Together is (Gwent Police, paras 2-4).

@@ -3,19 +3,34 @@
 import streamlit as st
 
 from explorer import views
+from explorer.editions.model import format_date
 from explorer.i18n import t
 from explorer.model import STATUSES
+from explorer.text import md_escape
 from pages.ui import caches, map_component, shell
+from pages.ui.editions import asat
 
 settings = shell.require_app()
 
 lang = settings.lang
-ds = caches.dataset()
+edition = asat.sync(lang)
+ds = asat.dataset(edition)
 
 st.title(t("sources.title", lang))
 st.header(t("sources.briefing_heading", lang))
 st.write(t("sources.briefing", lang))
-st.warning(t("sources.as_at", lang), icon=":material/history:")
+if edition.is_base:
+    st.warning(t("sources.as_at", lang), icon=":material/history:")
+else:  # a later edition: its date, and every change since May 2019 with its source
+    st.warning(md_escape(t("sources.as_at_edition", lang, date=format_date(edition.as_at, lang),
+                           id=edition.id, title=edition.title)), icon=":material/history:")
+    st.header(t("sources.changes_heading", lang))
+    for c in ds.changes:
+        who = c.source_title or t("editions.summary.reported_by", lang, role=c.reported_by)
+        st.text(t("sources.change", lang, what=t(f"editions.file.{c.file[:-4]}", lang),
+                  row=c.record_id, kind=t(f"editions.kind.{c.kind}", lang), source=who,
+                  date=format_date(c.source_date, lang), reason=c.reason)
+                + (f" {c.source_link}" if c.source_link else ""))
 
 st.header(t("sources.statuses_heading", lang))
 for status in STATUSES:

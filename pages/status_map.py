@@ -7,6 +7,7 @@ from functools import partial
 import streamlit as st
 
 from explorer import views
+from explorer.editions.model import format_date
 from explorer.i18n import t
 from explorer.printing import palette
 from explorer.printing.legend import legend, swatch
@@ -102,6 +103,8 @@ with detail_col:
                 st.markdown(f"{t('details.other_members', lang)}: {others}")
                 if hub["dates_note"]:
                     st.caption(shown(hub["dates_note"]))
+                if hub["end_date"]:
+                    st.caption(t("details.ended", lang, date=format_date(hub["end_date"], lang)))
             if d["stance"]:
                 st.markdown(f"**{t('details.stance', lang)}:** {shown(d['stance'])}")
             for item in d["arrangements"]:

@@ -6,8 +6,10 @@ from functools import partial
 import streamlit as st
 
 from explorer import views
+from explorer.editions.model import format_date
 from explorer.i18n import t
 from explorer.model import WIDER_SCOPES
+from explorer.text import md_escape
 from pages.ui import shell
 from pages.ui.editions import asat
 
@@ -39,7 +41,15 @@ for note in views.timeline_notes(ds, chosen, lang):
         st.caption(t("details.source", lang, source=note["source"]))
 if not rows:
     st.info(t("timeline.empty", lang))
-for row in rows:
+# Each published edition's as-at date marked among the events (issue 18)
+entries = views.timeline_with_editions(rows, views.timeline_dates(ds, chosen),
+                                       asat.published(), edition.id)
+for row in entries:
+    if "edition" in row:
+        key = "timeline.edition_shown" if row["shown"] else "timeline.edition"
+        st.markdown(f":material/flag: **{format_date(row['as_at'], lang)}** · "
+                    + md_escape(t(key, lang, id=row["edition"], title=row["title"])))
+        continue
     with st.container(border=True):
         flags = []
         if row["approximate"]:

@@ -29,6 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from explorer.cli_parts import add_list_show_export, dump, json_help
 from explorer.data import resolve_data_dir
+from explorer.editions import files as edition_files_io
 from explorer.editions import store
 from explorer.editions.diff import compare
 from explorer.editions.model import BASE_EDITION_ID, Edition, EditionError, format_date
@@ -148,17 +149,27 @@ def _run(args: argparse.Namespace, data: str | None, out) -> int:
                 _print_change(c, out, lang=lang)
     elif command == "export":
         target = Path(args.output)
-        size = write_new_file(target, lambda: store.export_edition(engine, args.id, data_dir),
-                              lang)
+        records = {}
+        if engine is not None and args.id != BASE_EDITION_ID:
+            from explorer.rounds.report import edition_records  # the round that made it
+
+            records = edition_records(engine, args.id)
+        size = write_new_file(
+            target, lambda: store.export_edition(engine, args.id, data_dir, records), lang)
         print(t("cli.wrote", lang, what=t("cli.edition", lang), id=args.id,
                 path=terminal_safe(str(target)), bytes=f"{size:,}"), file=out)
+        if records:
+            print(m("with_record"), file=out)
     elif command == "import":
         info = store.import_edition(engine, Path(args.source), data_dir, title=args.title,
                                     as_at=args.as_at, corrects=args.corrects,
                                     label=terminal_safe(args.source))
+        left_out = edition_files_io.records_in(Path(args.source))
         if args.json:
-            dump(store.info_dict(info), out)
+            dump({**store.info_dict(info), "not_imported": list(left_out)}, out)
         else:
+            if left_out:
+                print(m("records_left_out", files=", ".join(left_out)), file=out)
             print(m("imported", id=info.id, title=terminal_safe(info.title),
                     date=format_date(info.as_at, lang), n=len(info.own_changes),
                     base=info.base_id), file=out)

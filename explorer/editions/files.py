@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from explorer.data import CHANGES, TABLES, DataError, iso_date, load_dataset
+from explorer.data import CHANGES, TABLES, DataError, dataset_problems, iso_date, load_dataset
 from explorer.editions.model import EditionError, EditionInfo
 from explorer.limits import (
     MAX_DATA_FILE_BYTES,
@@ -32,6 +32,7 @@ from explorer.limits import (
     MAX_EDITION_TITLE_CHARS,
     MAX_EDITION_ZIP_BYTES,
     MAX_EDITION_ZIP_ENTRIES,
+    MAX_IMPORT_PROBLEMS_SHOWN,
 )
 from explorer.model import Dataset
 from explorer.text import TextError, clean_text, quote, terminal_safe
@@ -41,6 +42,9 @@ DATA_FILES: tuple[str, ...] = tuple(t.file for t in TABLES.values())
 CHANGES_FILE = CHANGES.file
 META_FILE = "edition.json"
 CHANGES_HEADER = ",".join(CHANGES.columns) + "\n"
+#: The record of the update round that made an edition (issue 19): written into the edition's
+#: export beside its files, never imported (a draft made by an import has no round).
+RECORD_FILES = ("round.json", "audit.csv")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -185,14 +189,30 @@ def validate(files: Mapping[str, bytes]) -> Incoming:
         for name, content in files.items():
             if name != META_FILE:
                 (folder / name).write_bytes(content)
+        problems = dataset_problems(folder)
+        if problems:
+            raise EditionError(problem_lines([str(p) for p in problems]))
         try:
             dataset = load_dataset(folder)
-        except DataError as exc:
+        except DataError as exc:  # (dataset_problems found none: not expected)
             raise EditionError(str(exc)) from None
     texts = {name: files[name].decode("utf-8-sig") for name in DATA_FILES}
     texts[CHANGES_FILE] = (files[CHANGES_FILE].decode("utf-8-sig") if CHANGES_FILE in files
                            else CHANGES_HEADER)
     return Incoming(texts, dataset, meta["title"], meta["as_at"], meta["corrects"])
+
+
+def problem_lines(problems: list[str], limit: int = MAX_IMPORT_PROBLEMS_SHOWN) -> list[str]:
+    """At most ``limit`` problem lines, then one line saying how many more there are.
+
+    >>> problem_lines(["a", "b", "c"], 2)
+    ['a', 'b', '… and 1 more problem not shown']
+    """
+    if len(problems) <= limit:
+        return list(problems)
+    more = len(problems) - limit
+    return [*problems[:limit],
+            f"… and {more:,} more problem{'s' if more != 1 else ''} not shown"]
 
 
 def _cell(value: Any) -> str:
@@ -211,7 +231,7 @@ def dataset_texts(ds: Dataset) -> dict[str, str]:
     >>> from explorer.data import load_dataset
     >>> texts = dataset_texts(load_dataset())
     >>> texts["hubs.csv"].splitlines()[1]
-    'cwm_taf,Cwm Taf MASH,mash,W06000016;W06000024,,,,,,sw-1'
+    'cwm_taf,Cwm Taf MASH,mash,W06000016;W06000024,,,,,,,sw-1'
     """
     tables = {**{t.file: (key, t) for key, t in TABLES.items()},
               CHANGES_FILE: ("changes", CHANGES)}
@@ -236,9 +256,28 @@ def base_files(data_dir: Path) -> dict[str, str]:
     return out
 
 
-def export_zip(info: EditionInfo, files: Mapping[str, str]) -> bytes:
+def records_in(source: Path | str | bytes) -> tuple[str, ...]:
+    """Which of :data:`RECORD_FILES` an export (a folder, a ZIP's path or bytes) holds: an
+    import reads the edition's files only and says that these were left out."""
+    try:
+        if isinstance(source, bytes):
+            names = zipfile.ZipFile(io.BytesIO(source)).namelist()
+        elif Path(source).is_dir():
+            names = [p.name for p in Path(source).iterdir()]
+        else:
+            with zipfile.ZipFile(Path(source)) as archive:
+                names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return ()
+    present = {PurePosixPath(n.replace("\\", "/")).name for n in names}
+    return tuple(n for n in RECORD_FILES if n in present)
+
+
+def export_zip(info: EditionInfo, files: Mapping[str, str],
+               records: Mapping[str, str] | None = None) -> bytes:
     """The edition as a deterministic ZIP: the data files, ``changes.csv``, ``edition.json``
-    in one folder named after the edition (``edition-2/``)."""
+    in one folder named after the edition (``edition-2/``), and for an edition made by an
+    update round its record (``round.json``, ``audit.csv``: :data:`RECORD_FILES`)."""
     buffer = io.BytesIO()
     folder = f"edition-{info.id}"
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -250,4 +289,9 @@ def export_zip(info: EditionInfo, files: Mapping[str, str]) -> bytes:
         entry.compress_type = zipfile.ZIP_DEFLATED
         meta = json.dumps(info.to_json(), ensure_ascii=False, indent=2) + "\n"
         archive.writestr(entry, meta.encode("utf-8"))
+        for name in RECORD_FILES:
+            if records and name in records:
+                entry = zipfile.ZipInfo(f"{folder}/{name}", _ZIP_TIME)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(entry, records[name].encode("utf-8"))
     return buffer.getvalue()

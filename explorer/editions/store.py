@@ -81,6 +81,11 @@ def _info(row: Row) -> EditionInfo:
     )
 
 
+def lock(conn: Connection) -> None:
+    """Take the one lock every edition write holds (see the module's notes)."""
+    _lock(conn)
+
+
 def _lock(conn: Connection) -> None:
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
@@ -226,35 +231,44 @@ def create_draft(engine: Engine, raw: Mapping[str, bytes], data_dir: Path, *,
     now = now or _utcnow()
     with writer(engine).begin() as conn:
         _lock(conn)
-        count = conn.execute(select(func.count()).select_from(editions)).scalar_one()
-        if count >= MAX_EDITIONS:
-            raise EditionError(f"this database already holds {MAX_EDITIONS:,} editions")
-        base_id = _latest_published(conn)
-        base, base_meta = _dataset_in(conn, base_id, data_dir)
-        problems = list(check_against(base, incoming.dataset, base_id))
-        if as_at < base_meta.as_at:
-            problems.append(f"{META_FILE}, field 'as_at': value {as_at!r}: earlier than "
-                            f"edition {base_id}'s ({base_meta.as_at})")
-        if corrects is not None:
-            target = (conn.execute(select(editions.c.status).where(editions.c.id == corrects))
-                      .scalar_one_or_none() if corrects != BASE_EDITION_ID else "published")
-            if target != "published":
-                problems.append(f"{META_FILE}, field 'corrects': value {corrects}: no "
-                                "published edition has that id")
-        if problems:
-            raise EditionError(problems)
-        new_id = max(conn.execute(select(func.max(editions.c.id))).scalar_one() or 0,
-                     BASE_EDITION_ID) + 1
-        conn.execute(insert(editions).values(
-            id=new_id, title=title, as_at=as_at, status="draft", created_at=now,
-            published_at=None, corrects=corrects, base_id=base_id,
-            own_changes=json.dumps(own_change_ids(base, incoming.dataset)),
-        ))
-        conn.execute(insert(edition_files), [
-            {"edition_id": new_id, "name": name, "content": content}
-            for name, content in incoming.files.items()
-        ])
-        return _info(_get_row(conn, new_id))
+        return draft_in(conn, incoming, data_dir, title=title, as_at=as_at,
+                        corrects=corrects, now=now)
+
+
+def draft_in(conn: Connection, incoming: edition_files_io.Incoming, data_dir: Path, *,
+             title: str, as_at: str, corrects: int | None, now: datetime) -> EditionInfo:
+    """Store a validated position as a draft inside the caller's transaction (which holds
+    the editions' lock: :func:`_lock`), after the check against the latest published
+    edition. An update round publishes with this and :func:`publish_in` in one transaction."""
+    count = conn.execute(select(func.count()).select_from(editions)).scalar_one()
+    if count >= MAX_EDITIONS:
+        raise EditionError(f"this database already holds {MAX_EDITIONS:,} editions")
+    base_id = _latest_published(conn)
+    base, base_meta = _dataset_in(conn, base_id, data_dir)
+    problems = list(check_against(base, incoming.dataset, base_id))
+    if as_at < base_meta.as_at:
+        problems.append(f"{META_FILE}, field 'as_at': value {as_at!r}: earlier than "
+                        f"edition {base_id}'s ({base_meta.as_at})")
+    if corrects is not None:
+        target = (conn.execute(select(editions.c.status).where(editions.c.id == corrects))
+                  .scalar_one_or_none() if corrects != BASE_EDITION_ID else "published")
+        if target != "published":
+            problems.append(f"{META_FILE}, field 'corrects': value {corrects}: no "
+                            "published edition has that id")
+    if problems:
+        raise EditionError(problems)
+    new_id = max(conn.execute(select(func.max(editions.c.id))).scalar_one() or 0,
+                 BASE_EDITION_ID) + 1
+    conn.execute(insert(editions).values(
+        id=new_id, title=title, as_at=as_at, status="draft", created_at=now,
+        published_at=None, corrects=corrects, base_id=base_id,
+        own_changes=json.dumps(own_change_ids(base, incoming.dataset)),
+    ))
+    conn.execute(insert(edition_files), [
+        {"edition_id": new_id, "name": name, "content": content}
+        for name, content in incoming.files.items()
+    ])
+    return _info(_get_row(conn, new_id))
 
 
 @translated
@@ -265,21 +279,26 @@ def publish(engine: Engine, edition_id: int, data_dir: Path, *,
     now = now or _utcnow()
     with writer(engine).begin() as conn:
         _lock(conn)
-        if edition_id == BASE_EDITION_ID:
-            raise EditionError("edition 1 (May 2019) is published and never changes")
-        row = _get_row(conn, edition_id)
-        if row.status == "published":
-            raise EditionError(f"edition {edition_id} is already published; a published "
-                               "edition never changes (import a correction instead)")
-        latest = _latest_published(conn)
-        if row.base_id != latest:
-            raise EditionError(
-                f"edition {edition_id} was checked against edition {row.base_id}, but "
-                f"edition {latest} has been published since; import it again so its changes "
-                f"are checked against edition {latest}")
-        conn.execute(update(editions).where(editions.c.id == edition_id)
-                     .values(status="published", published_at=now))
-        return _info(_get_row(conn, edition_id))
+        return publish_in(conn, edition_id, now=now)
+
+
+def publish_in(conn: Connection, edition_id: int, *, now: datetime) -> EditionInfo:
+    """Publish a draft inside the caller's transaction (holding the editions' lock)."""
+    if edition_id == BASE_EDITION_ID:
+        raise EditionError("edition 1 (May 2019) is published and never changes")
+    row = _get_row(conn, edition_id)
+    if row.status == "published":
+        raise EditionError(f"edition {edition_id} is already published; a published "
+                           "edition never changes (import a correction instead)")
+    latest = _latest_published(conn)
+    if row.base_id != latest:
+        raise EditionError(
+            f"edition {edition_id} was checked against edition {row.base_id}, but "
+            f"edition {latest} has been published since; import it again so its changes "
+            f"are checked against edition {latest}")
+    conn.execute(update(editions).where(editions.c.id == edition_id)
+                 .values(status="published", published_at=now))
+    return _info(_get_row(conn, edition_id))
 
 
 @translated
@@ -296,14 +315,16 @@ def discard_draft(engine: Engine, edition_id: int) -> None:
 
 
 @translated
-def export_edition(engine: Engine | None, edition_id: int, data_dir: Path) -> bytes:
-    """The edition as a ZIP: data files, ``changes.csv``, ``edition.json``."""
+def export_edition(engine: Engine | None, edition_id: int, data_dir: Path,
+                   records: Mapping[str, str] | None = None) -> bytes:
+    """The edition as a ZIP: data files, ``changes.csv``, ``edition.json``, and ``records``
+    (the update round's ``round.json`` and ``audit.csv``) when given."""
     info = get_info(engine, edition_id, data_dir)
     texts = edition_texts(engine, edition_id, data_dir)
     missing = [n for n in DATA_FILES if n not in texts]
     if missing:
         raise EditionError(f"edition {edition_id} is missing {', '.join(missing)}")
-    return edition_files_io.export_zip(info, texts)
+    return edition_files_io.export_zip(info, texts, records)
 
 
 def info_dict(info: EditionInfo) -> dict[str, Any]:

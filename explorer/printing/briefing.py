@@ -24,11 +24,12 @@ import datetime as dt
 import html
 import json
 import string
+from dataclasses import dataclass
 
 from explorer.coverage import CoverageResult
 from explorer.i18n import decimal, t
-from explorer.links import scenario_link
-from explorer.model import Dataset
+from explorer.links import edition_params, scenario_link
+from explorer.model import AS_AT, Dataset
 from explorer.planner import against_may_2019, headline, hub_rows
 from explorer.printing.styles import BRIEFING_CSS
 from explorer.scenario import Scenario, scenario_to_dict, share_token_or_none
@@ -77,16 +78,32 @@ def date_text(day: dt.date, lang: str = "en") -> str:
     return f"{day.day} {t(f'briefing.month_{day.month}', lang)} {day.year}"
 
 
-def share_link(scenario: Scenario, app_url: str | None, lang: str = "en") -> str | None:
+@dataclass(frozen=True)
+class PaperEdition:
+    """The edition a paper's figures come from (issue 18): the id its link carries, the date
+    and title it states. The default is the May 2019 briefing (edition 1)."""
+
+    id: int = 1
+    as_at: str = AS_AT
+    title: str = ""
+
+
+MAY_2019 = PaperEdition()
+
+
+def share_link(scenario: Scenario, app_url: str | None, lang: str = "en",
+               edition: PaperEdition = MAY_2019) -> str | None:
     """The link that reopens ``scenario`` (in ``lang``) on the what-if page at ``app_url``
-    (http or https, without a query), or None if there is no such page or the scenario is too
-    long for a link."""
+    (http or https, without a query) at ``edition`` (always named, so the paper's link shows
+    the same edition after a later one is published), or None if there is no such page or
+    the scenario is too long for a link."""
     if not app_url or not app_url.startswith(("http://", "https://")):
         return None
     token = share_token_or_none(scenario)
     if token is None:
         return None
-    return scenario_link(app_url, token, {"lang": lang} if lang != "en" else {})
+    return scenario_link(app_url, token, {**({"lang": lang} if lang != "en" else {}),
+                                          **edition_params(edition.id)})
 
 
 def scenario_text(scenario: Scenario) -> str:
@@ -126,6 +143,7 @@ def briefing_html(
     lang: str = "en",
     app_url: str | None = None,
     prepared: dt.date | None = None,
+    edition: PaperEdition = MAY_2019,
 ) -> str:
     """The printable briefing: map, headline, per-MASH table, assumptions, how to reopen the
     scenario, and sources.
@@ -134,7 +152,9 @@ def briefing_html(
     ``app_url`` is
     the what-if page's address: with it, and a scenario short enough, the paper prints the
     share link; otherwise it prints the scenario file at the end. ``prepared`` defaults to
-    today. ``attribution`` is shown exactly as given (escaped).
+    today. ``attribution`` is shown exactly as given (escaped). ``edition`` is the edition
+    ``ds`` holds: the paper states its date (and, after May 2019, its id and title), compares
+    the scenario with it, and its link reopens it.
     """
     e = html.escape
     day = date_text(prepared or dt.date.today(), lang)
@@ -166,7 +186,17 @@ def briefing_html(
              if scenario.max_travel_km else t("whatif.assume_no_limit", lang))
     existing = t("whatif.assume_existing_on" if scenario.include_existing
                  else "whatif.assume_existing_off", lang)
-    link = share_link(scenario, app_url, lang)
+    link = share_link(scenario, app_url, lang, edition)
+    if edition.id == MAY_2019.id:
+        as_at, versus = t("sidebar.as_at", lang), t("whatif.vs_may_2019", lang)
+        edition_src = ""
+    else:
+        when = date_text(dt.date.fromisoformat(edition.as_at), lang)
+        as_at = t("briefing.as_at_edition", lang, date=when, id=edition.id,
+                  title=edition.title)
+        versus = t("briefing.vs_edition", lang, date=when)
+        edition_src = f'<p class="src">{e(t("briefing.edition_sources", lang, id=edition.id))}</p>'
+
     if link:
         reproduce = (f"<p>{e(t('briefing.reproduce_link', lang))}</p>"
                      f'<p class="link"><a href="{e(link)}">{e(link)}</a></p>')
@@ -196,14 +226,14 @@ def briefing_html(
 <style>{css}</style></head><body>
 <h1>{e(scenario.name)}</h1>
 <p class="meta">{e(t('whatif.briefing_title', lang))} · {e(t('briefing.prepared', lang, date=day))}
- · {e(t('sidebar.as_at', lang))}</p>
+ · {e(as_at)}</p>
 <div class="grid"><figure class="map">{map_svg}</figure>
 <div class="facts"><p class="head">{e(head['authorities'])}</p>
 <p>{e(t('whatif.population_covered', lang))}: <b>{e(head['population'])}</b>
 ({e(head['population_share'])}, {e(head['population_basis'])})</p>
 <p>{e(t('whatif.mashes_proposed', lang))}: <b>{e(head['hubs'])}</b></p>
 <p>{e(t('whatif.newly_covered', lang))}: {listing(head['newly_covered'])}</p>
-<p>{e(t('whatif.vs_may_2019', lang))}: {e(t('whatif.gained', lang))} {listing(diff['gained'])};
+<p>{e(versus)}: {e(t('whatif.gained', lang))} {listing(diff['gained'])};
 {e(t('whatif.lost', lang))} {listing(diff['lost'])}</p>
 {excluded}
 <h2>{e(t('whatif.assumptions', lang))}</h2>
@@ -211,7 +241,7 @@ def briefing_html(
 <li>{e(t('whatif.assume_once', lang))}</li><li>{e(t('whatif.mashes_help', lang))}</li>
 <li>{e(t('whatif.assume_population', lang, basis=head['population_basis']))}</li></ul>
 <h2>{e(t('nav.sources', lang))}</h2>
-<p class="src">{e(t('sources.briefing', lang))}</p>
+<p class="src">{e(t('sources.briefing', lang))}</p>{edition_src}
 <p class="src">{e(t('whatif.briefing_data', lang))} {e(attribution)}</p>
 </div></div>
 <h2>{e(t('whatif.per_hub', lang))}</h2>{table}

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from explorer.data import KEY_COLUMNS, iso_date
+from explorer.data import KEY_COLUMNS, end_date, iso_date
 from explorer.editions.files import CHANGES_FILE
 from explorer.limits import (
     MAX_CHANGE_REASON_CHARS,
@@ -60,14 +60,22 @@ EDITABLE: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "positions.csv": (("changed",), ("status", "hub_id", "stance", "summary")),
     "forces.csv": (("changed",), ("position_summary",)),
     "hubs.csv": (("added", "changed"), ("name", "status", "member_codes", "host_code",
-                                        "location", "start_year", "end_year", "dates_note")),
+                                        "location", "start_year", "end_date", "dates_note")),
     "arrangements.csv": (("added", "changed", "removed"),
                          ("name", "kind", "status", "member_codes", "summary")),
     "items.csv": (("added", "changed", "removed"), ("kind", "summary")),
+    "events.csv": (("added", "changed", "removed"),
+                   ("date", "date_label", "approximate", "planned", "member_codes", "summary")),
 }
 #: Where a row says which force it belongs to (hubs and positions go by their authorities).
-_SCOPE_COLUMN = {"arrangements.csv": "force_id", "items.csv": "scope", "forces.csv": "force_id"}
+_SCOPE_COLUMN = {"arrangements.csv": "force_id", "items.csv": "scope", "forces.csv": "force_id",
+                 "events.csv": "scope"}
 _IDENT = re.compile(r"[a-z0-9][a-z0-9_-]*")
+#: Optional columns added after May 2019 that a section may set (written only into a file
+#: the section changes, so an untouched file stays byte for byte as it was).
+_ADDED_COLUMNS = {"hubs.csv": ("end_date",)}
+#: Hub statuses that mean it has ended.
+ENDED = "mash_ceased"
 
 
 class RoundError(ValueError):
@@ -170,6 +178,10 @@ class Base:
         headers, rows = {}, {}
         for name, text in texts.items():
             header, records = parse_rows(text)
+            for col in _ADDED_COLUMNS.get(name, ()):  # a column the 2019 files do not have
+                if col not in header:
+                    header.append(col)
+                    records = [{**r, col: ""} for r in records]
             headers[name] = tuple(header)
             key = KEY_COLUMNS.get(name, "change_id")
             rows[name] = {r[key]: r for r in records}
@@ -189,6 +201,9 @@ class Base:
             codes = [*section_ids(cells.get("member_codes", "")),
                      *([cells["host_code"]] if cells.get("host_code") else [])]
             return {self.force_of.get(c, "") for c in codes}
+        if file == "events.csv":  # its scope, and the forces of the authorities it names
+            return {cells.get("scope", ""), *(self.force_of.get(c, "") for c in
+                                              section_ids(cells.get("member_codes", "")))}
         return {cells.get(_SCOPE_COLUMN[file], "")}
 
     def section_rows(self, force_id: str, file: str) -> tuple[Mapping[str, str], ...]:
@@ -230,8 +245,8 @@ def check_edit(base: Base, force_id: str, edit: Edit) -> None:
     column it does not edit, a kind of change not allowed there, an id taken."""
     what = f"{edit.file}, row {quote(edit.record_id, 40)}"
     if edit.file not in EDITABLE:
-        raise RoundError(f"{what}: a section changes positions, hubs, arrangements, items "
-                         "and the force's summary only")
+        raise RoundError(f"{what}: a section changes positions, hubs, arrangements, items, "
+                         "events and the force's summary only")
     kinds, columns = EDITABLE[edit.file]
     if edit.kind not in kinds:
         raise RoundError(f"{what}: a row of {edit.file} cannot be {edit.kind} in a section "
@@ -303,6 +318,8 @@ def full_row(base: Base, force_id: str, edit: Edit, change_id: str) -> dict[str,
     if edit.file in _SCOPE_COLUMN:
         row[_SCOPE_COLUMN[edit.file]] = force_id
     row["section_id"] = change_id
+    if edit.file == "hubs.csv" and row.get("end_date"):
+        row["end_year"] = row["end_date"][:4]  # the year, for what reads only the year
     return row
 
 
@@ -332,7 +349,35 @@ def submit_problems(edits: Sequence[Edit]) -> tuple[str, ...]:
             problems.append(f"{what}: source date {quote(e.source_date, 20)} {exc}")
         if not e.reason:
             problems.append(f"{what}: needs a reason")
+        if e.file == "hubs.csv" and e.kind != "removed":
+            problems.extend(f"{what}: {p}" for p in hub_end_problems(e.cells()))
     return tuple(problems)
+
+
+def hub_end_problems(cells: Mapping[str, str]) -> tuple[str, ...]:
+    """What is wrong with a hub's end (one line each): an ended hub needs its end date, a day
+    (YYYY-MM-DD) or at least a month (YYYY-MM); a hub still running has none.
+
+    >>> hub_end_problems({"status": "mash_ceased", "end_date": "2026"})
+    ("end date '2026' must be a day (YYYY-MM-DD) or at least a month (YYYY-MM), not a year alone",)
+    >>> hub_end_problems({"status": "mash_ceased", "end_date": "2026-02"})
+    ()
+    """
+    raw = cells.get("end_date", "")
+    status = cells.get("status", "")
+    if raw.strip():
+        try:
+            end_date(raw)
+        except ValueError as exc:
+            return (f"end date {quote(raw, 20)} {exc}",)
+        if status and status != ENDED:
+            return (f"has an end date but its status is {status}; to end the hub, make its "
+                    "status 'tried and ended' (mash_ceased)",)
+        return ()
+    if status == ENDED:
+        return ("an ended hub needs its end date: a day (YYYY-MM-DD) or at least a month "
+                "(YYYY-MM)",)
+    return ()
 
 
 def change_id(round_id: int, force_id: str, n: int) -> str:

@@ -55,6 +55,24 @@ def round_json(info: RoundInfo, secs: Sequence[SectionInfo]) -> dict[str, Any]:
                           "rows": len(s.edits), "comment": s.comment} for s in secs]}
 
 
+def edition_records(engine: Engine, edition_id: int) -> dict[str, str]:
+    """The record of the round that made edition ``edition_id`` (``round.json`` and
+    ``audit.csv``, as in :func:`export_round`), or nothing for an imported edition."""
+    from sqlalchemy import select
+
+    from explorer.rounds.schema import rounds
+
+    with engine.connect() as conn:
+        round_id = conn.execute(select(rounds.c.id).where(rounds.c.edition_id == edition_id)
+                                ).scalar_one_or_none()
+    if round_id is None:
+        return {}
+    info = get_round(engine, round_id)
+    secs, trail = sections(engine, round_id), audit(engine, round_id)
+    return {"round.json": json.dumps(round_json(info, secs), ensure_ascii=False, indent=2)
+            + "\n", "audit.csv": audit_csv(trail)}
+
+
 def export_round(engine: Engine, round_id: int, data_dir: Path) -> bytes:
     """A ZIP: ``round.json`` and ``audit.csv``, and once published the edition's own export
     (the ``data/`` files, ``changes.csv``, ``edition.json``) beside them."""

@@ -11,7 +11,8 @@ frozen dataclasses; every write is one transaction and leaves one audit record.
   :class:`StaleSave`, which says what the other save changed.
 * The maintainer returns (with a comment) or accepts each submitted section, then
   :func:`publish_round` writes the accepted sections into the next edition through
-  :func:`explorer.editions.store.create_draft` and :func:`~explorer.editions.store.publish`.
+  :func:`explorer.editions.store.draft_in` and :func:`~explorer.editions.store.publish_in`,
+  in one transaction with the round's closing and its audit record (all or nothing).
 
 Secrets never appear in a message, a log or the audit trail.
 """
@@ -511,33 +512,37 @@ def publish_round(engine: Engine, round_id: int, data_dir: Path, *, note: str = 
             raise RoundError(str(exc)) from None
     else:
         note = ""
-    with engine.connect() as conn:
-        info = _get_round(conn, round_id)
-    if info.status != "open":
-        raise RoundError(f"round {round_id} is already published (edition {info.edition_id})")
-    secs = sections(engine, round_id)
-    pending = [f"{s.force_id} ({s.state.replace('_', ' ')})" for s in secs
-               if s.state != "accepted"]
-    if pending and not note:
-        raise RoundError("not every section is accepted (" + ", ".join(pending) + "); accept "
-                         "them, or give a reason to publish without them")
-    latest = editions.latest_published_id(engine, data_dir)
-    if latest != info.base_id:
-        raise RoundError(f"edition {latest} was published after this round opened on edition "
-                         f"{info.base_id}; this round cannot be published on top of it")
-    base = base_of(engine, info, data_dir)
-    accepted = {s.force_id: s.edits for s in secs if s.state == "accepted"}
-    if not any(effective(base, e) for e in accepted.values()):
-        raise RoundError("nothing to publish: no accepted section changes anything")
-    texts = apply_edits(base, round_id, accepted)
-    draft = editions.create_draft(engine, {n: t.encode("utf-8") for n, t in texts.items()},
-                                  data_dir, title=info.title, as_at=info.as_at, now=now)
-    try:
-        published = editions.publish(engine, draft.id, data_dir, now=now)
-    except EditionError:
-        editions.discard_draft(engine, draft.id)
-        raise
+    # One transaction, holding the editions' lock: the new edition, its publication, the
+    # round's closing and its audit record are stored together or not at all.
     with writer(engine).begin() as conn:
+        editions.lock(conn)
+        info = _get_round(conn, round_id, lock=True)
+        if info.status != "open":
+            raise RoundError(f"round {round_id} is already published (edition "
+                             f"{info.edition_id})")
+        rows = conn.execute(select(round_sections)
+                            .where(round_sections.c.round_id == round_id)).all()
+        by_force = {r.force_id: _section(r) for r in rows}
+        secs = tuple(by_force[f] for f in FORCES if f in by_force)
+        pending = [f"{s.force_id} ({s.state.replace('_', ' ')})" for s in secs
+                   if s.state != "accepted"]
+        if pending and not note:
+            raise RoundError("not every section is accepted (" + ", ".join(pending) + "); "
+                             "accept them, or give a reason to publish without them")
+        latest = editions._latest_published(conn)
+        if latest != info.base_id:
+            raise RoundError(f"edition {latest} was published after this round opened on "
+                             f"edition {info.base_id}; this round cannot be published on top "
+                             "of it")
+        base = _base_in(conn, info.base_id, data_dir)
+        accepted = {s.force_id: s.edits for s in secs if s.state == "accepted"}
+        if not any(effective(base, e) for e in accepted.values()):
+            raise RoundError("nothing to publish: no accepted section changes anything")
+        texts = apply_edits(base, round_id, accepted)
+        incoming = edition_files.validate({n: t.encode("utf-8") for n, t in texts.items()})
+        draft = editions.draft_in(conn, incoming, data_dir, title=info.title,
+                                  as_at=info.as_at, corrects=None, now=now)
+        published = editions.publish_in(conn, draft.id, now=now)
         conn.execute(update(rounds).where(rounds.c.id == round_id).values(
             status="published", published_at=now, edition_id=published.id,
             publish_note=note))

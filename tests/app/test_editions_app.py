@@ -54,7 +54,7 @@ def captions(at: AppTest) -> str:
 def test_without_a_database_only_may_2019_and_nothing_is_created(env):
     at = open_app()
     assert figures(at)[0] == ("Authorities with a MASH or pilot", "5 of 22")
-    assert "asat" not in at.query_params
+    assert at.query_params["asat"] == "1"  # named even while it is the only edition
     assert not [s for s in at.sidebar.selectbox if s.key == "_w_asat_en"]
     assert "All statuses are as at 31 May 2019" in captions(at)
     assert not (env / "state").exists()
@@ -254,6 +254,52 @@ def test_table_forces_and_timeline_show_the_chosen_edition(published_two):
     assert "Position as at 1 March 2026, edition 2" in captions(at)
     at = open_app(asat="2", page="pages/timeline.py")
     assert "Position as at 1 March 2026, edition 2" in captions(at)
+
+
+def test_a_link_made_while_only_may_2019_existed_keeps_showing_may_2019(env):
+    """Issue 18 (c): the address and the sidebar's links name edition 1 while it is the
+    only one; after edition 2 is published that address still opens May 2019, and an old
+    address without asat opens the latest."""
+    at = open_app()
+    copied = at.query_params["asat"]
+    assert copied == "1"
+    links = [p.proto.query_string for p in at.sidebar.get("page_link")]
+    assert links and all("asat=1" in q for q in links), links
+    engine = db.shared_engine()
+    store.publish(engine, store.import_edition(engine, fx.edition_two(env / "two"),
+                                               DATA_DIR).id, DATA_DIR)
+    from pages.ui.editions import asat
+
+    asat.clear_caches()
+    at = open_app(asat=copied)
+    assert figures(at)[0] == ("Authorities with a MASH or pilot", "5 of 22")
+    assert "All statuses are as at 31 May 2019" in captions(at)
+    old = open_app()  # no asat at all: the latest
+    assert figures(old)[0] == ("Authorities with a MASH or pilot", "7 of 22")
+    assert old.query_params["asat"] == "2"
+
+
+def test_sources_page_states_the_edition_and_its_change_sources(published_two):
+    at = open_app(asat="2", page="pages/sources.py")
+    warned = " ".join(w.value for w in at.warning).replace("\\", "")
+    assert "As at 1 March 2026 (edition 2: Test edition two)" in warned
+    texts = " ".join(x.value for x in at.text)
+    assert "Test source" in texts and "1 March 2026" in texts
+    at = open_app(asat="1", page="pages/sources.py")
+    warned = " ".join(w.value for w in at.warning).replace("\\", "")
+    assert "As at 31 May 2019." in warned and "edition 2" not in warned
+    assert "Test source" not in " ".join(x.value for x in at.text)
+
+
+def test_timeline_marks_every_published_edition(published_two):
+    at = open_app(asat="2", page="pages/timeline.py")
+    marks = [m.value.replace("\\", "") for m in at.markdown if ":material/flag:" in m.value]
+    assert len(marks) == 2, marks
+    assert "31 May 2019" in marks[0] and "Edition 1 published" in marks[0]
+    assert "1 March 2026" in marks[1] and "Edition 2, shown on these pages" in marks[1]
+    at = open_app(asat="1", page="pages/timeline.py")
+    marks = [m.value.replace("\\", "") for m in at.markdown if ":material/flag:" in m.value]
+    assert "Edition 1, shown on these pages" in marks[0] and "Edition 2 published" in marks[1]
 
 
 def test_text_of_a_later_edition_is_shown_as_text(env):

@@ -187,6 +187,94 @@ def test_publishing_is_refused_where_storage_is_not_durable(env, monkeypatch, tm
         button(at, "Publish the new edition")
 
 
+def test_a_draft_saves_as_each_field_changes_and_a_reload_or_second_tab_finds_it(env):
+    """Issue 19 (f): no button pressed: every field change saves the draft (naming the
+    version the page showed); a new page (a reload, a second tab, a restarted server: the
+    draft is in the database) opens it; a stale page's change is refused and kept."""
+    opened = store.open_round(db.shared_engine(), DATA_DIR, "Test round", "2026-03-01")
+    token = opened.tokens["gwent"]
+    one = page("pages/contribute.py", token=token)
+    one.radio(key="rd_part").set_value("forces.csv").run()
+    stale = page("pages/contribute.py", token=token)  # a second tab, opened now (version 0)
+    stale.radio(key="rd_part").set_value("forces.csv").run()
+    area = next(a for a in one.text_area if a.key == "rd_f_forces.csv_gwent_position_summary")
+    area.input("Test summary typed, never kept by a button").run()
+    assert texts(one.success) == ["Saved (version 1)."]
+    one.text_input(key="rd_f_forces.csv_gwent_reported_by").input("Test role").run()
+    assert texts(one.success) == ["Saved (version 2)."]
+    (edit,) = store.contributor(db.shared_engine(), token).section.edits
+    assert edit.cells() == {"position_summary": "Test summary typed, never kept by a button"}
+    assert edit.reported_by == "Test role"
+
+    reloaded = page("pages/contribute.py", token=token)
+    reloaded.radio(key="rd_part").set_value("forces.csv").run()
+    assert next(a.value for a in reloaded.text_area
+                if a.key == "rd_f_forces.csv_gwent_position_summary") == (
+        "Test summary typed, never kept by a button")
+    assert reloaded.text_input(key="rd_f_forces.csv_gwent_reported_by").value == "Test role"
+    assert "This section: Draft (version 2)." in texts(reloaded.markdown)
+
+    area = next(a for a in stale.text_area if a.key == "rd_f_forces.csv_gwent_position_summary")
+    area.input("Test summary from the stale tab").run()
+    assert texts(stale.warning)[0].startswith("not saved: this section was saved from another "
+                                              "page meanwhile (version 2, this page had "
+                                              "version 0)")
+    assert next(a.value for a in stale.text_area
+                if a.key == "rd_f_forces.csv_gwent_position_summary") == (
+        "Test summary from the stale tab")  # nothing typed is lost
+    assert store.contributor(db.shared_engine(), token).section.version == 2
+
+
+def test_a_new_row_saves_once_it_can_and_says_why_not_before(env):
+    opened = store.open_round(db.shared_engine(), DATA_DIR, "Test round", "2026-03-01")
+    token = opened.tokens["dyfed_powys"]
+    at = page("pages/contribute.py", token=token)
+    at.radio(key="rd_part").set_value("hubs.csv").run()
+    at.selectbox(key="rd_row_hubs.csv").set_value("__new__").run()
+    at.text_input(key="rd_f_hubs.csv___new___name").input("Test hub A").run()
+    assert not at.warning and not at.error  # no short name yet: nothing to save, no noise
+    at.text_input(key="rd_f_hubs.csv___new___new_id").input("Test hub A").run()
+    assert texts(at.warning) == ["Not saved yet: hubs.csv, row 'dyfed_powys_test_hub_a': "
+                                 "must name at least one of the force's authorities"]
+    assert store.contributor(db.shared_engine(), token).section.edits == ()
+    at.multiselect(key="rd_f_hubs.csv___new___member_codes").select(fx.POWYS).run()
+    assert texts(at.success) == ["Saved (version 1)."]
+    (edit,) = store.contributor(db.shared_engine(), token).section.edits
+    assert (edit.record_id, edit.kind, edit.cells()["name"]) == (
+        "dyfed_powys_test_hub_a", "added", "Test hub A")
+    at.text_input(key="rd_f_hubs.csv___new___location").input("Test town").run()
+    (edit,) = store.contributor(db.shared_engine(), token).section.edits  # the same row
+    assert edit.cells()["location"] == "Test town"
+
+
+def test_a_save_cut_short_after_it_was_stored_does_not_conflict_with_its_own_page(env):
+    """Streamlit may stop a callback at any session-state access when a newer rerun comes
+    in: the database has the save but the page still names the older version. The page's
+    next save recognises its own stored draft and goes on, instead of a conflict with
+    itself (seen in the browser round test on a loaded machine)."""
+    from explorer.rounds.model import edits_to_plain
+
+    opened = store.open_round(db.shared_engine(), DATA_DIR, "Test round", "2026-03-01")
+    token = opened.tokens["north_wales"]
+    at = page("pages/contribute.py", token=token)
+    at.radio(key="rd_part").set_value("forces.csv").run()
+    mine = fx.north_wales_summary("Test summary saved, then cut short")
+    # what the cut-short callback did: marked and stored its save, never updated the page
+    at.session_state[f"rd_p_{opened.info.id}_north_wales"] = [
+        {"version": 0, "edits": edits_to_plain(mine)}]
+    store.save_draft(db.shared_engine(), DATA_DIR, token, mine, 0)
+    at.text_input(key="rd_f_forces.csv_north_wales_source_title").input("Test source").run()
+    assert texts(at.success) == ["Saved (version 2)."], texts(at.warning)
+    (edit,) = store.contributor(db.shared_engine(), token).section.edits
+    assert edit.source_title == "Test source"
+    # a real second page's save is still refused
+    other = fx.north_wales_summary("Test summary from another page")
+    store.save_draft(db.shared_engine(), DATA_DIR, token, other, 2)
+    at.text_area(key="rd_f_forces.csv_north_wales_reason").input("Test reason").run()
+    assert texts(at.warning)[0].startswith("not saved: this section was saved from another "
+                                           "page meanwhile (version 3, this page had version 2)")
+
+
 def test_the_base_edition_is_parsed_once_per_process(env, monkeypatch):
     """The contributor page's reruns reuse the round's base rows (pages/ui/caches.py)."""
     from explorer.rounds.model import Base

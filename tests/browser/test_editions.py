@@ -96,3 +96,42 @@ def test_the_compare_view_reads_and_passes_axe(page, editions_server, lang):
     assert frame.locator(".tile-label").count() == 2
     page.wait_for_timeout(1000)  # the tables
     assert serious_violations(page) == []
+
+
+def test_a_link_copied_while_only_may_2019_existed_still_shows_may_2019(page, servers,
+                                                                         tmp_path_factory):
+    """Issue 18 (c): while May 2019 is the only edition the address bar and the share link
+    already name it (asat=1); once edition 2 is published, an address without asat opens
+    the latest, and the copied link still opens May 2019."""
+    folder = tmp_path_factory.mktemp("editions-later")
+    server = servers(MASH_STATE_DIR=str(folder / "state"))
+    page.goto(f"{server.url}/what-if")
+    page.get_by_role("heading", name="5 of 22 authorities covered").wait_for()
+    page.wait_for_function("location.search.includes('asat=1')")
+    page.get_by_role("tab", name="Share").click()
+    wait_idle(page)
+    box = page.locator("[data-testid=stCode], textarea").first
+    box.wait_for()
+    link = (box.inner_text() or box.input_value()).strip()
+    assert "scenario=" in link and link.endswith("asat=1"), link
+
+    engine = db.make_engine(f"sqlite:///{folder / 'state' / 'rooms.db'}")
+    try:
+        db.upgrade(engine)
+        two = fx.edition_two(folder / "two")
+        store.publish(engine, store.import_edition(engine, two, DATA_DIR).id, DATA_DIR)
+    finally:
+        engine.dispose()
+    # without asat: the latest (the list of editions is looked up again within 30 s)
+    page.goto(f"{server.url}/what-if")
+    for _ in range(20):
+        try:
+            page.get_by_role("heading", name="7 of 22 authorities covered").wait_for(
+                timeout=5_000)
+            break
+        except Exception:  # noqa: BLE001 (the list is cached for up to 30 s: load again)
+            page.goto(f"{server.url}/what-if")
+    page.get_by_role("heading", name="7 of 22 authorities covered").wait_for()
+    page.goto(link)  # the copied link: still May 2019
+    page.get_by_role("heading", name="5 of 22 authorities covered").wait_for()
+    assert "asat=1" in page.url

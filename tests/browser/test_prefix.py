@@ -132,7 +132,7 @@ def check_share_link(browser, people, base: str) -> str:
     assert headline(app) == "11 of 22 authorities covered"
     app.get_by_role("tab", name="Share").click()
     link = app.locator("code").filter(has_text="?scenario=").first.inner_text().strip()
-    assert link == f"{base}/what-if?scenario={token}", link
+    assert link == f"{base}/what-if?scenario={token}&asat=1", link  # names its edition
     assert CLOUD_APP_PATH not in link
     receiver = join(browser, people)
     opened = open_app(receiver.page, link, "")

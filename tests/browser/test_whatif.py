@@ -52,7 +52,7 @@ def test_share_link_restores_the_scenario_in_a_fresh_browser(page, app_server, r
     # The copy-link box holds a link that reproduces this scenario (tabs run when opened).
     page.get_by_role("tab", name="Share").click()
     link = page.locator("code").filter(has_text="?scenario=").first.inner_text().strip()
-    assert link.startswith(app_server.url) and link.endswith(encode_share(s))
+    assert link.startswith(app_server.url) and link.endswith(encode_share(s) + "&asat=1")
     outside = [u for u in recorder.requests if not u.startswith(("http://127.0.0.1", "data:",
                                                                   "blob:", "about:"))]
     assert outside == []

@@ -11,10 +11,12 @@ import zipfile
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from explorer.data import DATA_DIR
 from explorer.editions import store as editions
+from explorer.editions.schema import edition_files
+from explorer.editions.schema import editions as editions_table
 from explorer.rounds import report, store
 from explorer.rounds.model import RoundError
 from explorer.rounds.schema import round_audit, round_sections
@@ -134,12 +136,21 @@ def test_a_contributor_changes_only_its_own_force(engine):
         "a section cannot change this column": fx.edit(
             "items.csv", "gwent_test_item", "added",
             {"scope": "north_wales", "kind": "plan", "summary": "Test."}),
-        "changes positions, hubs, arrangements, items": fx.edit(
-            "events.csv", "gwent_x", "added", {"summary": "Test."}),
+        "changes positions, hubs, arrangements, items, events": fx.edit(
+            "sections.csv", "gwent_x", "added", {"force_heading": "Test."}),
+        # events (issue 19, h): another force's, a Wales-wide one, or naming Cardiff
+        "belongs to another force ": fx.edit("events.csv", "nw_jan_2019", "removed"),
+        "belongs to another force  ": fx.edit("events.csv", "wales_review_group", "changed",
+                                              {"summary": "Test."}),
+        "names authorities of another force ": fx.edit(
+            "events.csv", "gwent_test_event", "added",
+            {"date": "2026-02", "date_label": "February 2026", "approximate": "false",
+             "planned": "false", "member_codes": f"{fx.NEWPORT};{fx.CARDIFF}",
+             "summary": "Test event."}),
         "cannot be removed": fx.edit("hubs.csv", "newport", "removed"),
     }
     for message, bad in refusals.items():
-        with pytest.raises(RoundError, match=message):
+        with pytest.raises(RoundError, match=message.strip()):
             _save(engine, t["gwent"], (bad,))
     # another force's summary, through a valid edit of its own file
     with pytest.raises(RoundError, match="belongs to another force"):
@@ -147,6 +158,44 @@ def test_a_contributor_changes_only_its_own_force(engine):
     assert store.contributor(engine, t["gwent"]).section == before
     with engine.connect() as conn:
         assert [r.action for r in conn.execute(select(round_audit.c.action))] == ["open"]
+
+
+def test_a_force_adds_changes_and_removes_its_own_events_each_with_a_source(engine):
+    """Issue 19 (h): events are the force's to edit like its statements."""
+    opened = _open(engine)
+    token = opened.tokens["gwent"]
+    added = fx.edit("events.csv", "gwent_test_event", "added",
+                    {"date": "2026-02", "date_label": "February 2026", "approximate": "false",
+                     "planned": "false", "member_codes": fx.NEWPORT,
+                     "summary": "Test event: a fictional meeting."}, **fx.SOURCE)
+    changed = fx.edit("events.csv", "gw_pilot_extended", "changed",
+                      {"date": "2019-05", "date_label": "Test label", "approximate": "true",
+                       "planned": "false", "member_codes": fx.NEWPORT,
+                       "summary": "Test summary of the extension."}, **fx.SOURCE)
+    removed = fx.edit("events.csv", "gw_2019_20", "removed", **fx.SOURCE)
+    no_source = fx.edit("events.csv", "gw_projects_live", "removed")
+    _save(engine, token, (added, changed, removed, no_source))
+    with pytest.raises(RoundError) as err:
+        _submit(engine, token)
+    assert err.value.problems == (
+        "events.csv, row 'gw_projects_live': needs a source (a document title or who "
+        "reported it)",
+        "events.csv, row 'gw_projects_live': source date '' must be a date written YYYY-MM-DD",
+        "events.csv, row 'gw_projects_live': needs a reason")
+    _save(engine, token, (added, changed, removed))
+    _submit(engine, token)
+    store.accept_section(engine, opened.info.id, "gwent")
+    edition = store.publish_round(engine, opened.info.id, DATA_DIR, note="Test reason",
+                                  check_storage=False)
+    ds = editions.load_edition(engine, edition.id, DATA_DIR).dataset
+    events = {e.event_id: e for e in ds.events}
+    assert events["gwent_test_event"].summary == "Test event: a fictional meeting."
+    assert events["gwent_test_event"].section_id == "r1-gwent-1"
+    assert events["gw_pilot_extended"].date_label == "Test label"
+    assert "gw_2019_20" not in events and "gw_projects_live" in events
+    assert {(c.record_id, c.kind) for c in ds.changes} == {
+        ("gwent_test_event", "added"), ("gw_pilot_extended", "changed"),
+        ("gw_2019_20", "removed")}
 
 
 def test_a_stale_save_is_refused_and_says_what_changed(engine):
@@ -306,11 +355,78 @@ def test_a_second_round_waits_and_starts_from_the_new_edition(engine):
     assert second.info.base_id == 2
     section = store.contributor(engine, second.tokens["dyfed_powys"]).section
     assert section.edits == () and section.state == "not_started"
-    # the new hub is now the force's own row in the next round
-    hub_end = fx.edit("hubs.csv", fx.HUB_A, "changed",
-                      {"name": "Test hub A", "status": "mash_ceased", "member_codes": fx.POWYS,
-                       "host_code": fx.POWYS, "start_year": "2026", "end_year": "2026"},
-                      **fx.SOURCE)
+    # the new hub is now the force's own row in the next round; it ends on a full date
+    token = second.tokens["dyfed_powys"]
+
+    def hub_end(**end: str):
+        return fx.edit("hubs.csv", fx.HUB_A, "changed",
+                       {"name": "Test hub A", "status": "mash_ceased", "member_codes": fx.POWYS,
+                        "host_code": fx.POWYS, "start_year": "2026", **end}, **fx.SOURCE)
+
     powys = fx.edit("positions.csv", fx.POWYS, "changed", {"status": "mash_ceased"}, **fx.SOURCE)
-    _save(engine, second.tokens["dyfed_powys"], (hub_end, powys))
-    assert _submit(engine, second.tokens["dyfed_powys"]).state == "submitted"
+    with pytest.raises(RoundError, match="a section cannot change this column"):
+        _save(engine, token, (hub_end(end_year="2026"), powys))  # the year alone: not a field
+    for end, problem in (
+            ({}, "an ended hub needs its end date: a day (YYYY-MM-DD) or at least a month"),
+            ({"end_date": "2026"}, "end date '2026' must be a day (YYYY-MM-DD) or at least a "
+                                   "month (YYYY-MM), not a year alone"),
+            ({"end_date": "2026-02-30"}, "end date '2026-02-30' is not a day of the calendar"),
+            ({"end_date": "2025-12"}, "hubs.csv, line 7, column 'end_date': value '2025-12': "
+                                      "ends before it starts (2026)")):
+        _save(engine, token, (hub_end(**end), powys))
+        with pytest.raises(RoundError) as err:
+            _submit(engine, token)
+        assert any(problem in p for p in err.value.problems), err.value.problems
+    _save(engine, token, (hub_end(end_date="2026-08-31"), powys))
+    assert _submit(engine, token).state == "submitted"
+    store.accept_section(engine, second.info.id, "dyfed_powys")
+    third = store.publish_round(engine, second.info.id, DATA_DIR, note="Test reason",
+                                check_storage=False)
+    hub = editions.load_edition(engine, third.id, DATA_DIR).dataset.hub(fx.HUB_A)
+    assert (hub.status, hub.end_date, hub.end_year) == ("mash_ceased", "2026-08-31", 2026)
+    assert editions.edition_texts(engine, third.id, DATA_DIR)["hubs.csv"].startswith(
+        "hub_id,name,status,member_codes,host_code,location,start_year,end_year,dates_note,"
+        "section_id,end_date\n")
+    assert editions.edition_texts(engine, third.id, DATA_DIR)["forces.csv"] == (
+        DATA_DIR / "forces.csv").read_text(encoding="utf-8")  # untouched files stay as they were
+
+
+@pytest.mark.parametrize("fail_at", ["publish_in", "audit"])
+def test_a_failure_mid_publish_leaves_nothing_half_published(engine, monkeypatch, fail_at):
+    """Issue 19 (l): the new edition, its publication, the round's closing and the audit
+    record are one transaction: a failure after the draft is written (while publishing it, or
+    while recording the publish) leaves no edition, no closed round, no audit record."""
+    opened = _open(engine)
+    rid, t = opened.info.id, opened.tokens
+    _save(engine, t["dyfed_powys"], fx.powys_joins_hub_a())
+    _submit(engine, t["dyfed_powys"])
+    store.accept_section(engine, rid, "dyfed_powys")
+    audit_before = store.audit(engine, rid)
+
+    class Boom(RuntimeError):
+        pass
+
+    if fail_at == "publish_in":
+        def broken(conn, edition_id, *, now):
+            raise Boom("test: the database fails while publishing")
+        monkeypatch.setattr(store.editions, "publish_in", broken)
+    else:
+        real = store._audit
+
+        def broken(conn, round_id, action, *a, **kw):
+            if action == "publish":
+                raise Boom("test: the database fails while recording the publish")
+            return real(conn, round_id, action, *a, **kw)
+        monkeypatch.setattr(store, "_audit", broken)
+    with pytest.raises(Boom):
+        store.publish_round(engine, rid, DATA_DIR, note="Test reason", check_storage=False)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(editions_table)).scalar_one() == 0
+        assert conn.execute(select(func.count()).select_from(edition_files)).scalar_one() == 0
+    assert editions.latest_published_id(engine, DATA_DIR) == 1
+    assert store.get_round(engine, rid).status == "open"
+    assert store.audit(engine, rid) == audit_before
+    monkeypatch.undo()  # and the round can still be published, as edition 2
+    edition = store.publish_round(engine, rid, DATA_DIR, note="Test reason",
+                                  check_storage=False)
+    assert edition.id == 2 and store.get_round(engine, rid).edition_id == 2

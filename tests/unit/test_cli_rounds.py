@@ -100,3 +100,51 @@ def test_refusals_are_one_line(played):
         result = run(*args)
         assert result.returncode == 2
         assert result.stderr.startswith(message) and len(result.stderr.splitlines()) == 1
+
+
+def test_editions_export_carries_the_rounds_audit_trail_and_import_says_it_is_left_out(
+        played, tmp_path):
+    """Issue 19 (i): ``editions export`` of an edition made by a round holds the round's
+    record (round.json, audit.csv); importing that ZIP (into another database, where it is
+    new) makes a draft from the edition's files and says, in one line, that the record was not
+    imported. No secret is in the export."""
+    run, secrets = played
+    env = {**os.environ, "MASH_STATE_DIR": str(tmp_path / "state")}
+    env.pop("MASH_DATABASE_URL", None)
+    env.pop("MASH_DATA_DIR", None)
+
+    def editions(*args: str, state=tmp_path / "state") -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "explorer", "editions", *args], cwd=REPO,
+                              capture_output=True, text=True, encoding="utf-8", timeout=120,
+                              env={**env, "MASH_STATE_DIR": str(state)})
+
+    target = tmp_path / "edition-2.zip"
+    done = editions("export", "2", "--output", str(target))
+    assert done.returncode == 0, done.stderr
+    assert "With its update round's record: round.json and audit.csv." in done.stdout
+    archive = zipfile.ZipFile(target)
+    assert archive.namelist()[-2:] == ["edition-2/round.json", "edition-2/audit.csv"]
+    audit_text = archive.read("edition-2/audit.csv").decode("utf-8")
+    assert [line.split(",")[1] for line in audit_text.splitlines()[1:]] == [
+        "open", "save", "submit", "accept", "publish"]
+    assert "Test contributor" in audit_text
+    assert json.loads(archive.read("edition-2/round.json"))["edition"] == 2
+    blob = target.read_bytes().decode("latin-1")
+    assert not any(s in blob for s in secrets)
+
+    plain = tmp_path / "edition-1.zip"  # an edition no round made: no record
+    assert editions("export", "1", "--output", str(plain)).returncode == 0
+    assert not any(n.endswith(("audit.csv", "round.json"))
+                   for n in zipfile.ZipFile(plain).namelist())
+
+    other = tmp_path / "other-state"
+    imported = editions("import", str(target), state=other)
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.splitlines()[0] == (
+        "Not imported: round.json, audit.csv (the record of the round that made the exported "
+        "edition; a draft made by an import has no round, so keep the ZIP itself as that "
+        "record).")
+    assert "Imported draft edition 2" in imported.stdout
+    as_json = json.loads(editions("import", str(target), "--json",
+                                  state=tmp_path / "third").stdout)
+    assert as_json["not_imported"] == ["round.json", "audit.csv"]

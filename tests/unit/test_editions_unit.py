@@ -278,3 +278,93 @@ def test_a_position_written_as_files_loads_back_the_same(tmp_path, two):
         texts = files.dataset_texts(ds)
         again = files.validate({n: t.encode() for n, t in texts.items()}).dataset
         assert again == ds and again.changes == ds.changes
+
+
+def test_an_import_lists_every_bad_cell_of_every_file_not_only_the_first(two):
+    """Issue 18 (d): one pass, every problem (file, line, column, value), no traceback."""
+    fx.edit(two, "hubs.csv", "test_hub_a", status="open", start_year="twenty")
+    fx.edit(two, "positions.csv", fx.POWYS, status="maybe")
+    fx.edit(two, "items.csv", "dp_footprint", kind="rumour")
+    with pytest.raises(EditionError) as err:
+        files.validate(files.read_source(two))
+    problems = err.value.problems
+    assert [p.split(": value")[0] for p in problems] == [
+        "hubs.csv, line 7, column 'status'", "hubs.csv, line 7, column 'start_year'",
+        "positions.csv, line 22, column 'status'", "items.csv, line 2, column 'kind'"]
+    assert "value 'twenty': must be a whole number" in problems[1]
+
+
+def test_a_bad_header_and_a_bad_cell_in_other_files_are_both_listed(two):
+    text = (two / "events.csv").read_text(encoding="utf-8")
+    (two / "events.csv").write_text(text.replace("date_label", "label", 1), encoding="utf-8")
+    fx.edit(two, "positions.csv", fx.POWYS, status="maybe")
+    with pytest.raises(EditionError) as err:
+        files.validate(files.read_source(two))
+    assert err.value.problems == (  # in the order the files are read
+        "positions.csv, line 22, column 'status': value 'maybe': must be one of mash, "
+        "mash_pilot, mash_ceased, no_mash",
+        "events.csv, line 1, column 'date_label': required column is missing",
+        "events.csv, line 1, column 'label': unexpected column")
+
+
+def test_many_problems_are_limited_and_the_rest_counted(two):
+    from explorer.limits import MAX_IMPORT_PROBLEMS_SHOWN
+
+    for code in [a.code for a in BASE.authorities]:
+        fx.edit(two, "positions.csv", code, status="maybe", summary="")
+    with pytest.raises(EditionError) as err:
+        files.validate(files.read_source(two))
+    problems = err.value.problems
+    assert len(problems) == MAX_IMPORT_PROBLEMS_SHOWN + 1
+    assert problems[-1] == f"… and {2 * 22 - MAX_IMPORT_PROBLEMS_SHOWN} more problems not shown"
+    assert all(p.startswith("positions.csv, line ") for p in problems[:-1])
+
+
+def test_an_edition_cannot_change_the_authorities_or_the_briefings_sections(two):
+    """Issue 18 (e): authorities.csv (22 authorities on the 2019-2026 boundaries, their
+    populations and offices) and sections.csv (the briefing's places) are not part of an
+    edition: an import changing either is refused naming file, row, column and value."""
+    fx.edit(two, "authorities.csv", fx.POWYS, population_census2021="133000")
+    fx.add(two, "sections.csv", section_id="test-section", force_heading="Gwent Police",
+           subheading="", paragraphs="1")
+    problems = check_against(BASE, load_dataset(two), 1)
+    assert problems == (
+        "authorities.csv, row W06000023, column 'population_census2021': value '133000': "
+        "authorities.csv must be as in edition 1 (changed here); an edition changes "
+        "positions, not reference facts or the briefing's sections",
+        "sections.csv, row test-section, column 'section_id': value 'test-section': "
+        "sections.csv must be as in edition 1 (added here); an edition changes positions, "
+        "not reference facts or the briefing's sections")
+
+
+def _with_end_date(folder: Path, hub_id: str, value: str) -> None:
+    header, rows = fx._read(folder, "hubs.csv")
+    for r in rows:
+        r["end_date"] = value if r["hub_id"] == hub_id else ""
+    fx._write(folder, "hubs.csv", [*header, "end_date"], rows)
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    ("2026", "must be a day (YYYY-MM-DD) or at least a month (YYYY-MM), not a year alone"),
+    ("2026-13", "has a month outside 01 to 12"),
+    ("2026-02-30", "is not a day of the calendar"),
+    ("31/03/2026", "must be a day written YYYY-MM-DD or a month written YYYY-MM"),
+])
+def test_a_hubs_end_date_is_a_day_or_a_month_with_a_clear_message(two, value, problem):
+    """Issue 19 (g): ``hubs.csv`` may carry ``end_date`` (the 2019 files do not)."""
+    _with_end_date(two, "test_hub_b", value)
+    with pytest.raises(EditionError) as err:
+        files.validate(files.read_source(two))
+    assert err.value.problems == (
+        f"hubs.csv, line 8, column 'end_date': value {value!r}: {problem}",)
+
+
+def test_a_hubs_end_date_loads_and_must_agree_with_its_year(two):
+    _with_end_date(two, "test_hub_b", "2026-08")
+    hub = load_dataset(two).hub("test_hub_b")
+    assert (hub.end_date, hub.end_year) == ("2026-08", None)
+    fx.edit(two, "hubs.csv", "test_hub_b", end_year="2025")
+    with pytest.raises(DataError, match=r"column 'end_date': value '2026-08': disagrees with "
+                       r"end_year \(2025\)"):
+        load_dataset(two)
+    assert load_dataset().hub("cardiff").end_date == ""  # May 2019: no such column, empty

@@ -6,7 +6,7 @@ from explorer import planner
 from explorer.coverage import evaluate_scenario
 from explorer.data import load_dataset
 from explorer.planner import HubLink
-from explorer.printing.briefing import briefing_html
+from explorer.printing.briefing import PaperEdition, briefing_html
 from explorer.printing.svg_map import coverage_svg
 from explorer.scenario import parse_scenario
 
@@ -97,11 +97,31 @@ def test_briefing_has_date_page_numbers_and_repeating_table_header():
 def test_briefing_prints_the_share_link_escaped():
     s = PRESETS["mid_west_wales_regional"]
     page = briefing(s, app_url='http://10.0.0.5:8501/what-if?x="<b>')
-    link = f"http://10.0.0.5:8501/what-if?scenario={encode_share(s)}"
-    assert f'<a href="{link}">{link}</a>' in page  # the page's own query is dropped
+    # the page's own query is dropped; the edition shown is always named (May 2019 too)
+    link = html_lib.escape(f"http://10.0.0.5:8501/what-if?scenario={encode_share(s)}&asat=1")
+    assert f'<a href="{link}">{link}</a>' in page
     assert '"<b>' not in page and "Scenario file" not in page and "<pre>" not in page
     page = briefing(s, app_url='https://h/what-if#"><img src=x>')
     assert "<img" not in page and 'href="https://h/what-if?scenario=' in page
+
+
+def test_the_paper_follows_the_chosen_edition_and_states_it():
+    """Issue 18: a paper made at a later edition states its date, id and title, compares the
+    scenario with that position, and its link reopens that edition. (The edition's data is
+    the caller's: here the May 2019 rows, under a plainly fictional edition's name.)"""
+    s = PRESETS["mid_west_wales_regional"]
+    may = briefing(s, app_url="https://h.example/what-if")
+    assert "All statuses are as at 31 May 2019" in may and "Against May 2019" in may
+    assert "edition 1" not in may and "&amp;asat=1" in may
+    later = PaperEdition(id=3, as_at="2026-03-01", title="Test edition <b>")
+    page = briefing(s, app_url="https://h.example/what-if", edition=later)
+    assert "All statuses are as at 1 March 2026 (edition 3: Test edition &lt;b&gt;)." in page
+    assert "Against the position as at 1 March 2026" in page
+    assert "Against May 2019" not in page and "as at 31 May 2019" not in page
+    assert "edition 3&#x27;s change records" in page
+    assert f"?scenario={encode_share(s)}&amp;asat=3" in page
+    welsh = briefing(s, "cy", app_url="https://h.example/what-if", edition=later)
+    assert "fel yr oedd ar 1 Mawrth 2026 (argraffiad 3: Test edition &lt;b&gt;)" in welsh
 
 
 def test_no_usable_address_or_too_long_a_scenario_prints_the_scenario_file():

@@ -2,9 +2,11 @@
 
 ``?asat=<edition id>`` in the URL picks a published edition; without it (or with an id that
 is not a published edition) the latest published edition is shown, which is the May 2019
-briefing (edition 1) while there is no other. Once a later edition is published, every page
-writes its ``asat`` into the URL and the sidebar links carry it, so a link reproduces what its
-sender saw even after a newer edition is published.
+briefing (edition 1) while there is no other: an old link without ``asat`` keeps meaning
+"latest". Every page writes the edition it shows into the URL, and every link between pages,
+share link and printed briefing carries it (:func:`explorer.links.edition_params`), edition 1
+included: a link made while only May 2019 exists still shows May 2019 after a later edition
+is published, so a link reproduces what its sender saw.
 
 Later editions live in the app's database. When no database has been set up
 (``MASH_DATABASE_URL`` unset and no SQLite file yet), there is only edition 1 and nothing is
@@ -24,12 +26,14 @@ from explorer.data import resolve_data_dir
 from explorer.editions import store
 from explorer.editions.model import BASE_EDITION_ID, Edition, format_date
 from explorer.i18n import t
+from explorer.links import EDITION_PARAM, edition_params
 from explorer.model import Dataset
+from explorer.printing.briefing import PaperEdition
 from explorer.storage import db
 from explorer.text import md_escape
 from pages.ui import caches
 
-PARAM = "asat"
+PARAM = EDITION_PARAM
 STATE = "asat"
 LIST_TTL_S = 30
 
@@ -42,7 +46,7 @@ class Choice:
     title: str
     as_at: str
     latest: bool
-    several: bool  # more than one published edition (then the URL carries asat)
+    several: bool  # more than one published edition (then the sidebar offers a choice)
 
     @property
     def is_base(self) -> bool:
@@ -85,7 +89,7 @@ def published() -> tuple[tuple[int, str, str], ...]:
 
 def sync(lang: str) -> Choice:
     """The chosen edition from the URL (when it names a published one) or the default; the
-    URL is kept in step once there is more than one published edition."""
+    URL always names the edition shown (edition 1 too), so a copied address keeps it."""
     editions = published()
     by_id = {e[0]: e for e in editions}
     latest = editions[-1][0]
@@ -100,18 +104,23 @@ def sync(lang: str) -> Choice:
         chosen = by_id[latest]
     st.session_state[STATE] = chosen[0]
     several = len(editions) > 1
-    if several and raw != str(chosen[0]):
+    if raw != str(chosen[0]):
         st.query_params[PARAM] = str(chosen[0])
-    elif not several and raw is not None:
-        del st.query_params[PARAM]
     return Choice(chosen[0], chosen[1], chosen[2], chosen[0] == latest, several)
 
 
 def link_params() -> dict[str, str]:
-    """``asat`` for links between pages, once there is more than one published edition."""
-    if len(published()) > 1 and st.session_state.get(STATE) is not None:
-        return {PARAM: str(st.session_state[STATE])}
-    return {}
+    """``asat`` for links between pages and share links: the edition shown, always (a link
+    made while only May 2019 exists must keep showing May 2019 later)."""
+    chosen = st.session_state.get(STATE)
+    return edition_params(chosen) if chosen is not None else {}
+
+
+def paper_edition() -> PaperEdition:
+    """The edition this session shows, for a printed paper (its date, id, title, link)."""
+    by_id = {e[0]: e for e in published()}
+    chosen = by_id.get(st.session_state.get(STATE)) or published()[-1]
+    return PaperEdition(id=chosen[0], as_at=chosen[2], title=chosen[1])
 
 
 def dataset(choice: Choice) -> Dataset:

@@ -15,6 +15,7 @@ import streamlit as st
 
 from explorer.data import resolve_data_dir
 from explorer.editions import maintainer, store
+from explorer.editions.files import records_in
 from explorer.editions.model import EditionError, format_date
 from explorer.i18n import t
 from explorer.limits import MAX_EDITION_ZIP_BYTES
@@ -97,6 +98,9 @@ def _work(lang: str, engine, url: str) -> None:
         else:
             st.success(t("editions.maint.imported", lang, id=info.id,
                          n=len(info.own_changes)))
+            left_out = records_in(upload.getvalue())
+            if left_out:  # an exported round's record is not part of a draft: say so
+                st.info(t("editions.maint.records_left_out", lang, files=", ".join(left_out)))
     st.subheader(t("editions.maint.drafts", lang))
     drafts = [e for e in store.list_editions(engine, data_dir) if not e.published]
     if not drafts:

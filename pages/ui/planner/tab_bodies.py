@@ -122,6 +122,9 @@ def share_tab(ds: Dataset, lang: str, checked, result: CoverageResult, drawn: Dr
     bset = drawn.bset
     # Read now: the deferred download below runs outside this script run.
     page_url = planner_url()
+    from pages.ui.editions import asat  # the paper follows the chosen edition (issue 18)
+
+    paper_edition = asat.paper_edition()
     c1, c2, c3 = st.columns(3)
     # Files are generated only when their button is pressed (deferred data), and a download
     # never reruns the page (on_click="ignore").
@@ -138,7 +141,7 @@ def share_tab(ds: Dataset, lang: str, checked, result: CoverageResult, drawn: Dr
             briefing_svg(bset.geojson, result, ds, drawn.points, lang,
                          title=checked.scenario.name),
             attribution=bset.attribution, lang=lang,
-            app_url=page_url),
+            app_url=page_url, edition=paper_edition),
         file_name="scenario-briefing.html", mime="text/html", key="wi_dl_html", on_click="ignore")
     upload = st.file_uploader(t("whatif.upload", lang, limit=f"{MAX_SCENARIO_BYTES // 1024}"),
                               type=["json"], key=key("upload"), max_upload_size=1)

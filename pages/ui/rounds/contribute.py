@@ -1,11 +1,14 @@
 """A force's section of an update round, opened by its contributor link (``?token=...``).
 
 The page shows the force's rows of the edition the round starts from, with the draft's
-changes on top. Each change is a small form (the row's fields, then its source and reason);
-"Keep this change" saves the whole draft at once, naming the version the page showed. When
-another page saved meanwhile the save is refused: the page keeps what was typed, lists what
-the other page changed, and offers to save on top of it (this page's rows win) or to load
-the saved draft. Actions run in callbacks, before the page is drawn again, so the version
+changes on top. Each change is a group of fields (the row's fields, then its source and
+reason), and the draft saves as it goes: every field change saves the whole draft at once,
+naming the version the page showed ("Keep this change" saves too), so a reload, a second tab
+or a server restart finds it in the database. A new row is saved once it has its short name
+(a hub once it names its authorities); until then a refusal is a quiet warning. When another
+page saved meanwhile the save is refused: the page keeps what was typed, lists what the other
+page changed, and offers to save on top of it (this page's rows win) or to load the saved
+draft. Actions run in callbacks, before the page is drawn again, so the version
 they name is the one the visitor saw. Session state holds plain values only.
 """
 
@@ -35,8 +38,10 @@ from explorer.rounds.model import (
     Base,
     Edit,
     RoundError,
+    clean_edit,
     edits_from_plain,
     edits_to_plain,
+    effective,
     submit_problems,
 )
 from explorer.storage import db
@@ -46,7 +51,9 @@ from pages.ui import caches
 from pages.ui.rounds.common import flash, force_name, refused, say, state_label
 
 state = st.session_state
-PARTS = ("positions.csv", "hubs.csv", "arrangements.csv", "items.csv", "forces.csv")
+PARTS = ("positions.csv", "hubs.csv", "arrangements.csv", "items.csv", "events.csv",
+         "forces.csv")
+FLAGS = ("approximate", "planned")
 ARRANGEMENT_KINDS = ("cru_police_only", "cru_partner_links", "vulnerability_hub_proposed",
                      "early_intervention_pathfinder", "early_intervention_projects")
 ITEM_KINDS = ("context", "stance", "challenge", "plan", "guidance", "review")
@@ -82,6 +89,8 @@ def _row_label(ds: Dataset, file: str, row: dict[str, str], lang: str) -> str:
     if file in ("hubs.csv", "arrangements.csv"):
         return row.get("name") or row.get("hub_id") or row.get("arrangement_id", "")
     summary = row.get("summary", "")
+    if file == "events.csv":
+        return f"{row.get('date_label') or row.get('date', '')}: {summary[:60]}"
     return f"{row.get('item_id', '')}: {summary[:60]}"
 
 
@@ -107,37 +116,82 @@ def _key(file: str) -> str:
 
 # Actions (callbacks: they run before the page is drawn again) -----------------------------
 def _save(eng: Engine, token: str, round_id: int, force_id: str, edits: list[Edit],
-          lang: str) -> None:
+          lang: str, quiet: bool = False) -> bool:
+    """Save the draft; True when stored. ``quiet`` (a save as the visitor types): a refusal
+    is a warning that the change is not saved yet, not an error."""
     local = _local(round_id, force_id)
+    version = _own_version(eng, token, round_id, force_id, local["version"])
+    # Written before saving: Streamlit may cut a callback short at any session-state access
+    # (a newer rerun request), after the database has the save but before the page knows.
+    pending = _pending_key(round_id, force_id)
+    state[pending] = [*(state.get(pending) or [])[-4:],
+                      {"version": version, "edits": edits_to_plain(edits)}]
     try:
-        saved = store.save_draft(eng, resolve_data_dir(), token, edits, local["version"],
+        saved = store.save_draft(eng, resolve_data_dir(), token, edits, version,
                                  display_name=state.get("rd_name", ""))
     except store.StaleSave as exc:
         state[_local_key(round_id, force_id)] = {
             "version": local["version"], "edits": edits_to_plain(edits),
             "stale": {"version": exc.current.version, "changes": list(exc.changes)}}
         say("warning", str(exc))
-        return
+        return False
     except RoundError as exc:
         # keep what was typed: the draft with this change stays on the page
         state[_local_key(round_id, force_id)] = {**local, "edits": edits_to_plain(edits),
                                                  "unsaved": True}
-        say("error", exc.problems[0], exc.problems[1:])
-        return
+        if quiet:
+            say("warning", t("rounds.contribute.not_saved_yet", lang,
+                             problem=exc.problems[0]), exc.problems[1:])
+        else:
+            say("error", exc.problems[0], exc.problems[1:])
+        return False
     state[_local_key(round_id, force_id)] = {"version": saved.version,
                                              "edits": edits_to_plain(saved.edits)}
     say("success", t("rounds.contribute.saved", lang, version=saved.version))
+    return True
 
 
-def _keep(eng, token, round_id, force_id, file, record_id, kind, lang) -> None:
+def _pending_key(round_id: int, force_id: str) -> str:
+    return f"rd_p_{round_id}_{force_id}"
+
+
+def _own_version(eng: Engine, token: str, round_id: int, force_id: str, version: int) -> int:
+    """The version to save from: ``version``, or the stored one when the stored draft is
+    this page's own doing (a save stored but cut short before the page heard of it, or a
+    version the page had already taken as its own), so a page never conflicts with itself.
+    Another page's save is still refused."""
+    attempts = state.get(_pending_key(round_id, force_id)) or []
+    if not attempts:
+        return version
+    current = store.contributor(eng, token).section
+    if current.version == version:
+        return version
+    for attempt in reversed(attempts):
+        if current.version == attempt["version"]:
+            return current.version
+        try:
+            mine = tuple(clean_edit(e) for e in edits_from_plain(attempt["edits"]))
+        except RoundError:
+            continue
+        if current.version == attempt["version"] + 1 and current.edits == mine:
+            return current.version
+    return version
+
+
+def _keep(eng, token, round_id, force_id, file, record_id, kind, lang,
+          quiet: bool = False) -> None:
+    """Save the draft with this row as its fields now are: on every field change (``quiet``)
+    and on "Keep this change"."""
     local = _local(round_id, force_id)
     edits = list(edits_from_plain(local.get("edits", [])))
     prefix = f"rd_f_{file}_{record_id}_"
-    if record_id == NEW:
+    new_row = record_id == NEW
+    if new_row:
         short = _slug(str(state.get(prefix + "new_id", "")))
         if not short:
-            say("error", t("rounds.contribute.new_id", lang) + ": ?")
-            return
+            if not quiet:
+                say("error", t("rounds.contribute.new_id", lang) + ": ?")
+            return  # saved once it has a name
         record_id, kind = f"{force_id}_{short}", "added"
     elif state.get(prefix + "remove"):
         kind = "removed"
@@ -151,12 +205,38 @@ def _keep(eng, token, round_id, force_id, file, record_id, kind, lang) -> None:
                 continue
             if isinstance(raw, list):
                 raw = ";".join(raw)
+            if isinstance(raw, bool):
+                raw = "true" if raw else "false"
             values[col] = "" if raw == NEW else str(raw)
     source = {f: str(state.get(prefix + f, "") or "") for f in SOURCE_FIELDS}
     edit = Edit(file=file, record_id=record_id, kind=kind,
                 values=tuple(sorted(values.items())), **source)
-    edits = [e for e in edits if e.key != edit.key] + [edit]
-    _save(eng, token, round_id, force_id, edits, lang)
+    others = [e for e in edits if e.key != edit.key]
+    if kind == "changed" and not any(source.values()) and not effective(
+            store.base_of(eng, store.contributor(eng, token).round, resolve_data_dir()),
+            (edit,)):
+        edits = others  # back as it was, nothing typed about it: no change in the draft
+        if len(edits) == len(local.get("edits", [])):
+            return
+    else:
+        edits = [*others, edit]
+    if (edits == list(edits_from_plain(local.get("edits", [])))
+            and not (local.get("stale") or local.get("unsaved"))):
+        if not quiet:  # nothing new since the last save (each field saved as it changed)
+            say("success", t("rounds.contribute.saved", lang, version=local["version"]))
+        return
+    if _save(eng, token, round_id, force_id, edits, lang, quiet) and new_row:
+        # The fields stay as they are while the visitor goes on typing (each change saves
+        # the same new row); once another row is chosen, "Add a new one" starts empty.
+        state[f"rd_new_saved_{file}"] = True
+
+
+def _left_new_row(file: str) -> None:
+    """Another row chosen: a new row already saved is in the list under its own name, so
+    "Add a new one" starts empty next time."""
+    if state.pop(f"rd_new_saved_{file}", False):
+        for k in [k for k in state if str(k).startswith(f"rd_f_{file}_{NEW}_")]:
+            del state[k]
 
 
 def _take_out(eng, token, round_id, force_id, lang) -> None:
@@ -183,7 +263,9 @@ def _load_saved(round_id, force_id) -> None:
 
 def _submit(eng, token, round_id, force_id, lang) -> None:
     try:
-        store.submit(eng, resolve_data_dir(), token, _local(round_id, force_id)["version"],
+        store.submit(eng, resolve_data_dir(), token,
+                     _own_version(eng, token, round_id, force_id,
+                                  _local(round_id, force_id)["version"]),
                      display_name=state.get("rd_name", ""))
     except store.StaleSave as exc:
         say("warning", str(exc), exc.changes)
@@ -198,7 +280,10 @@ def _submit(eng, token, round_id, force_id, lang) -> None:
 
 # Drawing --------------------------------------------------------------------------------
 def _field(file: str, col: str, value: str, key: str, lang: str, ds: Dataset,
-           force_codes: tuple[str, ...], hubs: dict[str, dict], disabled: bool) -> None:
+           force_codes: tuple[str, ...], hubs: dict[str, dict], disabled: bool,
+           saves: dict[str, Any]) -> None:
+    """One field of a row; ``saves`` (``on_change`` and its ``args``) saves the draft when
+    it changes."""
     label = t(f"rounds.field.{col}", lang)
     names = {c: ds.authority(c).name(lang) for c in force_codes}
     if col == "status":
@@ -207,33 +292,42 @@ def _field(file: str, col: str, value: str, key: str, lang: str, ds: Dataset,
                    else ("operating", "proposed"))
         fmt = (lambda s: t(f"status.{s}", lang)) if file != "arrangements.csv" else str
         st.selectbox(label, options, index=options.index(value) if value in options else 0,
-                     key=key, format_func=fmt, disabled=disabled)
+                     key=key, format_func=fmt, disabled=disabled, **saves)
     elif col == "hub_id":
         options = (NEW, *hubs)
         st.selectbox(label, options, index=options.index(value) if value in options else 0,
-                     key=key, disabled=disabled,
+                     key=key, disabled=disabled, **saves,
                      format_func=lambda h: t("rounds.field.none", lang) if h == NEW
                      else hubs[h].get("name", h))
     elif col == "member_codes":
         chosen = [c for c in value.split(";") if c in names]
         st.multiselect(label, list(names), default=chosen, key=key, format_func=names.get,
-                       disabled=disabled)
+                       disabled=disabled, **saves)
     elif col == "host_code":
         options = (NEW, *names)
         st.selectbox(label, options, index=options.index(value) if value in options else 0,
-                     key=key, disabled=disabled,
+                     key=key, disabled=disabled, **saves,
                      format_func=lambda c: t("rounds.field.none", lang) if c == NEW
                      else names[c])
     elif col == "kind":
         options = ARRANGEMENT_KINDS if file == "arrangements.csv" else ITEM_KINDS
         st.selectbox(label, options, index=options.index(value) if value in options else 0,
-                     key=key, disabled=disabled)
+                     key=key, disabled=disabled, **saves)
+    elif col in FLAGS:
+        st.checkbox(label, value=value.strip().lower() == "true", key=key, disabled=disabled,
+                    **saves)
+    elif col == "date":  # an event's date, for its place on the timeline
+        st.text_input(label, value=value, key=key, disabled=disabled, max_chars=7,
+                      placeholder="YYYY-MM", **saves)
+    elif col == "end_date":  # a day or at least a month (issue 19), checked at submit
+        st.text_input(label, value=value, key=key, disabled=disabled, max_chars=10,
+                      placeholder="YYYY-MM-DD", **saves)
     elif col in TEXT_AREAS:
         st.text_area(label, value=value, key=key, disabled=disabled,
-                     max_chars=MAX_DATA_TEXT_CHARS)
+                     max_chars=MAX_DATA_TEXT_CHARS, **saves)
     else:
         st.text_input(label, value=value, key=key, disabled=disabled,
-                      max_chars=MAX_DATA_TEXT_CHARS)
+                      max_chars=MAX_DATA_TEXT_CHARS, **saves)
 
 
 def _form(eng, token, info, section, base, ds, edits, lang, editable: bool) -> None:
@@ -248,31 +342,34 @@ def _form(eng, token, info, section, base, ds, edits, lang, editable: bool) -> N
         return
     record_id = st.selectbox(
         t("rounds.contribute.row", lang), options, key=f"rd_row_{part}",
+        on_change=_left_new_row, args=(part,),
         format_func=lambda r: t("rounds.contribute.new_row", lang) if r == NEW
         else _row_label(ds, part, rows[r], lang))
     row = rows.get(record_id, {})
     draft = {e.key: e for e in edits}.get((part, record_id))
     prefix = f"rd_f_{part}_{record_id}_"
     hubs = _rows(base, force_id, "hubs.csv", edits)
-    with st.form(f"rd_form_{part}_{record_id}", border=True):
+    args = (eng, token, info.id, force_id, part, record_id,
+            "added" if record_id == NEW else "changed", lang)
+    saves = {"on_change": _keep, "args": args, "kwargs": {"quiet": True}}
+    with st.container(border=True):  # no form: each field saves the draft as it changes
+        st.caption(t("rounds.contribute.autosave", lang))
         if record_id == NEW:
             st.text_input(t("rounds.contribute.new_id", lang), key=prefix + "new_id",
-                          disabled=not editable)
+                          disabled=not editable, **saves)
         for col in EDITABLE[part][1]:
             _field(part, col, row.get(col, ""), prefix + col, lang, ds,
-                   base.codes_of(force_id), hubs, not editable)
+                   base.codes_of(force_id), hubs, not editable, saves)
         if record_id != NEW and "removed" in kinds:
             st.checkbox(t("rounds.contribute.remove_row", lang), key=prefix + "remove",
-                        disabled=not editable)
+                        disabled=not editable, **saves)
         for f in SOURCE_FIELDS:
             value = getattr(draft, f) if draft else ""
             (st.text_area if f in TEXT_AREAS else st.text_input)(
                 t(f"rounds.field.{f}", lang), value=value, key=prefix + f, disabled=not editable,
-                max_chars=FIELD_LIMITS[f])
-        st.form_submit_button(
-            t("rounds.contribute.keep", lang), disabled=not editable, on_click=_keep,
-            args=(eng, token, info.id, force_id, part, record_id,
-                  "added" if record_id == NEW else "changed", lang))
+                max_chars=FIELD_LIMITS[f], **saves)
+        st.button(t("rounds.contribute.keep", lang), disabled=not editable, on_click=_keep,
+                  args=args, key=f"rd_keep_{part}_{record_id}")
 
 
 def _draft_table(ds: Dataset, base: Base, edits: tuple[Edit, ...], lang: str) -> None:
