@@ -145,7 +145,7 @@ def board_rows(
         return row
 
     rows = [{
-        **start(None, t("room.reference", lang), ref.scenario_name, None, False),
+        **start(None, t("room.reference", lang), t("room.reference_name", lang), None, False),
         col["authorities"]: ref.authorities_covered,
         col["people"]: ref.population_covered, col["share"]: round(100 * ref.population_share, 1),
         col["hubs"]: 0, col["farthest"]: None, col["gained"]: "", col["people_gained"]: 0,
