@@ -31,7 +31,6 @@ except (DataError, ScenarioError) as exc:
 st.title(t("whatif.title", lang))
 st.caption(t("whatif.intro", lang))
 planner.problem_from_link(lang)
-room_slot = st.container()  # the workshop room panel, when opened with ?room=CODE
 
 # The result and map come first: on a phone (stacked columns) and on a projector they are what
 # people look at, and added chips in the editor never push the map away from a finger. On a
@@ -40,6 +39,8 @@ view_col, edit_col = st.columns([3, 2])
 with edit_col:
     figures_box = st.container() if projector else None
     draft = planner.hub_editor(ds, lang, presets)
+    # The workshop room panel (with ?room=CODE): Send beside the finished scenario.
+    room_slot = st.container()
 checked = plan.check_draft(draft, ds)
 result = evaluate_scenario(checked.scenario, ds)
 planner.sync_link(checked)

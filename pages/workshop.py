@@ -1,11 +1,13 @@
 """Workshop room (/workshop): open a room, show its join code and QR code, and the live board.
 
 ``/workshop`` opens a room or goes to one by code; ``/workshop?room=CODE`` is the board (anyone
-with the code); ``&key=KEY`` adds the facilitator's controls; ``&present=1`` is the presenter
+with the code); ``&key=KEY`` adds the facilitator's controls (the key is taken out of the
+address bar at once and kept on the facilitator's device); ``&present=1`` is the presenter
 view for the projector (``pages/ui/rooms/presenter.py``: never a key, no controls). A member
-votes with the identity kept in their session. The pieces live in ``pages/ui/rooms/board.py``;
-storage in ``explorer/rooms/``. A database that fails, or a room deleted while the page is
-drawn, is one calm line, never an error page.
+votes with the identity kept in their session, their vote cards first
+(``pages/ui/rooms/voting.py``). The other pieces live in ``pages/ui/rooms/board.py``; storage
+in ``explorer/rooms/``. A database that fails, or a room deleted while the page is drawn, is
+one calm line, never an error page.
 """
 
 from dataclasses import replace
@@ -20,7 +22,7 @@ from explorer.text import md_escape
 from pages.ui import shell
 from pages.ui.editions import asat
 from pages.ui.rooms import board as room_board
-from pages.ui.rooms import live, presenter, rendered
+from pages.ui.rooms import live, presenter, rendered, voting
 from pages.ui.rooms import state as ui
 from pages.ui.rooms.storage_notice import storage_notice
 
@@ -35,6 +37,8 @@ ds = asat.dataset(asat.sync(lang))
 
 def show() -> None:
     ui.take_private_link()
+    ui.take_facilitator_key()  # out of the address bar before anything is drawn
+    ui.address_guard()
     ui.flash()
     eng = ui.engine(lang)
     if eng is None:
@@ -58,9 +62,15 @@ def show() -> None:
     base = app_base(st.context.url, BOARD_PAGE)
 
     st.title(md_escape(board.room.name), anchor=False)
-    room_board.join_panel(board.room, base, lang, projector, key)
+    if view is not None:  # a member: their votes first, the join code folded away
+        voting.votes(eng, board, figures, lang, view, room_board.option)
+        with st.expander(t("workshop.join_code", lang), icon=":material/qr_code:"):
+            room_board.join_panel(board.room, base, lang, projector, key)
+    else:
+        room_board.join_panel(board.room, base, lang, projector, key)
     if key is not None:  # before the table: nothing in the table can take the controls away
         room_board.controls(eng, ds, board, figures, key, lang)
+        ui.keep_key_in_browser(board.room, key, BOARD_PAGE)
     # The table in a fragment that the live check redraws alone (pages/ui/rooms/live.py); the
     # map after it, on the page: it changes only with the entries, which rerun the page.
     live.board_area(eng, board, figures, key, lang,
@@ -69,7 +79,8 @@ def show() -> None:
                     read=lambda version: _read(eng, board.room, version, key))
     room_board.board_map(ds, board, figures, lang)
     if key is None:
-        room_board.votes(eng, board, figures, lang, view)
+        if view is None:
+            voting.votes(eng, board, figures, lang, view, room_board.option)
         ui.keep_in_browser(board.room, BOARD_PAGE)
     st.caption(t("room.stored", lang, days=rooms.expiry_days()))
 

@@ -15,7 +15,10 @@ from explorer.printing.styles import HUB_TABLE_CSS
 def hub_table_html(result: CoverageResult, ds: Dataset, lang: str = "en") -> str:
     """The per-hub table as escaped HTML that reflows into one card per hub on a phone.
 
-    Every cell is text (``html.escape``); numbers get thousands separators.
+    Every cell is text (``html.escape``); numbers get thousands separators. Words wrap at
+    spaces only, never mid-word ("Carmar thenshi re", "Gweste iwr"): place names are not
+    hyphenated; a table wider than its column scrolls sideways instead. The table carries the
+    page's language (``lang``) for screen readers.
     """
     rows = hub_rows(result, ds, lang)
     if not rows:
@@ -39,7 +42,7 @@ def hub_table_html(result: CoverageResult, ds: Dataset, lang: str = "en") -> str
     )
     return (
         f"<style>{HUB_TABLE_CSS}</style>"
-        '<div class="hub-wrap"><table class="hub-table"><thead><tr>'
+        f'<div class="hub-wrap" lang="{html.escape(lang)}"><table class="hub-table"><thead><tr>'
         + "".join(f'<th scope="col">{html.escape(h)}</th>' for h in heads)
         + f"</tr></thead><tbody>{body}</tbody></table></div>"
     )

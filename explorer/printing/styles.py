@@ -69,7 +69,10 @@ HUB_TABLE_CSS = (
     ".hub-wrap{overflow-x:auto;max-width:100%}"
     ".hub-table{border-collapse:collapse;width:100%;font-size:.9rem}"
     ".hub-table th,.hub-table td{border-bottom:1px solid #d0d0d0;padding:.3rem .5rem;"
-    "text-align:left;vertical-align:top;overflow-wrap:anywhere;min-width:4rem}"
+    # Words wrap at spaces only, never mid-word ("Carmar thenshi re", "Gweste iwr"): place
+    # names are not hyphenated; a table wider than its column scrolls sideways instead.
+    "text-align:left;vertical-align:top;overflow-wrap:normal;word-break:normal;"
+    "hyphens:manual;min-width:4rem}"
     "@media (max-width:640px){.hub-table thead{position:absolute;left:-9999px}"
     ".hub-table tr{display:block;border:1px solid #d0d0d0;margin-bottom:.6rem}"
     ".hub-table td{display:block;border:0}"

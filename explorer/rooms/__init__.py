@@ -42,6 +42,7 @@ from explorer.rooms.model import (
 )
 from explorer.rooms.operator import delete_as_operator, export_as_operator, list_rooms
 from explorer.rooms.store import (
+    add_vote,
     board,
     check_key,
     create_room,
@@ -52,6 +53,7 @@ from explorer.rooms.store import (
     member_view,
     purge,
     remove_member,
+    remove_vote,
     room_version,
     send_entry,
     set_hidden,
@@ -63,6 +65,7 @@ from explorer.rooms.store import (
 
 __all__ = [
     "BadText", "Board", "Created", "Entry", "Joined", "LimitReached", "Member", "MemberView",
+    "add_vote", "remove_vote",
     "NotAllowed", "Room", "RoomError", "RoomLocked", "RoomNotFound", "RoomSummary",
     "SettingsError", "board", "check_key", "check_settings", "clean_name", "create_room",
     "delete_as_operator", "delete_room", "expiry_days", "export_as_operator", "export_data",

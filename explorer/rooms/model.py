@@ -40,7 +40,44 @@ MAX_SECRET_CHARS = 200
 
 # Errors -------------------------------------------------------------------------------------
 class RoomError(ValueError):
-    """A refused room action, on one line; never contains a key or token."""
+    """A refused room action, on one line; never contains a key or token.
+
+    Made with :meth:`of`, the refusal is a message of ``[room_error]`` in
+    ``explorer/messages.toml``: ``str()`` is its English text (logs, the CLI) and :meth:`say`
+    gives it in a page's language.
+    """
+
+    def __init__(self, message: str = "", *, key: str | None = None,
+                 values: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.key = key
+        self.values = dict(values or {})
+
+    @classmethod
+    def of(cls, key: str, **values: Any):
+        """The refusal ``room_error.<key>`` filled with ``values`` (English as its text).
+
+        >>> RoomLocked.of("locked", code="ABC2345").say("cy").startswith("mae ystafell ABC2345")
+        True
+        """
+        return cls(t(f"room_error.{key}", "en", **_in(values, "en")), key=key, values=values)
+
+    def say(self, lang: str) -> str:
+        """This refusal in ``lang`` (its English text when it has no message key)."""
+        if self.key is None:
+            return str(self)
+        return t(f"room_error.{self.key}", lang, **_in(self.values, lang))
+
+
+#: Names of the things a refusal may be about (``what``), translated with the refusal.
+_WHAT = {"room name": "what_room_name", "display name": "what_display_name"}
+
+
+def _in(values: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    out = dict(values)
+    if out.get("what") in _WHAT:
+        out["what"] = t(f"room_error.{_WHAT[out['what']]}", lang)
+    return out
 
 
 class RoomNotFound(RoomError):
@@ -122,6 +159,9 @@ class Board:
     entries: tuple[Entry, ...]
     members: int
     votes_shown: bool
+    #: Members who have cast at least one vote (one person is one member: voters and members
+    #: are shown apart).
+    voters: int = 0
 
 
 @dataclass(frozen=True)
@@ -228,7 +268,7 @@ uses itself; choose another name
     try:
         text = clean_text(value, what, max_chars)
     except TextError as exc:
-        raise BadText(str(exc)) from None
+        raise _bad_text(value, what, max_chars, str(exc)) from None
     _refuse_misleading(text, what, member_labels)
     return text
 
@@ -238,6 +278,22 @@ uses itself; choose another name
 DIRECTION_MARKS = frozenset("\u200e\u200f\u061c")
 #: Characters that draw nothing though Unicode does not class them as format characters.
 BLANK_LOOKING = frozenset("\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0")
+
+
+def _bad_text(value: Any, what: str, max_chars: int, problem: str) -> BadText:
+    """A :class:`BadText` with its message key, from :func:`explorer.text.clean_text`'s
+    one-line refusal (its wording is kept as the English text)."""
+    if problem.endswith("must not be empty"):
+        key, values = "name_empty", {"what": what}
+    elif "characters long; the limit is" in problem:
+        key, values = "name_too_long", {"what": what, "n": f"{len(value.strip()):,}",
+                                        "limit": f"{max_chars:,}"}
+    elif " contains " in problem:
+        key, values = "name_unsafe", {"what": what, "problem": problem[len(what) + 1:]}
+    else:
+        key, values = "name_not_text", {"what": what}
+    error = BadText(problem, key=key, values=values)
+    return error
 
 
 def _member_label(text: str) -> int | None:
@@ -257,29 +313,26 @@ choose another name
     """
     label = _member_label(name)
     if label is not None and label != number:
-        raise BadText(f"display name {quote(name)} is a label the board uses itself; "
-                      "choose another name")
+        raise BadText.of("name_label", what="display name", name=quote(name))
 
 
 def _refuse_misleading(text: str, what: str, member_labels: bool = False) -> None:
     for position, ch in enumerate(text, start=1):
         if ch in DIRECTION_MARKS:
-            raise BadText(f"{what} contains a direction mark ({describe_char(ch)}) at character "
-                          f"{position}, which reorders the text around it; leave it out")
+            raise BadText.of("name_direction", what=what, char=describe_char(ch),
+                             position=position)
     if all(unicodedata.category(ch) in ("Cf", "Mn", "Me", "Zs") or ch in BLANK_LOOKING
            for ch in text):
-        raise BadText(f"{what} has no visible character in it")
+        raise BadText.of("name_invisible", what=what)
     run = 0
     for position, ch in enumerate(text, start=1):
         run = run + 1 if unicodedata.category(ch) in ("Mn", "Me") else 0
         if run > MAX_COMBINING_MARKS:
-            raise BadText(f"{what} stacks more than {MAX_COMBINING_MARKS} combining marks on one "
-                          f"character (at character {position}); leave the extra ones out")
+            raise BadText.of("name_marks", what=what, n=MAX_COMBINING_MARKS, position=position)
     folded = fold(text)
     reserved = {fold(t("room.reference", lang)) for lang in LANGS}
     if folded in reserved or (not member_labels and _member_label(text) is not None):
-        raise BadText(f"{what} {quote(text)} is a label the board uses itself; "
-                      "choose another name")
+        raise BadText.of("name_label", what=what, name=quote(text))
 
 
 class SettingsError(RoomError):
@@ -346,9 +399,8 @@ def scenario_text(scenario: Scenario) -> str:
     try:
         size = len(text.encode("utf-8"))
     except UnicodeEncodeError:
-        raise BadText("the scenario contains an unpaired surrogate (not a character)") from None
+        raise BadText.of("scenario_surrogate") from None
     if size > MAX_SCENARIO_BYTES:
-        raise LimitReached(
-            f"the scenario is {size:,} bytes; the limit is {MAX_SCENARIO_BYTES:,} bytes"
-        )
+        raise LimitReached.of("scenario_too_large", size=f"{size:,}",
+                              limit=f"{MAX_SCENARIO_BYTES:,}")
     return text

@@ -11,7 +11,7 @@ Who may do what:
   read the board (:func:`board`) and join (:func:`join_room`);
 * a **member token** (given once by :func:`join_room`) lets that member send, replace or
   withdraw their one entry and vote (:func:`send_entry`, :func:`withdraw_entry`,
-  :func:`set_votes`);
+  :func:`add_vote`, :func:`remove_vote`, :func:`set_votes`);
 * the **facilitator key** (given once by :func:`create_room`) unlocks hiding entries,
   locking the room, revealing votes, export and deletion.
 
@@ -106,20 +106,19 @@ def _find_room(conn: Connection, code: Any, *, lock: bool = False) -> Row:
     """The open room with this code, or :class:`RoomNotFound`; ``lock`` for writers."""
     canonical = normalise_code(code)
     if canonical is None:
-        raise RoomNotFound(
-            f"that is not a room code ({ROOM_CODE_LENGTH} letters and digits)")
+        raise RoomNotFound.of("not_a_code", n=ROOM_CODE_LENGTH)
     query = select(rooms).where(rooms.c.code == canonical, live())
     if lock:
         query = query.with_for_update()
     row = conn.execute(query).first()
     if row is None:
-        raise RoomNotFound(f"no open room has the code {canonical}")
+        raise RoomNotFound.of("no_room", code=canonical)
     return row
 
 
 def _check_key(room: Row, key: Any) -> None:
     if not secret_matches(room.key_hash, key):
-        raise NotAllowed(f"room {room.code}: only the facilitator link can do that")
+        raise NotAllowed.of("facilitator_only", code=room.code)
 
 
 def _find_member(conn: Connection, room: Row, token: Any) -> Row:
@@ -136,9 +135,9 @@ def _find_member(conn: Connection, room: Row, token: Any) -> Row:
                 )
             ).first()
     if row is None or not secret_matches(row.token_hash, token):
-        raise NotAllowed(f"room {room.code}: this member link is not recognised in this room")
+        raise NotAllowed.of("unknown_member", code=room.code)
     if row.removed:
-        raise NotAllowed(f"room {room.code}: the facilitator has removed this member")
+        raise NotAllowed.of("member_removed", code=room.code)
     return row
 
 
@@ -208,12 +207,8 @@ def create_room(engine: Engine, name: Any, *, now: datetime | None = None) -> Cr
             with writer(engine).begin() as conn:
                 open_rooms = conn.execute(select(func.count()).select_from(rooms)).scalar_one()
                 if open_rooms >= MAX_OPEN_ROOMS:
-                    raise LimitReached(
-                        f"this server already has {open_rooms} open rooms, its limit; ask "
-                        "whoever runs it to delete rooms no longer needed (python -m explorer "
-                        "rooms list, then rooms delete CODE), or try again later: rooms nobody "
-                        f"joins close after {UNJOINED_ROOM_EXPIRY_HOURS} hours"
-                    )
+                    raise LimitReached.of("server_full", n=open_rooms,
+                                          hours=UNJOINED_ROOM_EXPIRY_HOURS)
                 if conn.execute(select(rooms.c.id).where(rooms.c.code == code)).first():
                     continue
                 conn.execute(
@@ -227,7 +222,7 @@ def create_room(engine: Engine, name: Any, *, now: datetime | None = None) -> Cr
                 return Created(_room_of(row, expiry_days()), key)
         except IntegrityError:
             continue  # another room took the same code at the same moment
-    raise RoomError("could not find a free room code; try again")
+    raise RoomError.of("no_free_code")
 
 
 @translated
@@ -270,6 +265,9 @@ def board(engine: Engine, code: Any, key: str | None = None) -> Board:
             entries=_entries(conn, room, include_hidden=facilitator, with_votes=shown),
             members=_member_count(conn, room),
             votes_shown=bool(room.votes_revealed),
+            voters=conn.execute(
+                select(func.count(func.distinct(votes.c.member_id))).where(
+                    votes.c.room_id == room.id)).scalar_one(),
         )
 
 
@@ -286,9 +284,8 @@ def join_room(engine: Engine, code: Any, display_name: Any = None) -> Joined:
         room = _find_room(conn, code, lock=True)
         count = _member_count(conn, room, removed=True)
         if count >= MAX_ROOM_MEMBERS:
-            raise LimitReached(
-                f"room {room.code} already has {count} members; the limit is {MAX_ROOM_MEMBERS}"
-            )
+            raise LimitReached.of("members_full", code=room.code, n=count,
+                                  limit=MAX_ROOM_MEMBERS)
         number = 1 + conn.execute(
             select(func.coalesce(func.max(members.c.number), 0)).where(
                 members.c.room_id == room.id
@@ -349,7 +346,7 @@ def send_entry(
         room = _find_room(conn, code, lock=True)
         member = _find_member(conn, room, token)
         if room.locked:
-            raise RoomLocked(f"room {room.code} is locked: no new entries or votes")
+            raise RoomLocked.of("locked", code=room.code)
         now = utcnow()
         if name is not None:
             if name:
@@ -368,9 +365,8 @@ def send_entry(
                     entries.c.room_id == room.id, entries.c.hidden.is_(False))
             ).scalar_one()
             if count >= MAX_ROOM_ENTRIES:
-                raise LimitReached(
-                    f"room {room.code} has {count} entries; the limit is {MAX_ROOM_ENTRIES}"
-                )
+                raise LimitReached.of("entries_full", code=room.code, n=count,
+                                      limit=MAX_ROOM_ENTRIES)
         if existing is None:
             existing = conn.execute(
                 insert(entries)
@@ -400,12 +396,15 @@ def send_entry(
 def withdraw_entry(engine: Engine, code: Any, token: Any) -> bool:
     """Take the member's entry (and the votes given to it) off the board.
 
-    Allowed even in a locked room: members can always take back what they sent.
-    Returns False when the member had no entry.
+    Refused in a locked room (:class:`RoomLocked`): locking freezes entries and votes, so the
+    board and every export show the room as it was locked. Returns False when the member had
+    no entry.
     """
     with writer(engine).begin() as conn:
         room = _find_room(conn, code, lock=True)
         member = _find_member(conn, room, token)
+        if room.locked:
+            raise RoomLocked.of("locked_withdraw", code=room.code)
         gone = conn.execute(delete(entries).where(entries.c.member_id == member.id)).rowcount
         if gone:
             _touch(conn, room)
@@ -422,18 +421,16 @@ def set_votes(engine: Engine, code: Any, token: Any, entry_ids: Iterable[Any]) -
     wanted: list[int] = []
     for value in entry_ids:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise RoomError("votes must name entries by their number")
+            raise RoomError.of("vote_not_a_number")
         if value not in wanted:
             wanted.append(value)
     if len(wanted) > MAX_VOTES_PER_MEMBER:
-        raise LimitReached(
-            f"{len(wanted)} votes given; each member has {MAX_VOTES_PER_MEMBER}"
-        )
+        raise LimitReached.of("too_many_votes", n=len(wanted), limit=MAX_VOTES_PER_MEMBER)
     with writer(engine).begin() as conn:
         room = _find_room(conn, code, lock=True)
         member = _find_member(conn, room, token)
         if room.locked:
-            raise RoomLocked(f"room {room.code} is locked: no new entries or votes")
+            raise RoomLocked.of("locked", code=room.code)
         if wanted:
             found = set(
                 conn.execute(
@@ -446,7 +443,7 @@ def set_votes(engine: Engine, code: Any, token: Any, entry_ids: Iterable[Any]) -
             )
             missing = [i for i in wanted if i not in found]
             if missing:
-                raise RoomError(f"room {room.code} has no entry {missing[0]} to vote for")
+                raise RoomError.of("no_entry_to_vote", code=room.code, entry=missing[0])
         conn.execute(delete(votes).where(votes.c.member_id == member.id))
         now = utcnow()
         for entry_id in wanted:
@@ -457,6 +454,68 @@ def set_votes(engine: Engine, code: Any, token: Any, entry_ids: Iterable[Any]) -
             )
         _touch(conn, room, public=bool(room.votes_revealed))  # hidden votes: boards unchanged
     return tuple(wanted)
+
+
+def _own_votes(conn: Connection, member: Row) -> tuple[int, ...]:
+    """The entries this member votes for that are on the board (oldest vote first)."""
+    return tuple(conn.execute(
+        select(votes.c.entry_id)
+        .join(entries, entries.c.id == votes.c.entry_id)
+        .where(votes.c.member_id == member.id, entries.c.hidden.is_(False))
+        .order_by(votes.c.id)
+    ).scalars())
+
+
+@translated
+def add_vote(engine: Engine, code: Any, token: Any, entry_id: Any) -> tuple[int, ...]:
+    """One vote for entry ``entry_id``; returns the member's votes now (entries on the board).
+
+    The limit (:data:`MAX_VOTES_PER_MEMBER` votes for entries on the board) is checked in the
+    same transaction as the vote is stored, with the room locked for writing, so members
+    voting at the same moment are each stored, and none can pass the limit. Voting again for
+    the same entry changes nothing. Refused when the room is locked.
+    """
+    if isinstance(entry_id, bool) or not isinstance(entry_id, int):
+        raise RoomError.of("vote_not_a_number")
+    with writer(engine).begin() as conn:
+        room = _find_room(conn, code, lock=True)
+        member = _find_member(conn, room, token)
+        if room.locked:
+            raise RoomLocked.of("locked", code=room.code)
+        on_board = conn.execute(select(entries.c.id).where(
+            entries.c.room_id == room.id, entries.c.id == entry_id,
+            entries.c.hidden.is_(False))).first()
+        if on_board is None:
+            raise RoomError.of("no_entry_to_vote", code=room.code, entry=entry_id)
+        mine = _own_votes(conn, member)
+        if entry_id in mine:
+            return mine
+        if len(mine) >= MAX_VOTES_PER_MEMBER:
+            raise LimitReached.of("votes_used", limit=MAX_VOTES_PER_MEMBER)
+        conn.execute(delete(votes).where(  # a vote kept while the entry was hidden
+            votes.c.member_id == member.id, votes.c.entry_id == entry_id))
+        conn.execute(insert(votes).values(room_id=room.id, member_id=member.id,
+                                          entry_id=entry_id, created_at=utcnow()))
+        _touch(conn, room, public=bool(room.votes_revealed))
+        return (*mine, entry_id)
+
+
+@translated
+def remove_vote(engine: Engine, code: Any, token: Any, entry_id: Any) -> tuple[int, ...]:
+    """Take back the member's vote for ``entry_id`` (nothing when there is none); returns the
+    member's votes now. Refused when the room is locked."""
+    if isinstance(entry_id, bool) or not isinstance(entry_id, int):
+        raise RoomError.of("vote_not_a_number")
+    with writer(engine).begin() as conn:
+        room = _find_room(conn, code, lock=True)
+        member = _find_member(conn, room, token)
+        if room.locked:
+            raise RoomLocked.of("locked", code=room.code)
+        gone = conn.execute(delete(votes).where(
+            votes.c.member_id == member.id, votes.c.entry_id == entry_id)).rowcount
+        if gone:
+            _touch(conn, room, public=bool(room.votes_revealed))
+        return _own_votes(conn, member)
 
 
 # Facilitator (the key) ----------------------------------------------------------------------
@@ -492,16 +551,19 @@ def set_votes_revealed(engine: Engine, code: Any, key: Any, revealed: bool) -> R
 
 @translated
 def set_hidden(engine: Engine, code: Any, key: Any, entry_id: Any, hidden: bool) -> None:
-    """Hide an entry from the board (it stays stored and can be shown again)."""
+    """Hide an entry from the board (it stays stored and can be shown again). Refused while
+    the room is locked (the board stays as it was locked)."""
     with writer(engine).begin() as conn:
         room = _find_room(conn, code, lock=True)
         _check_key(room, key)
+        if room.locked:
+            raise RoomLocked.of("locked_facilitator", code=room.code)
         author = conn.execute(
             select(entries.c.member_id).where(
                 entries.c.room_id == room.id, entries.c.id == _entry_id(entry_id))
         ).scalar()
         if author is None:
-            raise RoomError(f"room {room.code} has no entry {quote(entry_id)}")
+            raise RoomError.of("no_entry", code=room.code, entry=quote(entry_id))
         conn.execute(update(entries).where(entries.c.id == entry_id).values(hidden=bool(hidden)))
         # Kept on the member too, so withdrawing and sending again does not undo it.
         conn.execute(update(members).where(members.c.id == author).values(hidden=bool(hidden)))
@@ -510,24 +572,27 @@ def set_hidden(engine: Engine, code: Any, key: Any, entry_id: Any, hidden: bool)
 
 def _entry_id(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise RoomError("entries are named by their number")
+        raise RoomError.of("entry_not_a_number")
     return value
 
 
 @translated
 def remove_member(engine: Engine, code: Any, key: Any, number: Any) -> None:
     """Remove member ``number`` for good: their entry and votes go, and their member link is
-    refused from then on (they cannot send, vote or come back with it)."""
+    refused from then on (they cannot send, vote or come back with it). Refused while the
+    room is locked."""
     with writer(engine).begin() as conn:
         room = _find_room(conn, code, lock=True)
         _check_key(room, key)
+        if room.locked:
+            raise RoomLocked.of("locked_facilitator", code=room.code)
         if isinstance(number, bool) or not isinstance(number, int):
-            raise RoomError("members are named by their number")
+            raise RoomError.of("member_not_a_number")
         member = conn.execute(
             select(members.c.id).where(members.c.room_id == room.id, members.c.number == number)
         ).scalar()
         if member is None:
-            raise RoomError(f"room {room.code} has no member {number}")
+            raise RoomError.of("no_member", code=room.code, number=number)
         conn.execute(delete(votes).where(votes.c.member_id == member))
         conn.execute(delete(entries).where(entries.c.member_id == member))
         conn.execute(update(members).where(members.c.id == member).values(removed=True))

@@ -163,7 +163,7 @@ def test_a_room_deleted_while_the_page_is_drawn(engine, monkeypatch):
 def test_a_confirmation_survives_the_boards_own_rerun(engine):
     created = rooms.create_room(engine, "Board")
     code = created.room.code
-    at = open_page("pages/what-if.py", room=code)
+    at = open_page("pages/what-if.py", room=code, scenario=share_token_or_none(POWYS))
     at.button(key="room_send").click().run()
     assert "sent" in " ".join(s.value for s in at.success).lower()
     other = rooms.join_room(engine, code)  # the room changes meanwhile: the page reruns
@@ -181,11 +181,15 @@ def test_four_votes_in_a_crafted_message_do_not_crash_the_board(engine):
         ids.append(rooms.send_entry(engine, code, member.token, POWYS).id)
     at = open_page("pages/workshop.py", room=code)
     next(b for b in at.button if b.label == "Join to vote").click().run()
-    (widget,) = [m for m in at.multiselect if m.key and m.key.startswith("room_votes_")]
-    widget.set_value(ids).run()  # what a crafted websocket message can send
+    switches = [t for t in at.toggle if t.key and t.key.startswith("room_vote_")]
+    assert len(switches) == 4
+    for switch in switches:  # what a crafted websocket message can send: four at once
+        switch.set_value(True)
+    at.run()
     assert not at.exception
     token = at.session_state["room_tokens"][code]
-    assert len(rooms.member_view(engine, code, token).voted_for) <= 3
+    assert len(rooms.member_view(engine, code, token).voted_for) == 3
+    assert "you have used your 3 votes" in text_of(at)
 
 
 def test_a_pasted_room_name_that_is_too_long_is_kept_and_named(engine):
@@ -264,7 +268,7 @@ def test_a_fresh_session_takes_the_member_from_the_browsers_cookie(engine, monke
     rooms.send_entry(engine, code, joined.token, POWYS)
     monkeypatch.setattr(room_state, "_browser_cookies",
                         lambda: {f"mash_member_{code}": joined.token, "_streamlit_xsrf": "x"})
-    at = open_page("pages/what-if.py", room=code)
+    at = open_page("pages/what-if.py", room=code, scenario=share_token_or_none(POWYS))
     assert at.session_state["room_tokens"][code] == joined.token
     assert "Bethan" in text_of(at)
     next(b for b in at.button if b.label.startswith("Send again")).click().run()

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from explorer import rooms
-from explorer.scenario import HubSpec, Scenario, dumps_scenario
+from explorer.scenario import HubSpec, Scenario, dumps_scenario, encode_share
 from explorer.storage import db
 from explorer.text import md_escape
 
@@ -45,6 +45,17 @@ def values(elements) -> list[str]:
     return [e.value for e in elements]
 
 
+def page_text(at: AppTest) -> str:
+    """Every text the page draws (markdown, text, code, captions, notices, labels)."""
+    parts = []
+    for kind in ("markdown", "text", "code", "caption", "info", "warning", "error", "success",
+                 "title", "subheader"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    for kind in ("button", "toggle", "checkbox", "text_input"):
+        parts += [str(e.label) for e in getattr(at, kind)]
+    return "\n".join(parts)
+
+
 def test_lobby_opens_a_room(engine):
     at = open_page("pages/workshop.py")
     assert values(at.title) == ["Workshop room"]
@@ -54,7 +65,14 @@ def test_lobby_opens_a_room(engine):
     (summary,) = rooms.list_rooms(engine)
     assert summary.room.name == "Mid and West Wales board"
     assert at.query_params["room"] == summary.room.code
-    assert rooms.check_key(engine, summary.room.code, at.query_params["key"])
+    # The key never reaches the address bar, nor the page until asked for (issue 16).
+    assert "key" not in at.query_params
+    key = at.session_state["room_fac_keys"][summary.room.code]
+    assert rooms.check_key(engine, summary.room.code, key)
+    assert "Facilitator controls" in values(at.subheader)
+    assert key not in page_text(at)
+    at.button(key=f"room_show_private_{summary.room.code}").click().run()
+    assert f"key={key}" in page_text(at)  # revealed on request, with copy (st.code)
 
 
 def test_board_shows_user_text_as_text(engine):
@@ -90,6 +108,10 @@ def test_planner_room_panel_sends_and_keeps_identity(engine):
     at = open_page("pages/what-if.py", room=code)
     assert f"Workshop room {code}" in values(at.subheader)
     assert "Board" in values(at.text)
+    # The unchanged May 2019 position is not offered for sending (issue 16 section 4).
+    assert not [b for b in at.button if b.key == "room_send"]
+    assert any("still the May 2019 position" in i for i in values(at.info))
+    at = open_page("pages/what-if.py", room=code, scenario=encode_share(POWYS))
     at.text_input(key=f"room_display_{code}").set_value("Ffion").run()
     at.button(key="room_send").click().run()
     assert not at.exception
@@ -99,12 +121,12 @@ def test_planner_room_panel_sends_and_keeps_identity(engine):
     token = at.session_state["room_tokens"][code]
     view = rooms.member_view(engine, code, token)
     assert view.member.display_name == "Ffion"
-    assert view.entry.scenario_json == dumps_scenario(Scenario(
-        "Position as at 31 May 2019", ()))
+    assert view.entry.scenario_json == dumps_scenario(POWYS)
     assert "You are Ffion in this room." in values(at.text)
     # A new session with the private member link is the same member (another device), and
     # the token leaves the address bar at once.
-    again = open_page("pages/what-if.py", room=code, member=token)
+    again = open_page("pages/what-if.py", room=code, member=token,
+                      scenario=encode_share(POWYS))
     assert "You are Ffion in this room." in values(again.text)
     assert "member" not in again.query_params
     assert again.button(key="room_send").label == "Send again (replaces my entry)"
@@ -116,3 +138,95 @@ def test_an_unknown_room_is_one_line(engine):
     at = open_page("pages/what-if.py", room="ZZZZZZ")
     assert values(at.warning) == [md_escape(
         "That room could not be opened: no open room has the code ZZZZZZ")]
+
+
+def test_the_facilitator_key_leaves_the_address_and_delete_needs_it_pasted(engine):
+    created = rooms.create_room(engine, "Board")
+    code, key = created.room.code, created.key
+    at = open_page("pages/workshop.py", room=code, key=key)
+    assert "key" not in at.query_params and at.query_params["room"] == code
+    assert "Facilitator controls" in values(at.subheader)
+    assert key not in page_text(at)
+    at.text_input(key=f"room_delete_key_{code}").set_value("a photo cannot give this").run()
+    at.button(key=f"room_delete_{code}").click().run()
+    assert "not this room's private facilitator link" in " ".join(values(at.error))
+    assert rooms.get_room(engine, code)
+    at.text_input(key=f"room_delete_key_{code}").set_value(
+        f"http://h/workshop?room={code}&key={key}").run()
+    at.button(key=f"room_delete_{code}").click().run()
+    with pytest.raises(rooms.RoomNotFound):
+        rooms.get_room(engine, code)
+
+
+def _vote_keys(at: AppTest) -> list[str]:
+    return sorted(t.key for t in at.toggle if t.key and t.key.startswith("room_vote_"))
+
+
+def test_votes_per_entry_survive_others_votes_and_say_how_many_are_used(engine):
+    created = rooms.create_room(engine, "Board")
+    code, key = created.room.code, created.key
+    authors = [rooms.join_room(engine, code, f"Author {i}") for i in range(4)]
+    ids = [rooms.send_entry(engine, code, a.token, POWYS).id for a in authors]
+    rooms.set_votes_revealed(engine, code, key, True)
+    me = rooms.join_room(engine, code, "Me")
+    at = open_page("pages/workshop.py", room=code, member=me.token)
+    keys_before = _vote_keys(at)
+    assert keys_before == sorted(f"room_vote_{code}_{i}" for i in ids)
+    assert any("0 of 3 votes used" in m for m in values(at.markdown))
+    for i in ids[:3]:
+        at.toggle(key=f"room_vote_{code}_{i}").set_value(True).run()
+        assert not at.exception
+    assert rooms.member_view(engine, code, me.token).voted_for == tuple(ids[:3])
+    assert any("3 of 3 votes used" in m for m in values(at.markdown))
+    assert any("your vote for entry 3 is counted" in c for c in values(at.caption))
+    # Others vote meanwhile: the page redraws, my toggles keep their keys and their values.
+    for a in authors:
+        rooms.add_vote(engine, code, a.token, ids[3])
+    at.run()
+    assert _vote_keys(at) == keys_before
+    assert [at.toggle(key=f"room_vote_{code}_{i}").value for i in ids] == [True] * 3 + [False]
+    # A fourth vote is refused beside its toggle, and the toggle shows the stored truth.
+    at.toggle(key=f"room_vote_{code}_{ids[3]}").set_value(True).run()
+    assert "you have used your 3 votes" in " ".join(values(at.error))
+    assert at.toggle(key=f"room_vote_{code}_{ids[3]}").value is False
+    at.toggle(key=f"room_vote_{code}_{ids[0]}").set_value(False).run()
+    assert rooms.member_view(engine, code, me.token).voted_for == tuple(ids[1:3])
+    assert not [m for m in at.multiselect if "Vote" in str(m.label)]  # no list with Select all
+
+
+def test_a_locked_room_says_so_in_welsh_and_offers_no_withdraw(engine):
+    created = rooms.create_room(engine, "Board")
+    code, key = created.room.code, created.key
+    alice = rooms.join_room(engine, code, "Alys")
+    rooms.send_entry(engine, code, alice.token, POWYS)
+    rooms.set_locked(engine, code, key, True)
+    at = open_page("pages/what-if.py", room=code, member=alice.token, lang="cy")
+    assert not [b for b in at.button if b.key in ("room_withdraw", "room_send")]
+    assert any("mae eich cais yn aros ar y bwrdd" in i for i in values(at.info))
+    link = next(p for p in at.get("page_link") if "Agor y bwrdd" in p.proto.label)
+    assert link.proto.query_string == f"room={code}&lang=cy"  # the board stays Welsh
+    # A refusal from storage reaches a Welsh page in Welsh.
+    with pytest.raises(rooms.RoomLocked) as caught:
+        rooms.withdraw_entry(engine, code, alice.token)
+    assert caught.value.say("cy").startswith(f"mae ystafell {code} wedi'i chloi")
+
+
+def test_another_members_entry_says_whose_it_is_and_asks_before_replacing(engine):
+    created = rooms.create_room(engine, "Board")
+    code = created.room.code
+    alice = rooms.join_room(engine, code, "Alice")
+    bob = rooms.join_room(engine, code, "Bob")
+    rooms.send_entry(engine, code, alice.token, POWYS)
+    rooms.send_entry(engine, code, bob.token, Scenario("Bob's own", POWYS.hubs))
+    at = open_page("pages/what-if.py", room=code, member=bob.token,
+                   scenario=encode_share(POWYS), entry="1")
+    assert "entry" not in at.query_params
+    assert any("This is entry 1 by Alice" in w for w in values(at.warning))
+    at.button(key="room_send").click().run()
+    assert any("Tick the box first" in w for w in values(at.warning))
+    assert rooms.member_view(engine, code, bob.token).entry.scenario_json == dumps_scenario(
+        Scenario("Bob's own", POWYS.hubs))
+    at.checkbox(key=f"room_replace_sure_{code}").check().run()
+    at.button(key="room_send").click().run()
+    assert rooms.member_view(engine, code, bob.token).entry.scenario_json == dumps_scenario(
+        POWYS)

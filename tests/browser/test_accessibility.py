@@ -79,9 +79,13 @@ def open_room(servers, tmp_path_factory, browser):
         tab.get_by_role("button", name="Open the room").click()
         tab.get_by_text("Join code", exact=True).wait_for()
         q = {k: v[0] for k, v in parse_qs(urlsplit(tab.url).query).items()}
+        tab.get_by_role("button", name="Show my private link").click()
+        link = tab.locator("code").filter(has_text="&key=").first
+        link.wait_for()
+        key = parse_qs(urlsplit(link.inner_text().strip()).query)["key"][0]
     finally:
         context.close()
-    return server, q["room"], q["key"]
+    return server, q["room"], key
 
 
 @pytest.mark.parametrize("lang", ["en", "cy"])

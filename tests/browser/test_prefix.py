@@ -173,13 +173,28 @@ def check_room_board_live(browser, people, base: str) -> tuple[str, str]:
     board.get_by_label("Room name").fill("Prefix board")
     board.get_by_role("button", name="Open the room").click()
     board.get_by_text("Join code", exact=True).wait_for()
-    code, key = query(board)["room"], query(board)["key"]
+    board.get_by_text("Facilitator controls").wait_for()
+    code = query(board)["room"]
+    # The key is in no address bar (the app's frame, nor Cloud's wrapper around it) and not on
+    # the page until asked for (issue 16).
+    assert "key" not in query(board) and "key=" not in fac.page.url
+    assert "key=" not in board.locator("body").inner_text()
+    board.get_by_role("button", name="Show my private link").click()
     board.locator("code").filter(has_text="&key=").first.wait_for()
     codes = board.locator("code").all_inner_texts()
     shown_join = next(c.strip() for c in codes if "what-if?room=" in c)
     assert shown_join == f"{base}/what-if?room={code}", shown_join
     facilitator = next(c.strip() for c in codes if "&key=" in c)
+    key = parse_qs(urlsplit(facilitator).query)["key"][0]
     assert facilitator == f"{base}/workshop?room={code}&key={key}", facilitator
+    # The private link opened on another device: the key leaves both address bars at once,
+    # and no secret is left in the page's HTML.
+    other = join(browser, people)
+    again = open_app(other.page, base, f"/workshop?room={code}&key={key}")
+    again.get_by_text("Facilitator controls").wait_for()
+    other.page.wait_for_function("!location.href.includes('key=')", timeout=10_000)
+    again.wait_for_function("!location.href.includes('key=')", timeout=10_000)
+    assert key not in again.locator("body").inner_text() and key not in again.content()
     projector = board.get_by_role("link", name="Board for the projector").get_attribute("href")
     # The presenter view, in projector mode, never with the key.
     assert projector == f"{base}/workshop?room={code}&present=1&workshop=1", projector

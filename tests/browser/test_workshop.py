@@ -55,12 +55,24 @@ def query(page) -> dict[str, str]:
 
 
 def create_room(page, base: str, name: str) -> tuple[str, str]:
+    """Open a room; returns (code, key), the key read from the private link shown on request.
+    The key is never in the address bar nor on the page until asked for (issue 16)."""
     page.goto(f"{base}/workshop")
     page.get_by_label("Room name").fill(name)
     page.get_by_role("button", name="Open the room").click()
     page.get_by_text("Join code", exact=True).wait_for()
+    page.get_by_text("Facilitator controls").wait_for()
     q = query(page)
-    return q["room"], q["key"]
+    assert "key" not in q and "key=" not in page.url
+    assert "key=" not in page.locator("body").inner_text()
+    page.get_by_role("button", name="Show my private link").click()
+    link = page.locator("code").filter(has_text="&key=").first
+    link.wait_for()
+    key = parse_qs(urlsplit(link.inner_text().strip()).query)["key"][0]
+    page.get_by_role("button", name="Hide my private link").click()
+    page.get_by_role("button", name="Show my private link").wait_for()
+    assert key not in page.locator("body").inner_text()
+    return q["room"], key
 
 
 def send(page, base: str, code: str, scenario, name: str | None = None) -> str:
@@ -78,8 +90,8 @@ def send(page, base: str, code: str, scenario, name: str | None = None) -> str:
 
 
 def private_token(page) -> str:
-    """The member's token, from their private "continue on another device" link."""
-    page.get_by_text("Continue on another device (private)").click()
+    """The member's token, from their private "continue on my phone" link."""
+    page.get_by_text("Continue on my phone or another device (private)").click()
     link = page.get_by_text("member=").first
     link.wait_for()
     return parse_qs(urlsplit(link.inner_text().strip()).query)["member"][0]
@@ -91,21 +103,6 @@ def cells(page) -> list[str]:
     table = page.locator("[data-testid='stDataFrame']").first
     table.locator("td").first.wait_for(state="attached")
     return [c.strip() for c in table.locator("th, td").all_text_contents()]
-
-
-def choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in the multiselect labelled ``label``. A rerun that lands while the list
-    is open (the page finishing its first run) closes it, so the list is opened again."""
-    for _attempt in range(3):
-        page.get_by_role("combobox", name=label).click()
-        try:
-            page.get_by_role("option", name=option).click(timeout=5_000)
-        except Exception:  # noqa: BLE001 - the list closed under us: open it again
-            page.keyboard.press("Escape")
-            continue
-        page.keyboard.press("Escape")
-        return
-    raise AssertionError(f"no option {option!r}: {page.get_by_role('option').all_inner_texts()}")
 
 
 def wait_cell(page, text: str, present: bool = True) -> float:
@@ -132,7 +129,7 @@ def test_a_whole_workshop(browser, room_server):
         fac.locator("code").filter(has_text=f"{base}/what-if?room={code}").wait_for()
         qr = fac.get_by_role("img", name="QR code of the join link")
         assert qr.get_attribute("src").startswith("data:image/svg+xml")
-        fac.locator("code").filter(has_text=f"key={key}").wait_for(state="attached")
+        assert key not in fac.content() and key not in fac.url  # not even in the HTML
         assert cells(fac)[:3] == ["Entry", "Author", "Scenario"]
 
         # Alice joins from the join link and sends the Gwent scenario under a name with markup.
@@ -149,7 +146,8 @@ def test_a_whole_workshop(browser, room_server):
         assert NORTH.name in cells(fac)
 
         # Alice's private link keeps her identity (another device); sending again replaces.
-        alice.goto(f"{base}/what-if?room={code}&member={alice_token}")
+        alice.goto(f"{base}/what-if?room={code}&member={alice_token}"
+                   f"&scenario={encode_share(GWENT)}")
         alice.get_by_text(f"You are {HOSTILE} in this room.").wait_for()
         alice.wait_for_function("!location.search.includes('member=')")  # taken out at once
         alice.get_by_role("button", name="Send again (replaces my entry)").wait_for()
@@ -169,9 +167,10 @@ def test_a_whole_workshop(browser, room_server):
         bob.get_by_role("link", name="Open the board").click()
         bob.get_by_text("You are Member 2 in this room.").wait_for()
         assert "Votes" not in cells(bob)  # not revealed yet
-        choose(bob, "Vote for up to 3 entries (you can change them until the room is locked)",
-               f"Entry 1: {HOSTILE}, Gwent, second thoughts")
-        bob.get_by_text("Your votes are saved.").wait_for()
+        bob.get_by_text("0 of 3 votes used").wait_for()
+        bob.get_by_text("My vote for entry 1", exact=True).click()
+        bob.get_by_text("Saved: your vote for entry 1 is counted (1 of 3 used).").wait_for()
+        bob.get_by_text("1 of 3 votes used").wait_for()
 
         # No live counts before the reveal, not even on the facilitator's own board (it may
         # be on a screen the room sees); everyone's board shows them once revealed.
@@ -185,19 +184,27 @@ def test_a_whole_workshop(browser, room_server):
             bob.wait_for_timeout(200)
         assert cells(fac)[3:7] == ["Open in planner", "What it is", "Votes", "Hidden"]
 
-        # Hiding Alice's entry takes it off Bob's board (live), not off the facilitator's.
-        choose(fac, "Hidden entries (kept, but not on the board)",
-               f"Entry 1: {HOSTILE}, Gwent, second thoughts")
+        # Hiding Alice's entry takes it off Bob's board (live), not off the facilitator's:
+        # one switch per entry, no list with "Select all".
+        fac.get_by_text("Hide entries from the board (0 hidden)").click()
+        fac.get_by_text(f"Hidden: Entry 1: {HOSTILE}, Gwent, second thoughts", exact=True).click()
         wait_cell(bob, HOSTILE, present=False)
         assert "hidden" in cells(fac)
 
-        # Locking stops sends: Bob's planner says so and offers no Send button.
+        # Locking freezes the room: Bob's planner, open since before the lock with Withdraw on
+        # it, withdraws nothing; it says so and offers neither Send nor Withdraw.
+        bob.goto(f"{base}/what-if?room={code}&member={bob_token}")
+        withdraw = bob.get_by_role("button", name="Withdraw my entry")
+        withdraw.wait_for()
         fac.get_by_text("Lock the room (no new entries or votes)").click()
         fac.get_by_text("The facilitator has locked this room").wait_for()
-        bob.goto(f"{base}/what-if?room={code}&member={bob_token}")
-        bob.get_by_text("The facilitator has locked this room").wait_for()
+        before = cells(fac)
+        withdraw.click()
+        bob.get_by_text("The room is locked: your entry stays on the board").wait_for()
         assert bob.get_by_role("button", name="Send again (replaces my entry)").count() == 0
-        bob.get_by_role("button", name="Withdraw my entry").wait_for()  # still allowed
+        assert bob.get_by_role("button", name="Withdraw my entry").count() == 0
+        fac.wait_for_timeout(3_000)  # more than a poll: the board would have changed by now
+        assert cells(fac) == before and "Member 2" in before
 
         # Export: one ZIP with the CSV, JSON, scenario files and the printable summary.
         with fac.expect_download() as download:
@@ -215,10 +222,17 @@ def test_a_whole_workshop(browser, room_server):
         assert "<i>x</i>" not in summary and "Alice **bold** &lt;i&gt;x&lt;/i&gt;" not in summary
         assert "Member 2" in summary  # the hidden entry is left out of the board papers
 
-        # Deleting removes the room for everyone (once the box is ticked).
+        # Deleting removes the room for everyone, once the private link is pasted again.
+        fac.get_by_text("Delete this room for good").click()
         fac.get_by_role("button", name="Delete the room").click()
-        fac.get_by_text("Tick the box above first: deleting cannot be undone.").wait_for()
-        fac.get_by_text("I understand that deleting removes this room").click()
+        fac.get_by_text("Paste your private facilitator link first").wait_for()
+        box = fac.get_by_label("Your private facilitator link")
+        box.fill(f"{base}/workshop?room={code}&key=read-off-a-photo")
+        box.press("Enter")
+        fac.get_by_role("button", name="Delete the room").click()
+        fac.get_by_text("Not deleted: that is not this room's private facilitator link.").wait_for()
+        box.fill(f"{base}/workshop?room={code}&key={key}")
+        box.press("Enter")
         fac.get_by_role("button", name="Delete the room").click()
         fac.get_by_text("The room has been deleted, with everything in it.").wait_for()
         bob.goto(f"{base}/workshop?room={code}")
@@ -337,7 +351,7 @@ def test_two_servers_share_one_postgresql(browser, pg_url, tmp_path):
         fac.get_by_text("Lock the room (no new entries or votes)").click()
         fac.get_by_text("The facilitator has locked this room").wait_for()
         member.reload()
-        member.get_by_text("The facilitator has locked this room").wait_for()
+        member.get_by_text("The room is locked: your entry stays on the board").wait_for()
     finally:
         fac_ctx.close()
         mem_ctx.close()

@@ -244,8 +244,10 @@ def test_hide_lock_reveal_and_delete(engine):
         rooms.send_entry(engine, code, alice.token, GWENT)
     with pytest.raises(rooms.RoomLocked):
         rooms.set_votes(engine, code, alice.token, [a.id])
-    assert rooms.withdraw_entry(engine, code, bob.token) is True  # always allowed
+    with pytest.raises(rooms.RoomLocked, match="entries stay as they were when it was locked"):
+        rooms.withdraw_entry(engine, code, bob.token)  # locking freezes the result
     assert rooms.set_locked(engine, code, key, False).locked is False
+    assert rooms.withdraw_entry(engine, code, bob.token) is True
     rooms.send_entry(engine, code, bob.token, GWENT)
 
     rooms.delete_room(engine, code, key)
@@ -304,7 +306,7 @@ def test_every_control_refuses_without_the_right_secret(engine):
     # The same controls with the right secret all work: members first (before the lock),
     # deletion last.
     order = ["send entry", "vote", "rename", "member view", "hide entry", "reveal votes",
-             "export", "facilitator board", "check key", "lock", "withdraw", "delete room"]
+             "export", "facilitator board", "check key", "withdraw", "lock", "delete room"]
     assert sorted(order) == sorted(controls)
     for name in order:
         controls[name](created.key if name in FACILITATOR_ONLY else alice.token)
@@ -475,3 +477,121 @@ def test_processes_starting_at_once_migrate_once(db_url):
             assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
     finally:
         engine.dispose()
+
+
+# Votes one at a time, and the lock that freezes ---------------------------------------------
+def test_votes_per_entry_with_the_limit_and_in_welsh(engine):
+    created, joined = _room_with_members(engine, 5)
+    code, key = created.room.code, created.key
+    ids = [rooms.send_entry(engine, code, j.token, POWYS).id for j in joined[:4]]
+    voter = joined[4].token
+    assert rooms.add_vote(engine, code, voter, ids[0]) == (ids[0],)
+    assert rooms.add_vote(engine, code, voter, ids[0]) == (ids[0],)  # again: no change
+    assert rooms.add_vote(engine, code, voter, ids[1]) == (ids[0], ids[1])
+    assert rooms.add_vote(engine, code, voter, ids[2]) == (ids[0], ids[1], ids[2])
+    with pytest.raises(rooms.LimitReached) as caught:
+        rooms.add_vote(engine, code, voter, ids[3])
+    assert str(caught.value) == "you have used your 3 votes: take one back first"
+    assert caught.value.say("cy") == ("rydych wedi defnyddio eich 3 pleidlais: tynnwch un yn "
+                                      "ôl yn gyntaf")
+    assert rooms.remove_vote(engine, code, voter, ids[1]) == (ids[0], ids[2])
+    assert rooms.remove_vote(engine, code, voter, ids[1]) == (ids[0], ids[2])  # none to remove
+    assert rooms.add_vote(engine, code, voter, ids[3]) == (ids[0], ids[2], ids[3])
+    assert [e.votes for e in rooms.board(engine, code, key=key).entries] == [1, 0, 1, 1]
+    with pytest.raises(rooms.RoomError, match="votes must name entries by their number"):
+        rooms.add_vote(engine, code, voter, "1")
+    with pytest.raises(rooms.NotAllowed):
+        rooms.add_vote(engine, code, key, ids[1])
+    # A hidden entry cannot be voted for, and its vote does not use one of the three.
+    rooms.set_hidden(engine, code, key, ids[0], True)
+    with pytest.raises(rooms.RoomError, match=f"has no entry {ids[0]} to vote for"):
+        rooms.add_vote(engine, code, voter, ids[0])
+    assert rooms.add_vote(engine, code, voter, ids[1]) == (ids[2], ids[3], ids[1])
+    board = rooms.board(engine, code, key=key)
+    assert (board.members, board.voters) == (5, 1)
+
+
+def test_twenty_members_voting_at_once_lose_no_vote(engine):
+    """20 members cast 3 votes each at the same moment (60 writes): every vote is stored, and
+    a 4th vote each, sent at the same moment too, is refused for all of them."""
+    created, joined = _room_with_members(engine, 24)
+    code, key = created.room.code, created.key
+    ids = [rooms.send_entry(engine, code, j.token, POWYS).id for j in joined[20:24]]
+    wanted = {i: [ids[(i + k) % 4] for k in range(3)] for i in range(20)}
+    calls = [(i, e) for i in range(20) for e in wanted[i]]
+
+    def vote(n: int):
+        i, entry = calls[n]
+        return rooms.add_vote(engine, code, joined[i].token, entry)
+
+    results, errors = _together(len(calls), vote)
+    assert errors == []
+    for i in range(20):
+        stored = rooms.member_view(engine, code, joined[i].token).voted_for
+        assert sorted(stored) == sorted(wanted[i]), i
+    board = rooms.board(engine, code, key=key)
+    assert sum(e.votes for e in board.entries) == 60 and board.voters == 20
+
+    def fourth(i: int):
+        return rooms.add_vote(engine, code, joined[i].token, ids[(i + 3) % 4])
+
+    results, errors = _together(20, fourth)
+    assert len(errors) == 20 and all(isinstance(e, rooms.LimitReached) for e in errors)
+    assert _count(engine, votes) == 60
+
+
+def test_a_locked_room_is_frozen_for_members_and_the_facilitator(engine):
+    created, (alice, bob, carol) = _room_with_members(engine, 3)
+    code, key = created.room.code, created.key
+    a = rooms.send_entry(engine, code, alice.token, POWYS).id
+    b = rooms.send_entry(engine, code, bob.token, GWENT).id
+    rooms.add_vote(engine, code, carol.token, a)
+    rooms.add_vote(engine, code, bob.token, a)
+    rooms.set_locked(engine, code, key, True)
+    rooms.set_votes_revealed(engine, code, key, True)
+    before = rooms.export_data(engine, code, key)
+    public_before = rooms.board(engine, code)
+    attempts = {
+        "withdraw": lambda: rooms.withdraw_entry(engine, code, alice.token),
+        "send": lambda: rooms.send_entry(engine, code, alice.token, GWENT),
+        "replace": lambda: rooms.send_entry(engine, code, bob.token, POWYS),
+        "vote": lambda: rooms.add_vote(engine, code, alice.token, b),
+        "unvote": lambda: rooms.remove_vote(engine, code, carol.token, a),
+        "set votes": lambda: rooms.set_votes(engine, code, bob.token, []),
+        "hide": lambda: rooms.set_hidden(engine, code, key, a, True),
+        "remove member": lambda: rooms.remove_member(engine, code, key, 1),
+    }
+    for name, attempt in attempts.items():
+        with pytest.raises(rooms.RoomLocked) as caught:
+            attempt()
+        assert caught.value.say("cy").startswith(f"mae ystafell {code} wedi'i chloi"), name
+    after = rooms.export_data(engine, code, key)
+    assert after.entries == before.entries and rooms.board(engine, code).entries == \
+        public_before.entries
+    assert [(e.author, e.votes) for e in after.entries] == [("Member 1", 2), ("Member 2", 0)]
+
+
+def test_refusals_come_from_the_message_catalogue_in_both_languages(engine):
+    from explorer.i18n import catalogue
+
+    created, (alice,) = _room_with_members(engine, 1)
+    code = created.room.code
+    refusals = [
+        lambda: rooms.get_room(engine, "ZZZZZZZ"),
+        lambda: rooms.get_room(engine, "??"),
+        lambda: rooms.check_key(engine, code, "wrong"),
+        lambda: rooms.member_view(engine, code, "wrong-token"),
+        lambda: rooms.add_vote(engine, code, alice.token, 999),
+        lambda: rooms.create_room(engine, "x" * 200),
+        lambda: rooms.create_room(engine, " "),
+        lambda: rooms.join_room(engine, code, "May 2019 (reference)"),
+        lambda: rooms.join_room(engine, code, "a\u200fb"),
+        lambda: rooms.join_room(engine, code, "bad\x1bname"),
+    ]
+    for refuse in refusals:
+        with pytest.raises(rooms.RoomError) as caught:
+            refuse()
+        error = caught.value
+        assert error.key and f"room_error.{error.key}" in catalogue()
+        assert error.say("en") == str(error)
+        assert error.say("cy") != str(error), error.key

@@ -24,7 +24,6 @@ import streamlit as st
 
 from explorer import rooms
 from explorer.i18n import t
-from explorer.limits import MAX_VOTES_PER_MEMBER
 from explorer.model import Dataset
 from explorer.printing import palette, room_summary
 from explorer.printing.legend import legend, swatch
@@ -38,7 +37,7 @@ from explorer.storage.db import Engine
 from explorer.text import md_escape
 from geo import maps
 from pages.ui import caches, map_component, notices, shell
-from pages.ui.rooms import compare, keys, live, rendered
+from pages.ui.rooms import compare, facilitator, keys, live, rendered
 from pages.ui.rooms import state as ui
 
 state = st.session_state
@@ -106,11 +105,13 @@ def _create(eng: Engine, name: str, passcode: str | None, given: str | None, lan
     try:
         created = rooms.create_room(eng, name)
     except rooms.RoomError as exc:
-        notices.refused(t("workshop.refused", lang, problem=str(exc)))
+        notices.refused(ui.refusal(exc, lang))
     except db.DatabaseError as exc:
         ui.unavailable(lang, exc)
     else:
-        st.query_params.update({keys.ROOM: created.room.code, keys.KEY: created.key})
+        # The key goes to the session (and the device's cookie), never to the address bar.
+        st.query_params[keys.ROOM] = created.room.code
+        state[keys.FAC_KEYS] = {**state.get(keys.FAC_KEYS, {}), created.room.code: created.key}
         state[keys.NEW] = created.room.code
         st.rerun()
 
@@ -137,25 +138,27 @@ def join_panel(room: rooms.Room, base: str, lang: str, workshop: bool, key: str 
     with qr_col:
         st.html(_qr(urls["join_link"], t("workshop.qr_label", lang),
                     "52vh" if workshop else "240px"))
-    if key is not None:
-        with st.expander(t("workshop.facilitator_link", lang), icon=":material/key:",
-                         expanded=state.pop(keys.NEW, None) == room.code):
-            st.code(urls["facilitator_link"], language=None, wrap_lines=True)
-            st.caption(t("workshop.facilitator_keep", lang))
-            st.link_button(t("workshop.projector_link", lang),
-                           presenter_link(base, room.code, shell.settings_params()),
-                           icon=":material/co_present:")
+    if key is not None:  # the private link only on request: never projected by default
+        facilitator.private_link(room, base, key, lang, urls["facilitator_link"])
+        st.link_button(t("workshop.projector_link", lang),
+                       presenter_link(base, room.code, shell.settings_params()),
+                       icon=":material/co_present:")
 
 
 # ---- Board -------------------------------------------------------------------------------------
 
 
-def _open_link(base: str, code: str, scenario_token: str | None) -> str | None:
+def _open_link(base: str, code: str, scenario_token: str | None,
+               entry: int | None = None) -> str | None:
     """The planner link that opens an entry's scenario in this room, in this board's language
-    and projector mode: never a member's token."""
+    and projector mode, saying which entry it is (so the planner can say whose it is): never a
+    member's token."""
     if scenario_token is None:
         return None
-    query = {"scenario": scenario_token, keys.ROOM: code, **shell.settings_params()}
+    query: dict[str, str | int] = {"scenario": scenario_token, keys.ROOM: code,
+                                   **shell.settings_params()}
+    if entry is not None:
+        query["entry"] = entry
     return f"{base}/what-if?{urlencode(query)}"
 
 
@@ -188,7 +191,8 @@ def board_map(ds: Dataset, board: rooms.Board, figures_, lang: str) -> None:
 def _board(ds: Dataset, board: rooms.Board, figures_, base: str, lang: str,
            facilitator: bool, with_map: bool = True) -> None:
     shown = tuple(f for f in figures_ if not f.entry.hidden)
-    st.text(t("workshop.counts", lang, entries=len(shown), members=board.members))
+    st.text(t("workshop.counts", lang, entries=len(shown), members=board.members,
+              voters=board.voters))
     if board.room.locked:
         st.info(t("workshop.locked", lang), icon=":material/lock:")
     st.subheader(t("workshop.entries", lang))
@@ -237,7 +241,8 @@ def _table(ds: Dataset, board: rooms.Board, figures_, base: str, lang: str, faci
         unlinked = []
         for row, f in zip(rows, (None, *figures_), strict=True):
             token = room_report.share_token(f) if f else may_2019
-            row[opener] = _open_link(base, room.code, token)
+            row[opener] = _open_link(base, room.code, token,
+                                     f.entry.member_number if f else None)
             if f is not None and token is None and f.scenario is not None:
                 unlinked.append(f)
         order = list(rows[0])
@@ -293,65 +298,6 @@ def _legend(lang: str) -> str:
                   t("workshop.legend_label", lang))
 
 
-def votes(eng: Engine, board: rooms.Board, figures_, lang: str,
-          view: rooms.MemberView | None) -> None:
-    """The member's up-to-three votes (saved as they change), or how to join to vote."""
-    st.subheader(t("workshop.votes_heading", lang))
-    code = board.room.code
-    if view is None:
-        st.caption(t("workshop.votes_how", lang))
-        # No disabled controls (they cannot meet text contrast): a locked room offers none.
-        if not board.room.locked and st.button(t("workshop.votes_join", lang),
-                                               icon=":material/how_to_vote:"):
-            if not ui.may_join(code, lang):
-                return
-            try:
-                joined = rooms.join_room(eng, code)
-            except rooms.RoomError as exc:
-                notices.refused(t("workshop.refused", lang, problem=str(exc)))
-            else:
-                ui.remember_member(code, joined.token)
-                st.rerun()
-        return
-    st.text(t("workshop.you_are", lang, name=view.member.display_name))
-    visible = {f.entry.id: f for f in figures_ if not f.entry.hidden}
-    widget = keys.votes(code, board.room.version)
-    token = ui.member_token(code)
-
-    def save() -> None:
-        chosen = list(state.get(widget) or [])
-        if len(chosen) > MAX_VOTES_PER_MEMBER:  # only a crafted message gets here
-            state[widget] = chosen[:MAX_VOTES_PER_MEMBER]
-            ui.say("error", t("workshop.refused", lang, problem=(
-                f"each member has {MAX_VOTES_PER_MEMBER} votes")))
-            return
-        try:
-            rooms.set_votes(eng, code, token, chosen)
-        except rooms.RoomError as exc:
-            ui.say("error", t("workshop.refused", lang, problem=str(exc)))
-        except db.DatabaseError:
-            ui.say("info", t("workshop.unavailable_now", lang))
-        else:
-            ui.say("success", t("workshop.votes_saved", lang))
-
-    mine = [i for i in view.voted_for if i in visible][:MAX_VOTES_PER_MEMBER]
-    if board.room.locked:  # the votes as they stand, as text
-        st.text(t("workshop.votes_final", lang, entries="; ".join(
-            option(visible[i], lang) for i in mine) or "–"))
-    else:
-        current = state.get(widget)
-        if isinstance(current, list) and (len(current) > MAX_VOTES_PER_MEMBER
-                                          or any(i not in visible for i in current)):
-            state[widget] = [i for i in current if i in visible][:MAX_VOTES_PER_MEMBER]
-        st.multiselect(
-            t("workshop.votes_label", lang, n=MAX_VOTES_PER_MEMBER), list(visible),
-            default=mine, key=widget, on_change=save, max_selections=MAX_VOTES_PER_MEMBER,
-            format_func=lambda i: option(visible[i], lang) if i in visible else str(i),
-            placeholder=t("workshop.votes_placeholder", lang))
-    if not board.room.votes_revealed:
-        st.caption(t("workshop.votes_hidden", lang))
-
-
 def option(f: room_report.EntryFigures, lang: str) -> str:
     """An entry as a choice in a list: its number, author and scenario name (plain text)."""
     return t("workshop.entry_option", lang, number=f.entry.member_number, author=f.entry.author,
@@ -367,7 +313,7 @@ def _act(fn, *args) -> None:
     try:
         fn(*args)
     except rooms.RoomError as exc:
-        ui.say("error", t("workshop.refused", lang, problem=str(exc)))
+        ui.say("error", ui.refusal(exc, lang))
     except db.DatabaseError:
         ui.say("info", t("workshop.unavailable_now", lang))
 
@@ -386,34 +332,10 @@ def controls(eng: Engine, ds: Dataset, board: rooms.Board, figures_, key: str,
               on_change=lambda: _act(rooms.set_votes_revealed, eng, code, key,
                                      state[keys.reveal(v)]))
     by_id = {f.entry.id: f for f in figures_}
-
-    def hide() -> None:
-        wanted = set(state[keys.hidden(v)])
-        for entry_id, f in by_id.items():
-            if f.entry.hidden != (entry_id in wanted):
-                _act(rooms.set_hidden, eng, code, key, entry_id, entry_id in wanted)
-
-    st.multiselect(t("workshop.hidden", lang), list(by_id),
-                   default=[i for i, f in by_id.items() if f.entry.hidden],
-                   key=keys.hidden(v), on_change=hide,
-                   format_func=lambda i: option(by_id[i], lang) if i in by_id else str(i),
-                   placeholder=t("workshop.votes_placeholder", lang))
+    facilitator.hidden_entries(eng, board, figures_, key, lang, option)
     _remove(eng, code, key, by_id, lang)
     _exports(eng, ds, room, figures_, key, lang)
-    sure = st.checkbox(t("workshop.delete_confirm", lang), key=keys.delete_sure(code))
-    if st.button(t("workshop.delete", lang), icon=":material/delete:", key=keys.delete(code)):
-        if not sure:
-            st.warning(t("workshop.delete_first", lang))
-            return
-        try:
-            rooms.delete_room(eng, code, key)
-        except rooms.RoomError as exc:
-            notices.refused(t("workshop.refused", lang, problem=str(exc)))
-            return
-        for param in (keys.ROOM, keys.KEY, keys.MEMBER):
-            st.query_params.pop(param, None)
-        ui.say("success", t("workshop.deleted", lang))
-        st.rerun()
+    facilitator.delete_room(eng, room, lang)
 
 
 def _remove(eng: Engine, code: str, key: str, by_id: dict, lang: str) -> None:
@@ -427,10 +349,10 @@ def _remove(eng: Engine, code: str, key: str, by_id: dict, lang: str) -> None:
     if choice is None or choice not in by_id:
         return
     f = by_id[choice]
-    sure = st.checkbox(t("workshop.delete_confirm", lang), key=keys.REMOVE_SURE)
+    sure = st.checkbox(t("workshop.remove_sure", lang), key=keys.REMOVE_SURE)
     if st.button(t("workshop.remove", lang), icon=":material/person_remove:", key=keys.REMOVE):
         if not sure:
-            st.warning(t("workshop.delete_first", lang))
+            st.warning(t("workshop.remove_first", lang))
             return
         _act(rooms.remove_member, eng, code, key, f.entry.member_number)
         if state.get(keys.FLASH, (None,))[0] != "error":

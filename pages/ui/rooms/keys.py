@@ -30,8 +30,22 @@ COOKIE_READ = "room_cookie_read"
 COOKIE_OFF = "room_cookie_off"
 #: True while the page waits for the database to come back (see ``state.retry_later``).
 RETRY_ARMED = "room_retry_armed"
-#: The code of a room this session has just opened (its facilitator link is shown open).
+#: The code of a room this session has just opened (it is told to save its private link).
 NEW = "room_new"
+#: {code: facilitator key}: keys taken out of the address bar (``?key=``) in this session.
+FAC_KEYS = "room_fac_keys"
+#: Codes whose private facilitator link this session asked to see.
+SHOW_PRIVATE = "room_show_private"
+#: {entry id: (kind, text)}: the last vote action's confirmation, shown beside its control.
+VOTE_NOTES = "room_vote_notes"
+#: {vote widget key: stored vote}: what each vote switch was last set to from storage (a
+#: switch is set again only when what is stored changes, never on others' votes).
+VOTE_SYNCED = "room_vote_synced"
+#: True when a secret (``key=``, ``member=``) was just taken out of the URL: the address-bar
+#: scrub runs at the next :func:`state.address_guard`.
+SCRUB = "room_scrub"
+#: Codes of rooms where this session withdrew its entry (the panel says so, not "not sent").
+WITHDRAWN = "room_withdrawn"
 
 
 # Widget keys ------------------------------------------------------------------------------
@@ -45,8 +59,23 @@ REMOVE_CHOICE, REMOVE_SURE, REMOVE = "room_remove_choice", "room_remove_sure", "
 
 
 # Widget keys (per room, per version of the room where a widget must start afresh) ---------
-def votes(code: str, version: int) -> str:
-    return f"room_votes_{code}_{version}"
+def vote(code: str, entry_id: int) -> str:
+    """A member's vote toggle for one entry: never the room's version in it, so others' votes
+    never redraw or reset a member's own controls."""
+    return f"room_vote_{code}_{entry_id}"
+
+
+def hide_entry(code: str, entry_id: int) -> str:
+    """The facilitator's hide toggle for one entry (no version: see :func:`vote`)."""
+    return f"room_hide_{code}_{entry_id}"
+
+
+def delete_key(code: str) -> str:
+    return f"room_delete_key_{code}"
+
+
+def replace_sure(code: str) -> str:
+    return f"room_replace_sure_{code}"
 
 
 def lock(version: int) -> str:
@@ -55,14 +84,6 @@ def lock(version: int) -> str:
 
 def reveal(version: int) -> str:
     return f"room_reveal_{version}"
-
-
-def hidden(version: int) -> str:
-    return f"room_hidden_{version}"
-
-
-def delete_sure(code: str) -> str:
-    return f"room_delete_sure_{code}"
 
 
 def display_name(code: str) -> str:

@@ -1,6 +1,8 @@
 """Workshop rooms in the app: the database, the room, key and member of this session.
 
-The URL carries ``room=CODE`` (anyone in the room) and, on the facilitator's board, ``key=KEY``.
+The URL carries ``room=CODE`` (anyone in the room). A facilitator link's ``key=KEY`` is taken
+out of the address bar as soon as it is read (:func:`take_facilitator_key`) and kept in the
+session and in a cookie on the facilitator's own device, so no projected address bar shows it.
 A member's identity (their token) is kept in session state and, so that a reload or a reconnect
 to another replica keeps it, in a cookie per room in their browser (:mod:`explorer.rooms.identity`,
 read back from ``st.context.cookies`` on the next connection). No link a member may pass on
@@ -106,6 +108,9 @@ def say(kind: str, text: str) -> None:
 
 
 def flash() -> None:
+    """The notice of :func:`say`, inside a container drawn in every run (present or not, the
+    elements after it keep their places, so no widget is drawn afresh when it comes or goes)."""
+    slot = st.container()
     value = state.get(keys.FLASH)
     if not value:
         return
@@ -113,7 +118,7 @@ def flash() -> None:
     if kind is None or time.time() > until:
         state.pop(keys.FLASH, None)
         return
-    getattr(st, kind)(md_escape(text))
+    getattr(slot, kind)(md_escape(text))
 
 
 def _attempts() -> CodeAttempts:
@@ -172,7 +177,7 @@ def find(eng: Engine, typed: str, lang: str) -> rooms.Room | None:
         room = rooms.get_room(eng, typed)
     except rooms.RoomNotFound as exc:
         record(False)
-        st.warning(md_escape(t("workshop.not_opened", lang, problem=str(exc))),
+        st.warning(md_escape(t("workshop.not_opened", lang, problem=exc.say(lang))),
                    icon=":material/door_front:")
         return None
     return room
@@ -198,23 +203,78 @@ def current_room(eng: Engine, lang: str) -> rooms.Room | None:
     return room
 
 
+def refusal(exc: rooms.RoomError, lang: str) -> str:
+    """A refused room action as one line in the page's language (plain text)."""
+    return t("workshop.refused", lang, problem=exc.say(lang))
+
+
+def take_facilitator_key() -> None:
+    """Move a facilitator link's ``?key=`` into the session and out of the address bar at
+    once, so the key never stays where a projector (or a photo of it) can show it."""
+    if KEY not in st.query_params:
+        return
+    given = st.query_params.get(KEY)
+    del st.query_params[KEY]
+    scrub_address()
+    code = rooms.normalise_code(st.query_params.get(ROOM))
+    if given and code:
+        state[keys.FAC_KEYS] = {**state.get(keys.FAC_KEYS, {}), code: given}
+
+
+def _forget_key(code: str) -> None:
+    state[keys.FAC_KEYS] = {k: v for k, v in state.get(keys.FAC_KEYS, {}).items() if k != code}
+
+
 def facilitator_key(eng: Engine, room: rooms.Room, lang: str) -> str | None:
-    """The ``?key=`` of the link when it is this room's facilitator key, else None."""
-    key = st.query_params.get(KEY)
+    """This session's facilitator key for the room (from the link it was opened with, or the
+    cookie on the facilitator's device), when it is right; else None. A wrong key from a link
+    is counted and said; a stale cookie is dropped quietly."""
+    take_facilitator_key()
+    key = state.get(keys.FAC_KEYS, {}).get(room.code)
+    from_cookie = False
+    if not key:
+        key = _cookie_candidate(room.code, "facilitator")
+        from_cookie = key is not None
     if not key:
         return None
     if state.get(keys.KEY_OK) == (room.code, key):
         return key
-    if must_wait(lang):
+    if not from_cookie and must_wait(lang):
         return None
     try:
         rooms.check_key(eng, room.code, key)
     except rooms.NotAllowed:
-        record(False)
-        st.warning(t("workshop.wrong_key", lang), icon=":material/key_off:")
+        _forget_key(room.code)
+        if not from_cookie:
+            record(False)
+            st.warning(t("workshop.wrong_key", lang), icon=":material/key_off:")
         return None
     state[keys.KEY_OK] = (room.code, key)
+    state[keys.FAC_KEYS] = {**state.get(keys.FAC_KEYS, {}), room.code: key}
     return key
+
+
+def forget_facilitator(code: str) -> None:
+    """After deleting the room: the session and (at the next page) the cookie drop the key."""
+    _forget_key(code)
+    state.pop(keys.KEY_OK, None)
+
+
+def scrub_address() -> None:
+    """Have :func:`address_guard` take ``key=``/``member=`` out of the browser's address bar,
+    the Cloud wrapper's too (Streamlit cleans only its own frame's)."""
+    state[keys.SCRUB] = True
+
+
+def address_guard() -> None:
+    """One hidden element, drawn in every run at the same place (so the elements after it keep
+    their places and no widget is drawn afresh under a finger): the address-bar scrub when a
+    secret has just been taken out of the URL, else nothing."""
+    if state.pop(keys.SCRUB, False):
+        st.html(f'<span class="mash-doc" hidden></span><script>{identity.SCRUB_JS}</script>',
+                unsafe_allow_javascript=True)
+    else:
+        st.html('<span class="mash-doc" hidden></span>')
 
 
 def take_private_link() -> None:
@@ -224,6 +284,7 @@ def take_private_link() -> None:
     if MEMBER not in st.query_params:
         return
     del st.query_params[MEMBER]
+    scrub_address()
     code = rooms.normalise_code(st.query_params.get(ROOM))
     if given and code:
         state[keys.TOKENS] = {**state.get(keys.TOKENS, {}), code: given}
@@ -261,14 +322,16 @@ def _browser_cookies() -> dict[str, str]:
         return {}
 
 
-def _cookie_candidate(code: str) -> str | None:
-    """The browser's cookie token for ``code``, read once per session (the handshake's cookies
-    do not change during a connection, and one found wrong is not tried again)."""
+def _cookie_candidate(code: str, kind: str = "member") -> str | None:
+    """The browser's cookie token (or facilitator key) for ``code``, read once per session
+    (the handshake's cookies do not change during a connection, and one found wrong is not
+    tried again)."""
     read = tuple(state.get(keys.COOKIE_READ, ()))
-    if code in read:
+    mark = code if kind == "member" else f"{kind}:{code}"
+    if mark in read:
         return None
-    state[keys.COOKIE_READ] = (*read, code)
-    return identity.cookie_token(_browser_cookies(), code)
+    state[keys.COOKIE_READ] = (*read, mark)
+    return identity.cookie_token(_browser_cookies(), code, kind)
 
 
 def keep_in_browser(room: rooms.Room, page: str) -> None:
@@ -284,6 +347,26 @@ def keep_in_browser(room: rooms.Room, page: str) -> None:
     script = identity.cookie_script(code, token, identity.max_age_s(room.expires_at), page)
     st.html(f'<span class="mash-doc" hidden></span><script>{script}</script>',
             unsafe_allow_javascript=True)
+
+
+def keep_key_in_browser(room: rooms.Room, key: str | None, page: str) -> None:
+    """Keep the facilitator's key in a cookie on this device (None: clear it), so a reload
+    keeps the controls without the key in the address bar."""
+    name = identity.cookie_name(room.code, "facilitator")
+    if _browser_cookies().get(name) == key or (key is None and name not in _browser_cookies()):
+        return
+    script = identity.cookie_script(room.code, key, identity.max_age_s(room.expires_at), page,
+                                    "facilitator")
+    st.html(f'<span class="mash-doc" hidden></span><script>{script}</script>',
+            unsafe_allow_javascript=True)
+
+
+def continue_as_member(code: str) -> None:
+    """With no identity in this session: if this browser holds one for the room (joined in
+    another tab after this one connected), reload once to continue as that member, so one
+    browser does not join twice."""
+    st.html(f'<span class="mash-doc" id="{identity.rejoin_marker(code)}" hidden></span>'
+            f"<script>{identity.rejoin_script(code)}</script>", unsafe_allow_javascript=True)
 
 
 def member_view(eng: Engine, code: str, lang: str) -> rooms.MemberView | None:
@@ -305,7 +388,8 @@ def member_view(eng: Engine, code: str, lang: str) -> rooms.MemberView | None:
     except rooms.NotAllowed as exc:
         remember_member(code, None)
         if not from_cookie:
-            st.info(md_escape(str(exc)) if "removed" in str(exc) else t("room_ui.stranger", lang),
+            st.info(md_escape(exc.say(lang)) if exc.key == "member_removed"
+                    else t("room_ui.stranger", lang),
                     icon=":material/person_off:")
         return None
     if from_cookie:
