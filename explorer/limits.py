@@ -57,6 +57,8 @@ MAX_ATTRIBUTION_CHARS = 400
 #: Longest room name and member display name, in characters (after normalisation).
 MAX_ROOM_NAME_CHARS = 80
 MAX_DISPLAY_NAME_CHARS = 40
+#: Longest part of an exported file's name taken from user text (a display name), in characters.
+MAX_FILE_NAME_PART_CHARS = 40
 #: Most entries (one per member) in one room, and most members who may join it.
 MAX_ROOM_ENTRIES = 200
 MAX_ROOM_MEMBERS = 400

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from explorer.coverage import CoverageResult, compare, evaluate_scenario
+from explorer.figures import hub_farthest_km, mash_count  # noqa: F401  (mash_count: callers)
 from explorer.i18n import collation_key, decimal, distance, number, percent, t
 from explorer.limits import MAX_HUBS, MAX_SAVED  # noqa: F401  (MAX_SAVED: for the page)
 from explorer.model import Dataset
@@ -203,28 +204,15 @@ def hub_links(result: CoverageResult) -> list[HubLink]:
 
 
 
+def _farthest(km: float | None, lang: str) -> str:
+    """A hub's farthest trip (covered members only; "n/a" for virtual and per-authority)."""
+    return t("figures.na", lang) if km is None else distance(km, lang)
+
+
 def _names(ds: Dataset, codes, lang: str) -> list[str]:
     """Display names of ``codes`` in ``lang``, in alphabetical order for that language."""
     names = [ds.authority(c).name(lang) for c in codes]
     return sorted(names, key=lambda n: collation_key(n, lang))
-
-
-def mash_count(result: CoverageResult) -> int:
-    """How many MASHs the proposed hubs amount to: a per-authority hub is one MASH in each
-    authority it lists; a regional or virtual hub is one MASH. The headline, the per-hub
-    table (one row per MASH) and the briefing all count this way.
-
-    >>> from explorer.data import load_dataset
-    >>> from explorer.scenario import parse_scenario
-    >>> ds = load_dataset()
-    >>> s = parse_scenario({"name": "x", "hubs": [
-    ...     {"name": "Each", "model": "per_authority", "authorities": ["Powys", "Conwy"]},
-    ...     {"name": "Gwent", "model": "regional", "authorities": ["Newport", "Torfaen"],
-    ...      "host": "Newport"}]}, ds)
-    >>> mash_count(evaluate_scenario(s, ds))
-    3
-    """
-    return sum(len(h.authorities) if h.model == "per_authority" else 1 for h in result.hubs)
 
 
 def headline(result: CoverageResult, ds: Dataset, lang: str = "en") -> dict[str, Any]:
@@ -294,13 +282,13 @@ def hub_rows(result: CoverageResult, ds: Dataset, lang: str = "en") -> list[dict
                                key=lambda c: collation_key(ds.authority(c).name(lang), lang)):
                 a = ds.authority(code)
                 rows.append(row(h, a.name(lang), [a.name(lang)], 1, by_code[code].population,
-                                "", [ds.force(a.force_id).name_en], [a.health_board],
-                                [a.safeguarding_board]))
+                                t("figures.na", lang), [ds.force(a.force_id).name_en],
+                                [a.health_board], [a.safeguarding_board]))
             continue
         host = ds.authority(h.host).name(lang) if h.host else ""
         rows.append(row(h, host, _names(ds, h.authorities, lang), len(h.covered_codes),
                         h.population,
-                        "" if h.max_distance_km is None else distance(h.max_distance_km, lang),
+                        _farthest(hub_farthest_km(h, ds), lang),
                         h.police_forces, h.health_boards, h.safeguarding_boards))
     return rows
 

@@ -49,7 +49,7 @@ import string
 import unicodedata
 from typing import Any
 
-from explorer.limits import MAX_SOURCE_CHARS
+from explorer.limits import MAX_FILE_NAME_PART_CHARS, MAX_SOURCE_CHARS
 
 #: Bidirectional embeddings, overrides and isolates: refused in names, shown escaped elsewhere.
 BIDI_CONTROLS: frozenset[str] = frozenset(
@@ -331,3 +331,17 @@ def formula_safe(text: str) -> str:
     ("'=1+1", 'Gwent')
     """
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def file_name_part(text: str, fallback: str = "entry") -> str:
+    """A safe part of a file name from user text: letters of any alphabet kept (Welsh â, ŵ,
+    ŷ...), everything else (path separators, dots, spaces, control and bidirectional
+    characters) one dash, lower case, at most ``MAX_FILE_NAME_PART_CHARS`` characters.
+
+    >>> file_name_part("Siân Ŵyn"), file_name_part("../../etc/passwd"), file_name_part("☃")
+    ('siân-ŵyn', 'etc-passwd', 'entry')
+    """
+    folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", str(text)).lower())
+    dashed = "".join(ch if ch.isalnum() and ch.isprintable() else "-" for ch in folded)
+    slug = re.sub(r"-+", "-", dashed).strip("-")[:MAX_FILE_NAME_PART_CHARS].strip("-")
+    return slug or fallback

@@ -19,7 +19,8 @@ from explorer.i18n import t
 from explorer.rooms.links import BOARD_PAGE, app_base
 from explorer.storage import db
 from explorer.text import md_escape
-from pages.ui import caches, shell
+from pages.ui import shell
+from pages.ui.editions import asat
 from pages.ui.rooms import board as room_board
 from pages.ui.rooms import live, presenter, rendered, voting
 from pages.ui.rooms import state as ui
@@ -29,7 +30,9 @@ settings = shell.require_app()
 
 lang = settings.lang
 projector = settings.projector
-ds = caches.dataset()
+# The board's reference row and "gained over" follow the chosen edition (issue 18), as the
+# planner's baseline does.
+ds = asat.dataset(asat.sync(lang))
 
 
 def show() -> None:

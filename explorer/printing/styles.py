@@ -40,14 +40,28 @@ td.num,th.num{text-align:right}
 """
 
 #: A workshop room's printable summary.
+# Pagination: a heading never ends a page (it is kept with what follows, in a block that
+# does not break), table rows are not split, a table's heading row repeats on each page, the
+# map with its key and counts stays on one page, and each entry's description stays whole.
 ROOM_SUMMARY_CSS = """
-body{font:11pt/1.35 system-ui,sans-serif;color:#111;margin:1.2cm;max-width:19cm}
+body{font:10.5pt/1.35 system-ui,sans-serif;color:#111;margin:1.2cm;max-width:27cm}
 h1{font-size:17pt;margin:0 0 .2em}h2{font-size:12pt;margin:1em 0 .3em}
+h1,h2,h3{break-after:avoid;page-break-after:avoid}
+.head{break-inside:avoid;page-break-inside:avoid;break-after:avoid;page-break-after:avoid}
+.keep{break-inside:avoid;page-break-inside:avoid}
 .meta{color:#444;font-size:9.5pt}
-table{border-collapse:collapse;font-size:9pt;width:100%}
+table{border-collapse:collapse;font-size:8.5pt;width:100%}
+thead{display:table-header-group}tr{break-inside:avoid;page-break-inside:avoid}
 th,td{border:1px solid #999;padding:2px 4px;text-align:left;vertical-align:top}
-td.n{text-align:right}tr.ref td{font-style:italic;background:#f2f2f2}
-@media print{body{margin:0}@page{size:A4;margin:1.2cm}}
+td.n{text-align:right;white-space:nowrap}tr.ref td{font-style:italic;background:#f2f2f2}
+.maprow{display:flex;gap:1.2em;align-items:flex-start}
+.legend{list-style:none;padding:0;margin:.4em 0;font-size:9pt}
+.legend li{display:flex;align-items:center;gap:.4em;margin:.1em 0}
+.sw{display:inline-block;width:1.4em;height:1em;border:1px solid #4D4D4D;
+-webkit-print-color-adjust:exact;print-color-adjust:exact}
+.entry{break-inside:avoid;page-break-inside:avoid;margin:.5em 0}
+.entry p{margin:.1em 0}.entry ul{margin:.1em 0 .1em 1.2em;padding:0;font-size:9.5pt}
+@media print{body{margin:0;max-width:none}@page{size:A4 landscape;margin:1.2cm}}
 """
 
 #: The per-hub table (in the app and printed): a table on wide screens, cards on phones.
@@ -133,3 +147,13 @@ def swatch_style(colour: str, *, edge: str, edge_px: int = 1, dashed: bool = Fal
     """A legend swatch: a ``size_em`` square of ``colour`` with its edge."""
     return (f"display:inline-block;flex:none;width:{size_em:g}em;height:{size_em:g}em;"
             f"background:{colour};border:{edge_px}px {'dashed' if dashed else 'solid'} {edge}")
+
+#: The workshop board's side-by-side comparison (pages/ui/rooms/compare.py): measures down the
+#: side, the reference column shaded, long text wrapping instead of being cut off.
+COMPARE_TABLE_CSS = (
+    ".cmp-wrap{overflow-x:auto}"
+    ".cmp{border-collapse:collapse;width:100%;font-size:.95rem}"
+    ".cmp th,.cmp td{border-bottom:1px solid #d0d0d0;padding:.3rem .5rem;text-align:left;"
+    "vertical-align:top;overflow-wrap:break-word}.cmp thead th{border-bottom:2px solid #555}"
+    ".cmp td:nth-child(2){background:#f2f2f2}"
+)

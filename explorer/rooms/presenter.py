@@ -23,7 +23,8 @@ from urllib.parse import urlsplit
 from explorer.coverage import CoverageResult
 from explorer.i18n import number, percent, t
 from explorer.planner import mash_count
-from explorer.rooms.report import EntryFigures
+from explorer.rooms.report import EntryFigures, Reference
+from explorer.rooms.report import reference as report_reference
 
 #: Seconds a new or changed entry stays marked on the presenter view.
 CHANGED_S = 60.0
@@ -111,12 +112,19 @@ def _figures_text(r: CoverageResult | None, lang: str) -> dict[str, str]:
 
 
 def presenter_rows(figures: Sequence[EntryFigures], reference: CoverageResult, *,
-                   revealed: bool, now: datetime, lang: str = "en") -> tuple[PresenterRow, ...]:
+                   revealed: bool, now: datetime, lang: str = "en",
+                   named: Reference | None = None) -> tuple[PresenterRow, ...]:
     """The reference row, then every visible entry: in entry order while votes are hidden;
-    most votes first (ties by entry number) with places once they are revealed."""
+    most votes first (ties by entry number) with places once they are revealed. ``named``
+    names the reference row when it is a later edition's (May 2019 by default)."""
     shown = [f for f in figures if not f.entry.hidden]
-    ref = PresenterRow(None, t("room.reference", lang), t("presenter.reference_scenario", lang),
-                       **_figures_text(reference, lang))
+    if named is None or named == report_reference(lang):
+        ref = PresenterRow(None, t("room.reference", lang),
+                           t("presenter.reference_scenario", lang),
+                           **_figures_text(reference, lang))
+    else:
+        ref = PresenterRow(None, named.label, named.scenario_name,
+                           **_figures_text(reference, lang))
     counts = {f.entry.member_number: (f.entry.votes or 0) for f in shown}
     placed = places(counts.items()) if revealed else {}
     if revealed:

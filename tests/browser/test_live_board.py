@@ -54,7 +54,8 @@ def test_an_idle_board_polls_over_http_and_a_vote_reaches_it(browser, servers, t
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             row = [c.strip() for c in votes.all_text_contents()]
-            if "Member 1" in row and row[row.index("Member 1") + 3: row.index("Member 1") + 4] \
+            # author, scenario, open link, what it is, then the votes
+            if "Member 1" in row and row[row.index("Member 1") + 4: row.index("Member 1") + 5] \
                     == ["1"]:
                 break
             page.wait_for_timeout(250)

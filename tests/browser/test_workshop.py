@@ -175,13 +175,14 @@ def test_a_whole_workshop(browser, room_server):
         # No live counts before the reveal, not even on the facilitator's own board (it may
         # be on a screen the room sees); everyone's board shows them once revealed.
         header = cells(fac)
-        assert header[3:5] == ["Open in planner", "Hidden"] and "Votes" not in header
+        assert header[3:6] == ["Open in planner", "What it is", "Hidden"]
+        assert "Votes" not in header
         fac.get_by_text("Show votes on the board").click()
         start = time.monotonic()
         while "Votes" not in cells(bob) or "Votes" not in cells(fac):
             assert time.monotonic() - start < LIVE_S, "votes never revealed on the boards"
             bob.wait_for_timeout(200)
-        assert cells(fac)[3:6] == ["Open in planner", "Votes", "Hidden"]
+        assert cells(fac)[3:7] == ["Open in planner", "What it is", "Votes", "Hidden"]
 
         # Hiding Alice's entry takes it off Bob's board (live), not off the facilitator's:
         # one switch per entry, no list with "Select all".
@@ -209,8 +210,10 @@ def test_a_whole_workshop(browser, room_server):
         with fac.expect_download() as download:
             fac.get_by_role("button", name="Everything (ZIP)").click()
         files = zipfile.ZipFile(io.BytesIO(Path(download.value.path()).read_bytes()))
-        rows = list(csv.DictReader(io.StringIO(files.read("entries.csv").decode())))
-        assert [(r["entry"], r["author"], r["votes"], r["hidden"]) for r in rows[1:]] == [
+        raw = files.read("entries.csv")
+        assert raw.startswith(b"\xef\xbb\xbf")  # the secretary's CSV: UTF-8 with a BOM
+        rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+        assert [(r["Entry"], r["Author"], r["Votes"], r["Hidden"]) for r in rows[1:]] == [
             ("1", HOSTILE, "1", "yes"), ("2", "Member 2", "0", "no")]
         data = json.loads(files.read("room.json"))
         assert data["room"]["locked"] is True

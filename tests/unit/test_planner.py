@@ -134,7 +134,7 @@ def test_a_mash_in_every_authority_counts_22_mashes_everywhere():
     powys = next(r for r in rows if r["Authorities"] == "Powys")
     assert (powys["Host"], powys["Covered"], powys["Population covered"]) == (
         "Powys", "1", "133,174")
-    assert powys["Farthest member"] == "" and powys["Police forces"] == "Dyfed-Powys Police"
+    assert powys["Farthest member"] == "n/a" and powys["Police forces"] == "Dyfed-Powys Police"
     # Every authority is in exactly one row here, so the rows add up to the headline.
     total = sum(int(r["Population covered"].replace(",", "")) for r in rows)
     assert head["population"] == "3,107,489" and total == 3_107_489

@@ -88,23 +88,29 @@ def test_an_entry_that_no_longer_fits_the_data_is_named_not_trusted(ds):
 def test_board_rows(ds):
     figures = entry_figures(board(entry(1, "Alice", GWENT, votes=2)), ds)
     ref, row = board_rows(figures, ds, votes=True, hidden=True)
-    assert list(row)[:5] == ["Entry", "Author", "Scenario", "Votes", "Hidden"]
+    assert list(row)[:6] == ["Entry", "Author", "Scenario", "What it is", "Votes", "Hidden"]
     assert ref == {
         "Entry": None, "Author": "May 2019 (reference)", "Scenario": "Position as at 31 May 2019",
+        "What it is": "No proposed hubs (existing MASHs only)",
         "Authorities covered": 5, "People covered": 963_896, "Share of people (%)": 31.0,
-        "Hubs": 0, "Farthest trip (km)": None, "Gained over May 2019": "",
+        "MASHs proposed": 0, "Farthest trip": None, "Gained over May 2019": "",
         "More people than May 2019": 0, "Votes": None, "Hidden": "",
     }
     assert row == {
-        "Entry": 1, "Author": "Alice", "Scenario": "Gwent regional", "Authorities covered": 9,
-        "People covered": 1_391_964, "Share of people (%)": 44.8, "Hubs": 1,
-        "Farthest trip (km)": 26.8,
+        "Entry": 1, "Author": "Alice", "Scenario": "Gwent regional",
+        "What it is": "1 regional hub at Newport (5 councils)", "Authorities covered": 9,
+        "People covered": 1_391_964, "Share of people (%)": 44.8, "MASHs proposed": 1,
+        "Farthest trip": "26.8 km",
         "Gained over May 2019": "Caerphilly, Blaenau Gwent, Torfaen, Monmouthshire",
         "More people than May 2019": 428_068, "Votes": 2, "Hidden": "",
     }
     assert "Votes" not in board_rows(figures, ds)[1]
-    welsh = board_rows(figures, ds, "cy")[1]
+    welsh_ref, welsh = board_rows(figures, ds, "cy")
     assert welsh["Awdur"] == "Alice" and "Caerffili" in welsh["Wedi'u hennill ers Mai 2019"]
+    assert welsh["Beth ydyw"] == "1 hyb rhanbarthol: Casnewydd (5 cyngor)"
+    # The reference row is in the board's language too.
+    assert (welsh_ref["Awdur"], welsh_ref["Senario"]) == (
+        "Mai 2019 (llinell sylfaen)", "Sefyllfa fel ar 31 Mai 2019")
 
 
 def test_export_dict_has_coverage_under_the_cli_keys(ds):
@@ -152,11 +158,16 @@ def test_summary_html_escapes_every_user_text_and_leaves_out_hidden_entries(ds):
 
 
 def test_export_zip(ds):
-    b = board(entry(1, "../../etc/passwd", GWENT), entry(2, "Ælfwine ☃", POWYS))
-    files = zipfile.ZipFile(io.BytesIO(export_zip(b, ds, "<html></html>")))
+    b = board(entry(1, "../../etc/passwd", GWENT), entry(2, "Ælfwine ☃", POWYS),
+              entry(3, "Siân\x07 Ŵyn/ŷ\u202e", POWYS), entry(4, "Dŵr " * 30, POWYS))
+    files = zipfile.ZipFile(io.BytesIO(export_zip(b, ds, "<html></html>", now=T)))
     assert sorted(files.namelist()) == [
         "entries.csv", "room.json", "scenarios/001-etc-passwd.json",
-        "scenarios/002-lfwine.json", "summary.html"]
+        "scenarios/002-ælfwine.json", "scenarios/003-siân-ŵyn-ŷ.json",
+        "scenarios/004-" + "-".join(["dŵr"] * 10) + ".json", "summary.html"]
     text = files.read("scenarios/001-etc-passwd.json").decode()
     assert loads_scenario(text, ds) == GWENT
     assert json.loads(files.read("room.json"))["entries"][1]["author"] == "Ælfwine ☃"
+    # Extracted files are readable as usual (rw-r--r--), not 0600.
+    assert {(i.external_attr >> 16) & 0o777 for i in files.infolist()} == {0o644}
+    assert all((i.external_attr >> 16) & 0o170000 == 0o100000 for i in files.infolist())

@@ -37,7 +37,7 @@ from explorer.storage.db import Engine
 from explorer.text import md_escape
 from geo import maps
 from pages.ui import caches, map_component, notices, shell
-from pages.ui.rooms import facilitator, keys, live, rendered
+from pages.ui.rooms import compare, facilitator, keys, live, rendered
 from pages.ui.rooms import state as ui
 
 state = st.session_state
@@ -196,33 +196,46 @@ def _board(ds: Dataset, board: rooms.Board, figures_, base: str, lang: str,
     if board.room.locked:
         st.info(t("workshop.locked", lang), icon=":material/lock:")
     st.subheader(t("workshop.entries", lang))
-    rows, order, unlinked = _table(ds, board, figures_, base, lang, facilitator)
+    ref = compare.edition_reference(lang)  # the reference row as at the chosen edition
+    rows, order, unlinked = _table(ds, board, figures_, base, lang, facilitator, ref)
     if not figures_:
         st.caption(t("room.no_entries", lang))
     opener = t("workshop.col_open", lang)
-    st.dataframe(rows, hide_index=True, width="stretch", key=keys.TABLE, column_order=order,
-                 column_config={opener: st.column_config.LinkColumn(
-                     opener, display_text=t("workshop.open", lang))})
+    # Rows are ticked to compare them (pages/ui/rooms/compare.py); numbers as the planner
+    # shows them (963,896 and 47.6).
+    ticked = st.dataframe(
+        rows, hide_index=True, width="stretch", key=keys.TABLE, column_order=order,
+        on_select="rerun", selection_mode="multi-row",
+        column_config={opener: st.column_config.LinkColumn(
+            opener, display_text=t("workshop.open", lang)),
+            **{c: st.column_config.NumberColumn(c, format=f) for c, f in (
+                (t("room.col_people", lang), "localized"), (t("room.col_share", lang), "%.1f"),
+                (t("room.col_people_gained_ref", lang, reference=ref.short), "localized"))}})
     st.caption(t("workshop.entries_help", lang))
+    compare.panel(ds, compare.ticked(ticked, figures_), lang)
     if unlinked:
         _files(unlinked, board.room.code, lang)
     if with_map:
         _map(ds, shown, lang)
 
 
-def _table(ds: Dataset, board: rooms.Board, figures_, base: str, lang: str, facilitator: bool):
+def _table(ds: Dataset, board: rooms.Board, figures_, base: str, lang: str, facilitator: bool,
+           ref: room_report.Reference):
     """The entries table's rows (a frame), column order and the entries too long for a link:
-    built once per (room, version, language, link base) for every board of the room."""
+    built once per (room, version, language, link base, reference edition) for every board of
+    the room."""
     room = board.room
     votes = room.votes_revealed  # no live counts before the reveal, not even here
-    # The links carry this visitor's settings (language, workshop mode, map): part of the key.
+    # The links carry this visitor's settings (language, workshop mode, map): part of the key;
+    # so is the reference row (the edition chosen with ?asat=).
     key = (room.code, room.version if facilitator else room.board_version, facilitator, votes,
-           lang, base, tuple(sorted(shell.settings_params().items())))
+           lang, base, tuple(sorted(shell.settings_params().items())), ref)
 
     def build():
         import pandas as pd
 
-        rows = room_report.board_rows(figures_, ds, lang, votes=votes, hidden=facilitator)
+        rows = room_report.board_rows(figures_, ds, lang, votes=votes, hidden=facilitator,
+                                      ref=ref)
         opener = t("workshop.col_open", lang)
         may_2019 = share_token_or_none(may_2019_scenario())
         unlinked = []
@@ -352,6 +365,7 @@ def _remove(eng: Engine, code: str, key: str, by_id: dict, lang: str) -> None:
 def _exports(eng: Engine, ds: Dataset, room: rooms.Room, figures_, key: str,
              lang: str) -> None:
     code = room.code
+    ref = compare.edition_reference(lang)
 
     def summary() -> str:
         # Read now: the deferred download runs outside this script run.
@@ -362,16 +376,16 @@ def _exports(eng: Engine, ds: Dataset, room: rooms.Room, figures_, key: str,
         svg = coverage_svg(bset.geojson, maps.count_fills(counts, len(shown)), (), points,
                            names={c: str(n) for c, n in counts.items() if n}, title=room.name)
         return room_summary.summary_html(exported, ds, lang=lang, map_svg=svg,
-                                         attribution=bset.attribution)
+                                         attribution=bset.attribution, ref=ref)
 
     st.markdown(f"**{md_escape(t('workshop.export', lang))}**")
     d1, d2, d3 = st.columns(3)
     d1.download_button(t("workshop.download_zip", lang), lambda: room_report.export_zip(
-        rooms.export_data(eng, code, key), ds, summary()), file_name=f"room-{code}.zip",
+        rooms.export_data(eng, code, key), ds, summary(), lang, ref), file_name=f"room-{code}.zip",
         mime="application/zip", key=keys.DOWNLOAD_ZIP, on_click="ignore",
         icon=":material/download:")
-    d2.download_button(t("workshop.download_csv", lang), lambda: room_report.entries_csv(
-        rooms.export_data(eng, code, key), ds), file_name=f"room-{code}-entries.csv",
+    d2.download_button(t("workshop.download_csv", lang), lambda: room_report.board_csv(
+        rooms.export_data(eng, code, key), ds, lang, ref), file_name=f"room-{code}-entries.csv",
         mime="text/csv", key=keys.DOWNLOAD_CSV, on_click="ignore")
     d3.download_button(t("workshop.download_html", lang), summary,
                        file_name=f"room-{code}-summary.html", mime="text/html",

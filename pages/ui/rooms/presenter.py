@@ -43,7 +43,7 @@ from explorer.text import md_escape
 from geo import maps
 from pages.ui import caches, map_component, shell, style
 from pages.ui.rooms import board as room_board
-from pages.ui.rooms import keys
+from pages.ui.rooms import compare, keys
 
 MAP_KEY = "presenter_map"
 MAP_HEIGHT = 560
@@ -98,7 +98,8 @@ def _board(ds: Dataset, board: rooms.Board, figures, lang: str, params: dict) ->
     shown = [f for f in figures if not f.entry.hidden]
     _head(room, len(shown), lang)
     rows = pv.presenter_rows(figures, room_report.reference_result(ds),
-                             revealed=board.votes_shown, now=utcnow(), lang=lang)
+                             revealed=board.votes_shown, now=utcnow(), lang=lang,
+                             named=compare.edition_reference(lang))  # as at ?asat=
     opens = {f.entry.member_number: presenter_query(room.code, params, f.entry.member_number)
              for f in shown}
     st.html(presenter_html(pv.columns(rows), opens, revealed=board.votes_shown, lang=lang))
