@@ -165,7 +165,8 @@ def test_the_facilitator_link_to_the_projector_keeps_mode_and_language(screen, s
     link = screen.get_by_role("link", name=re.compile("Bwrdd ar gyfer y taflunydd"))
     href = link.get_attribute("href")
     q = {k: v[0] for k, v in parse_qs(urlsplit(href).query).items()}
-    assert q == {"room": made.code, "present": "1", "workshop": "1", "lang": "cy"}, href
+    assert q == {"room": made.code, "present": "1", "workshop": "1", "lang": "cy",
+                 "asat": "1"}, href  # and the edition shown (the latest: May 2019 here)
     assert href.startswith(f"{server.url}/workshop?") and made.key not in href
 
 
