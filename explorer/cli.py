@@ -59,6 +59,7 @@ from explorer.coverage import evaluate_scenario
 from explorer.data import DATA_DIR_ENV, DataError, load_dataset, resolve_data_dir
 from explorer.editions import cli as editions_cli
 from explorer.editions.model import BASE_EDITION_ID, EditionError, format_date
+from explorer.figures import hub_farthest_km
 from explorer.i18n import t
 from explorer.limits import MAX_BEST_KM, MAX_BEST_SITES, MIN_BEST_KM
 from explorer.rooms import cli as rooms_cli
@@ -149,8 +150,10 @@ def _print_coverage(ds, result, out, lang: str = "en") -> None:
     print(t("cli.hubs", lang, n=len(r.hubs) or t("cli.none_proposed", lang)), file=out)
     for h in r.hubs:
         where = t("cli.hub_host", lang, host=ds.authority(h.host).name(lang)) if h.host else ""
-        reach = (t("cli.hub_reach", lang, km=h.max_distance_km) if h.max_distance_km
-                 else "")
+        # The farthest trip as the planner and the board count it (explorer.figures): a
+        # regional hub's farthest *covered* member; a virtual or per-authority hub has none.
+        km = hub_farthest_km(h, ds)
+        reach = t("cli.hub_reach", lang, km=km) if km is not None else ""
         print(t("cli.hub_line", lang, name=terminal_safe(h.name), model=h.model, where=where,
                 reach=reach, names=_names(ds, h.covered_codes, lang),
                 people=f"{h.population:,}"), file=out)

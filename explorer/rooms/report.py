@@ -164,6 +164,11 @@ def coverage_counts(figures: tuple[EntryFigures, ...], ds: Dataset) -> dict[str,
     return counts
 
 
+#: A cell with nothing to show (the reference row's entry number and votes, an unreadable
+#: entry's figures): never ``None``, which a table shows as "None".
+NO_VALUE = "–"
+
+
 def board_rows(
     figures: tuple[EntryFigures, ...], ds: Dataset, lang: str = "en", *, votes: bool = False,
     hidden: bool = False, ref: Reference | None = None,
@@ -191,18 +196,20 @@ def board_rows(
         row = {col["entry"]: entry, col["author"]: author, col["scenario"]: scenario,
                col["what"]: what}
         if votes:
-            row[col["votes"]] = n_votes
+            row[col["votes"]] = NO_VALUE if n_votes is None else n_votes
         if hidden:
             row[col["hidden"]] = t("room.hidden_yes", lang) if is_hidden else ""
         return row
 
     rows = [{
-        **start(None, ref.label, ref.scenario_name,
-                describe(may_2019_scenario(), ds, lang), None, False),
+        **start(NO_VALUE, ref.label, ref.scenario_name,
+                describe(may_2019_scenario(), ds, lang), NO_VALUE, False),
         col["authorities"]: base.authorities_covered,
         col["people"]: base.population_covered,
         col["share"]: round(100 * base.population_share, 1),
-        col["mashes"]: 0, col["farthest"]: None, col["gained"]: "", col["people_gained"]: 0,
+        col["mashes"]: 0,
+        col["farthest"]: figures_of_result(base, None, ds).shown(lang)["farthest"],
+        col["gained"]: "", col["people_gained"]: 0,
     }]
     for f in figures:
         r, shown = f.result, f.figures
@@ -211,13 +218,13 @@ def board_rows(
         row = {
             **start(f.entry.member_number, f.entry.author, scenario, f.describe(lang),
                     f.entry.votes, f.entry.hidden),
-            col["authorities"]: r.authorities_covered if r else None,
-            col["people"]: r.population_covered if r else None,
-            col["share"]: round(100 * r.population_share, 1) if r else None,
-            col["mashes"]: shown.mashes if shown else None,
-            col["farthest"]: shown.shown(lang)["farthest"] if shown else None,
+            col["authorities"]: r.authorities_covered if r else NO_VALUE,
+            col["people"]: r.population_covered if r else NO_VALUE,
+            col["share"]: round(100 * r.population_share, 1) if r else NO_VALUE,
+            col["mashes"]: shown.mashes if shown else NO_VALUE,
+            col["farthest"]: shown.shown(lang)["farthest"] if shown else NO_VALUE,
             col["gained"]: ", ".join(name(c) for c in f.gained),
-            col["people_gained"]: f.population_gained if r else None,
+            col["people_gained"]: f.population_gained if r else NO_VALUE,
         }
         rows.append(row)
     return rows

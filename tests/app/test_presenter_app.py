@@ -85,4 +85,5 @@ def test_the_facilitators_open_links_keep_language_and_projector_mode(engine):
     assert "Pleidleisiau" in at.dataframe[0].value.columns
     (projector,) = [b for b in at.get("link_button") if "taflunydd" in b.proto.label]
     q = {k: v[0] for k, v in parse_qs(urlsplit(projector.proto.url).query).items()}
-    assert q == {"room": created.room.code, "present": "1", "workshop": "1", "lang": "cy"}
+    assert q == {"room": created.room.code, "present": "1", "workshop": "1", "lang": "cy",
+                 "asat": "1"}  # the edition shown (the latest, May 2019, here)

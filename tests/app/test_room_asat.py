@@ -37,3 +37,22 @@ def test_reference_row_follows_the_chosen_edition(published_two):  # noqa: F811
     assert may.iloc[0]["Author"] == "May 2019 (reference)"
     assert may.iloc[0]["Authorities covered"] == 5
     assert may.iloc[1]["Gained over May 2019"] == "Powys"
+
+
+def test_every_board_link_keeps_the_edition_language_and_workshop_mode(published_two):  # noqa: F811
+    engine = published_two
+    created = rooms.create_room(engine, "Edition room")
+    code = created.room.code
+    joined = rooms.join_room(engine, code, "Eve")
+    rooms.send_entry(engine, code, joined.token, POWYS_ALONE)
+
+    frame = board_frame(code, asat="1", lang="cy", workshop="1")
+    opened = list(frame["Agor yn y cynllunydd"])
+    assert len(opened) == 2  # the reference row and Eve's entry
+    for link in opened:
+        assert "asat=1" in link and "lang=cy" in link and "workshop=1" in link, link
+
+    # The member's "Open the board" link keeps the edition shown too.
+    at = open_page("pages/what-if.py", room=code, member=joined.token, asat="1")
+    link = next(p for p in at.get("page_link") if "Open the board" in p.proto.label)
+    assert link.proto.query_string == f"room={code}&asat=1"

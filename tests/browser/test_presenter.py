@@ -132,6 +132,20 @@ def test_thirty_entries_fit_a_1920x1080_screen_with_separators_and_no_none(scree
         screen.screenshot(path=shot)
 
 
+def test_thirty_entries_fit_a_1920x1080_screen_in_welsh(screen, server, state):
+    """Welsh words are longer: the 30 entries still fit."""
+    made = seed.seed(state, 30)
+    app = open_presenter(screen, server.url, made.code, "&lang=cy")
+    layout = app.evaluate(LAYOUT_JS)
+    rows = layout["rows"]
+    assert len(rows) == 31
+    for row in rows:
+        assert row["bottom"] <= FULL_HD["height"] and row["right"] <= FULL_HD["width"], row
+    assert layout["clipped"] == [] and layout["tables"] == 0
+    assert layout["docWidth"] <= FULL_HD["width"]
+    assert "None" not in app.locator("body").inner_text()
+
+
 # ---- The key, the facilitator's link and board -------------------------------------------------
 def test_the_key_never_reaches_the_presenter_view(screen, server, state):
     made = seed.seed(state, 3)
@@ -165,7 +179,8 @@ def test_the_facilitator_link_to_the_projector_keeps_mode_and_language(screen, s
     link = screen.get_by_role("link", name=re.compile("Bwrdd ar gyfer y taflunydd"))
     href = link.get_attribute("href")
     q = {k: v[0] for k, v in parse_qs(urlsplit(href).query).items()}
-    assert q == {"room": made.code, "present": "1", "workshop": "1", "lang": "cy"}, href
+    assert q == {"room": made.code, "present": "1", "workshop": "1", "lang": "cy",
+                 "asat": "1"}, href  # and the edition shown (the latest: May 2019 here)
     assert href.startswith(f"{server.url}/workshop?") and made.key not in href
 
 

@@ -119,3 +119,29 @@ def test_bad_scenario_file_exits_2_naming_the_file(tmp_path, content, message):
     assert proc.returncode == 2
     assert proc.stderr.startswith(f"error: {f}: {message}")
     assert proc.stderr.count("\n") == 1
+
+
+def test_coverage_text_counts_the_farthest_trip_as_the_planner_and_board_do(tmp_path):
+    """The farthest trip (explorer.figures): a regional hub's farthest *covered* member; a
+    virtual hub has no trip."""
+    from explorer.coverage import evaluate_scenario
+    from explorer.data import load_dataset
+    from explorer.figures import hub_farthest_km
+    from explorer.scenario import loads_scenario
+
+    ds = load_dataset()
+    virtual = run("coverage", str(PRESETS / "dyfed_powys_virtual.json"))
+    assert virtual.returncode == 0, virtual.stderr
+    (line,) = [x for x in virtual.stdout.splitlines() if x.startswith("  - ")]
+    assert "(virtual, host Carmarthenshire)" in line and "farthest" not in line
+
+    f = tmp_path / "mw.json"
+    f.write_text(json.dumps({"name": "MW 60", "max_travel_km": 60, "hubs": [
+        {"name": "MW", "model": "regional", "host": "Carmarthenshire",
+         "authorities": ["Carmarthenshire", "Ceredigion", "Pembrokeshire", "Powys"]}]}))
+    hub = evaluate_scenario(loads_scenario(f.read_text(), ds), ds).hubs[0]
+    assert hub_farthest_km(hub, ds) == 45.2  # Powys (76.8 km) is left out by the limit
+    proc = run("coverage", str(f))
+    assert proc.returncode == 0, proc.stderr
+    (line,) = [x for x in proc.stdout.splitlines() if x.startswith("  - MW (")]
+    assert "farthest member 45.2 km" in line

@@ -37,6 +37,7 @@ from explorer.storage.db import Engine
 from explorer.text import md_escape
 from geo import maps
 from pages.ui import caches, map_component, notices, shell
+from pages.ui.editions import asat
 from pages.ui.rooms import compare, facilitator, keys, live, rendered
 from pages.ui.rooms import state as ui
 
@@ -44,6 +45,12 @@ state = st.session_state
 log = logging.getLogger("mash.rooms")
 #: Seconds between a board's checks of its room (:mod:`pages.ui.rooms.live`).
 POLL_S = live.POLL_S
+
+
+def link_params() -> dict[str, str]:
+    """What every link a board builds carries: this visitor's settings (language, workshop
+    mode) and the edition shown (``asat``), as the sidebar's links do."""
+    return {**shell.settings_params(), **asat.link_params()}
 
 
 def watch(eng: Engine, room: rooms.Room, lang: str, public: bool) -> None:
@@ -126,7 +133,7 @@ def _qr(link: str, label: str, width_css: str) -> str:
 
 def join_panel(room: rooms.Room, base: str, lang: str, workshop: bool, key: str | None) -> None:
     """The join code, join link and QR code, big enough to read from the back of a room."""
-    urls = links(base, room.code, key, shell.settings_params())
+    urls = links(base, room.code, key, link_params())
     size = "3.2rem" if workshop else "2.4rem"
     text_col, qr_col = st.columns([3, 2] if workshop else [3, 1])
     with text_col:
@@ -141,7 +148,7 @@ def join_panel(room: rooms.Room, base: str, lang: str, workshop: bool, key: str 
     if key is not None:  # the private link only on request: never projected by default
         facilitator.private_link(room, base, key, lang, urls["facilitator_link"])
         st.link_button(t("workshop.projector_link", lang),
-                       presenter_link(base, room.code, shell.settings_params()),
+                       presenter_link(base, room.code, link_params()),
                        icon=":material/co_present:")
 
 
@@ -150,13 +157,13 @@ def join_panel(room: rooms.Room, base: str, lang: str, workshop: bool, key: str 
 
 def _open_link(base: str, code: str, scenario_token: str | None,
                entry: int | None = None) -> str | None:
-    """The planner link that opens an entry's scenario in this room, in this board's language
-    and projector mode, saying which entry it is (so the planner can say whose it is): never a
-    member's token."""
+    """The planner link that opens an entry's scenario in this room, in this board's language,
+    projector mode and edition (``asat``), saying which entry it is (so the planner can say
+    whose it is): never a member's token."""
     if scenario_token is None:
         return None
     query: dict[str, str | int] = {"scenario": scenario_token, keys.ROOM: code,
-                                   **shell.settings_params()}
+                                   **link_params()}
     if entry is not None:
         query["entry"] = entry
     return f"{base}/what-if?{urlencode(query)}"
@@ -229,7 +236,7 @@ def _table(ds: Dataset, board: rooms.Board, figures_, base: str, lang: str, faci
     # The links carry this visitor's settings (language, workshop mode, map): part of the key;
     # so is the reference row (the edition chosen with ?asat=).
     key = (room.code, room.version if facilitator else room.board_version, facilitator, votes,
-           lang, base, tuple(sorted(shell.settings_params().items())), ref)
+           lang, base, tuple(sorted(link_params().items())), ref)
 
     def build():
         import pandas as pd

@@ -25,6 +25,7 @@ from explorer.storage import db
 from pages.ui import notices
 from pages.ui.rooms import keys, voting
 from pages.ui.rooms import state as ui
+from pages.ui.rooms.board import link_params as board_link_params
 
 #: ``&entry=N`` on a board's "open" link: the scenario is entry N's (not the opener's own).
 ENTRY = "entry"
@@ -152,8 +153,9 @@ def _panel(lang: str, checked) -> None:
         if view is None:
             ui.continue_as_member(code)  # joined in another tab of this browser: continue
         # The board in this same session (so this member can vote there), in the page's
-        # language: no token in the link.
-        board_params = {keys.ROOM: code, **({"lang": lang} if lang != "en" else {})}
+        # language, workshop mode and edition (asat): no token in the link.
+        board_params = {keys.ROOM: code, **({"lang": lang} if lang != "en" else {}),
+                        **board_link_params()}
         c3.page_link("pages/workshop.py", label=t("room_ui.open_board", lang),
                      icon=":material/open_in_new:", query_params=board_params)
         if view is not None:

@@ -76,7 +76,7 @@ def show(eng: Engine, ds: Dataset, room: rooms.Room, lang: str) -> None:
     st.html(f"<style>{style.PRESENTER}</style>")
     board = room_board.read_board(eng, room, None)  # the public board, shared by the room
     figures = room_board.figures(ds, board)
-    params = shell.settings_params()
+    params = room_board.link_params()  # settings and the edition shown (asat)
     number_ = _entry_number()
     if number_ is None:
         _live(eng, board, figures, lang, lambda b, f: _board(ds, b, f, lang, params))
