@@ -134,7 +134,9 @@ def _panel(lang: str, checked) -> None:
             sure = st.checkbox(t("room_ui.replace_sure", lang), key=keys.replace_sure(code))
         if same and not room.locked:
             st.info(t("room_ui.unchanged", lang), icon=":material/edit:")
-        c1, c2, c3 = st.columns(3)
+        # One action a line: three columns in the planner's side panel cut the labels to
+        # "Send …", "With…", "Open the" at 1366 px (more so in Welsh).
+        c1, c2, c3 = st.container(), st.container(), st.container()
         # A locked room, or the unchanged May 2019 position, shows no Send button (a disabled
         # one cannot meet text contrast): the line above says why.
         send = not room.locked and not same and c1.button(
