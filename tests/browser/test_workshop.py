@@ -89,6 +89,11 @@ def send(page, base: str, code: str, scenario, name: str | None = None) -> str:
     return private_token(page)
 
 
+def idle(page) -> None:
+    """Wait until the app's script run has finished."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+
+
 def private_token(page) -> str:
     """The member's token, from their private "continue on my phone" link."""
     page.get_by_text("Continue on my phone or another device (private)").click()
@@ -151,9 +156,13 @@ def test_a_whole_workshop(browser, room_server):
         alice.get_by_text(f"You are {HOSTILE} in this room.").wait_for()
         alice.wait_for_function("!location.search.includes('member=')")  # taken out at once
         alice.get_by_role("button", name="Send again (replaces my entry)").wait_for()
+        idle(alice)  # the run that took the token out of the address has finished
         name_box = alice.get_by_label("Scenario name")
         name_box.fill("Gwent, second thoughts")
         name_box.press("Enter")
+        alice.wait_for_timeout(300)
+        idle(alice)  # the rename's run is over: Send must not race it
+        assert name_box.input_value() == "Gwent, second thoughts"  # kept, not reset by a rerun
         alice.get_by_role("button", name="Send again (replaces my entry)").click()
         alice.get_by_text("Sent: your entry is on the board.").wait_for()
         wait_cell(fac, "Gwent, second thoughts")
