@@ -5,7 +5,8 @@ The package by job:
 * :mod:`~explorer.rooms.model`: values returned, errors, and the pure rules (join codes,
   names, secrets, expiry);
 * :mod:`~explorer.rooms.schema`: the tables (migrations in ``explorer/storage/migrations``);
-* :mod:`~explorer.rooms.store`: reading and writing rooms (facilitator, members, voting);
+* :mod:`~explorer.rooms.store`: reading and writing rooms (facilitator, members, entries);
+* :mod:`~explorer.rooms.votes`: members' votes, one at a time, the limit in the transaction;
 * :mod:`~explorer.rooms.operator`: the operator's commands (list, export, delete, purge);
 * :mod:`~explorer.rooms.report`: what the board shows and exports (rows, CSV, JSON, ZIP);
 * :mod:`~explorer.rooms.links`: join, board, facilitator and member links;
@@ -42,7 +43,6 @@ from explorer.rooms.model import (
 )
 from explorer.rooms.operator import delete_as_operator, export_as_operator, list_rooms
 from explorer.rooms.store import (
-    add_vote,
     board,
     check_key,
     create_room,
@@ -53,15 +53,14 @@ from explorer.rooms.store import (
     member_view,
     purge,
     remove_member,
-    remove_vote,
     room_version,
     send_entry,
     set_hidden,
     set_locked,
-    set_votes,
     set_votes_revealed,
     withdraw_entry,
 )
+from explorer.rooms.votes import add_vote, remove_vote, set_votes
 
 __all__ = [
     "BadText", "Board", "Created", "Entry", "Joined", "LimitReached", "Member", "MemberView",

@@ -11,7 +11,7 @@ Who may do what:
   read the board (:func:`board`) and join (:func:`join_room`);
 * a **member token** (given once by :func:`join_room`) lets that member send, replace or
   withdraw their one entry and vote (:func:`send_entry`, :func:`withdraw_entry`,
-  :func:`add_vote`, :func:`remove_vote`, :func:`set_votes`);
+  :func:`~explorer.rooms.votes.add_vote` and the rest of :mod:`explorer.rooms.votes`);
 * the **facilitator key** (given once by :func:`create_room`) unlocks hiding entries,
   locking the room, revealing votes, export and deletion.
 
@@ -25,7 +25,6 @@ from that moment). A database that cannot be reached raises
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -39,7 +38,6 @@ from explorer.limits import (
     MAX_ROOM_EXPIRY_DAYS,
     MAX_ROOM_MEMBERS,
     MAX_ROOM_NAME_CHARS,
-    MAX_VOTES_PER_MEMBER,
     ROOM_CODE_LENGTH,
     UNJOINED_ROOM_EXPIRY_HOURS,
 )
@@ -409,113 +407,6 @@ def withdraw_entry(engine: Engine, code: Any, token: Any) -> bool:
         if gone:
             _touch(conn, room)
         return bool(gone)
-
-
-@translated
-def set_votes(engine: Engine, code: Any, token: Any, entry_ids: Iterable[Any]) -> tuple[int, ...]:
-    """Replace the member's votes with one vote for each entry in ``entry_ids``.
-
-    At most :data:`MAX_VOTES_PER_MEMBER` distinct visible entries of this room; refused when
-    the room is locked.
-    """
-    wanted: list[int] = []
-    for value in entry_ids:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise RoomError.of("vote_not_a_number")
-        if value not in wanted:
-            wanted.append(value)
-    if len(wanted) > MAX_VOTES_PER_MEMBER:
-        raise LimitReached.of("too_many_votes", n=len(wanted), limit=MAX_VOTES_PER_MEMBER)
-    with writer(engine).begin() as conn:
-        room = _find_room(conn, code, lock=True)
-        member = _find_member(conn, room, token)
-        if room.locked:
-            raise RoomLocked.of("locked", code=room.code)
-        if wanted:
-            found = set(
-                conn.execute(
-                    select(entries.c.id).where(
-                        entries.c.room_id == room.id,
-                        entries.c.hidden.is_(False),
-                        entries.c.id.in_(wanted),
-                    )
-                ).scalars()
-            )
-            missing = [i for i in wanted if i not in found]
-            if missing:
-                raise RoomError.of("no_entry_to_vote", code=room.code, entry=missing[0])
-        conn.execute(delete(votes).where(votes.c.member_id == member.id))
-        now = utcnow()
-        for entry_id in wanted:
-            conn.execute(
-                insert(votes).values(
-                    room_id=room.id, member_id=member.id, entry_id=entry_id, created_at=now
-                )
-            )
-        _touch(conn, room, public=bool(room.votes_revealed))  # hidden votes: boards unchanged
-    return tuple(wanted)
-
-
-def _own_votes(conn: Connection, member: Row) -> tuple[int, ...]:
-    """The entries this member votes for that are on the board (oldest vote first)."""
-    return tuple(conn.execute(
-        select(votes.c.entry_id)
-        .join(entries, entries.c.id == votes.c.entry_id)
-        .where(votes.c.member_id == member.id, entries.c.hidden.is_(False))
-        .order_by(votes.c.id)
-    ).scalars())
-
-
-@translated
-def add_vote(engine: Engine, code: Any, token: Any, entry_id: Any) -> tuple[int, ...]:
-    """One vote for entry ``entry_id``; returns the member's votes now (entries on the board).
-
-    The limit (:data:`MAX_VOTES_PER_MEMBER` votes for entries on the board) is checked in the
-    same transaction as the vote is stored, with the room locked for writing, so members
-    voting at the same moment are each stored, and none can pass the limit. Voting again for
-    the same entry changes nothing. Refused when the room is locked.
-    """
-    if isinstance(entry_id, bool) or not isinstance(entry_id, int):
-        raise RoomError.of("vote_not_a_number")
-    with writer(engine).begin() as conn:
-        room = _find_room(conn, code, lock=True)
-        member = _find_member(conn, room, token)
-        if room.locked:
-            raise RoomLocked.of("locked", code=room.code)
-        on_board = conn.execute(select(entries.c.id).where(
-            entries.c.room_id == room.id, entries.c.id == entry_id,
-            entries.c.hidden.is_(False))).first()
-        if on_board is None:
-            raise RoomError.of("no_entry_to_vote", code=room.code, entry=entry_id)
-        mine = _own_votes(conn, member)
-        if entry_id in mine:
-            return mine
-        if len(mine) >= MAX_VOTES_PER_MEMBER:
-            raise LimitReached.of("votes_used", limit=MAX_VOTES_PER_MEMBER)
-        conn.execute(delete(votes).where(  # a vote kept while the entry was hidden
-            votes.c.member_id == member.id, votes.c.entry_id == entry_id))
-        conn.execute(insert(votes).values(room_id=room.id, member_id=member.id,
-                                          entry_id=entry_id, created_at=utcnow()))
-        _touch(conn, room, public=bool(room.votes_revealed))
-        return (*mine, entry_id)
-
-
-@translated
-def remove_vote(engine: Engine, code: Any, token: Any, entry_id: Any) -> tuple[int, ...]:
-    """Take back the member's vote for ``entry_id`` (nothing when there is none); returns the
-    member's votes now. Refused when the room is locked."""
-    if isinstance(entry_id, bool) or not isinstance(entry_id, int):
-        raise RoomError.of("vote_not_a_number")
-    with writer(engine).begin() as conn:
-        room = _find_room(conn, code, lock=True)
-        member = _find_member(conn, room, token)
-        if room.locked:
-            raise RoomLocked.of("locked", code=room.code)
-        gone = conn.execute(delete(votes).where(
-            votes.c.member_id == member.id, votes.c.entry_id == entry_id)).rowcount
-        if gone:
-            _touch(conn, room, public=bool(room.votes_revealed))
-        return _own_votes(conn, member)
 
 
 # Facilitator (the key) ----------------------------------------------------------------------
