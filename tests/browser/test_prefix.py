@@ -186,7 +186,9 @@ def check_room_board_live(browser, people, base: str) -> tuple[str, str]:
     assert shown_join == f"{base}/what-if?room={code}", shown_join
     facilitator = next(c.strip() for c in codes if "&key=" in c)
     key = parse_qs(urlsplit(facilitator).query)["key"][0]
-    assert facilitator == f"{base}/workshop?room={code}&key={key}", facilitator
+    # The private link: this room, its key, and the edition shown (asat), nothing else.
+    assert facilitator.startswith(f"{base}/workshop?room={code}&key={key}"), facilitator
+    assert set(parse_qs(urlsplit(facilitator).query)) <= {"room", "key", "asat"}, facilitator
     # The private link opened on another device: the key leaves both address bars at once,
     # and no secret is left in the page's HTML.
     other = join(browser, people)
@@ -197,7 +199,7 @@ def check_room_board_live(browser, people, base: str) -> tuple[str, str]:
     assert key not in again.locator("body").inner_text() and key not in again.content()
     projector = board.get_by_role("link", name="Board for the projector").get_attribute("href")
     # The presenter view, in projector mode, never with the key.
-    assert projector == f"{base}/workshop?room={code}&present=1&workshop=1", projector
+    assert projector == f"{base}/workshop?room={code}&present=1&workshop=1&asat=1", projector
     assert map_frame(board) is not None  # the board's map draws under the prefix too
 
     member = join(browser, people)
