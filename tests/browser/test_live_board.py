@@ -93,7 +93,7 @@ def test_a_board_comes_back_after_its_server_restarts(browser, tmp_path, monkeyp
         second = conftest.start_server(conftest.REPO / "app.py", env,
                                        log_path=tmp_path / "b.log")
         rooms.send_entry(engine, code, member.token, POWYS)
-        page.get_by_text("Test scenario A").first.wait_for(state="attached", timeout=60_000)
+        page.get_by_text("Test scenario A").first.wait_for(state="attached", timeout=120_000)
         context.close()
     finally:
         conftest.stop_server(first)
