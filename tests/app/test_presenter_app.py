@@ -7,25 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from explorer import rooms
 from explorer.scenario import HubSpec, Scenario
-from explorer.storage import db
 
 ROOT = Path(__file__).resolve().parents[2]
 POWYS = Scenario("Powys alone", (HubSpec("Powys MASH", "per_authority", ("W06000023",),
                                          None),))
-
-
-@pytest.fixture
-def engine(monkeypatch, tmp_path):
-    monkeypatch.setenv("MASH_BOUNDARIES", str(tmp_path / "absent.geojson"))
-    monkeypatch.setenv("MASH_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("MASH_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.delenv("MASH_DATABASE_URL", raising=False)
-    return db.shared_engine()
 
 
 def open_page(**params: str) -> AppTest:

@@ -13,22 +13,12 @@ from streamlit.testing.v1 import AppTest
 
 from explorer import rooms
 from explorer.scenario import HubSpec, Scenario, dumps_scenario, encode_share
-from explorer.storage import db
 from explorer.text import md_escape
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = "**Board** [x](http://evil.example) <img src=x onerror=alert(1)>"
 POWYS = Scenario("Powys <b>alone</b>", (HubSpec("Powys MASH", "per_authority", ("W06000023",),
                                                None),))
-
-
-@pytest.fixture
-def engine(monkeypatch, tmp_path):
-    monkeypatch.setenv("MASH_BOUNDARIES", str(tmp_path / "absent.geojson"))
-    monkeypatch.setenv("MASH_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("MASH_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.delenv("MASH_DATABASE_URL", raising=False)
-    return db.shared_engine()
 
 
 def open_page(page: str, **params: str) -> AppTest:
