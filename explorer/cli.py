@@ -48,6 +48,7 @@ from collections.abc import Callable, Sequence
 
 from explorer import config
 from explorer.best_sites import OBJECTIVES, best_sites, explain_uncovered
+from explorer.cli_errors import CliError, parser_class
 from explorer.cli_parts import (
     LanguageError,
     add_language_option,
@@ -71,15 +72,6 @@ from explorer.text import one_line, quote, terminal_safe
 
 #: Status labels come from the interface's own words (``status.<key>`` in messages.toml).
 STATUSES = ("mash", "mash_pilot", "mash_ceased", "no_mash")
-
-
-class CliError(Exception):
-    """A problem to report on one line with exit status 2."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2
-        raise CliError(f"{self.prog}: {message}")
 
 
 def _whole_number(lo: int, hi: int, lang: str = "en") -> Callable[[str], int]:
@@ -196,11 +188,11 @@ def _dump_json(value, out, ascii_only: bool = False) -> None:
 
 
 def build_parser(lang: str = "en") -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m explorer", description=t("cli.description", lang))
+    parser = parser_class(lang)(prog="python -m explorer", description=t("cli.description", lang))
     add_language_option(parser, lang)
     parser.add_argument("--data", default=None,
                         help=t("cli.data_help", lang, env=DATA_DIR_ENV))
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=type(parser))
     status = sub.add_parser("status", help=t("cli.status_help", lang))
     status.add_argument("--json", **json_help(lang))
     _edition_option(status, lang)
@@ -247,7 +239,7 @@ def _load(data: str | None, lang: str = "en"):
 def _add_boundaries_command(sub, lang: str) -> None:
     """``boundaries show|refresh|clear``: the only commands that touch the network (refresh)."""
     cmd = sub.add_parser("boundaries", help=t("cli.boundaries_help", lang))
-    action = cmd.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    action = cmd.add_subparsers(dest="action", required=True, parser_class=type(cmd))
     action.add_parser("show", help=t("cli.show_help", lang))
     refresh = action.add_parser("refresh", help=t("cli.refresh_help", lang))
     refresh.add_argument("--source", metavar="URL_OR_FILE", help=t("cli.source_help", lang))
