@@ -20,7 +20,8 @@
     Update rounds (see :mod:`explorer.rounds.cli`).
 
 ``--lang en|cy`` (before the command; else ``MASH_LANG``, else English): the language of every
-label and message, from ``explorer/messages.toml`` (:mod:`explorer.cli_parts`).
+label and message, from ``explorer/messages.toml`` (:mod:`explorer.cli_parts`); ``--help`` and
+the parser's refusals too (:mod:`explorer.cli_errors`).
 
 ``status``, ``coverage`` and ``best-sites`` take ``--edition ID``: the position of that
 edition instead of the data folder's (edition 1, the May 2019 briefing, is the default).
@@ -206,7 +207,8 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     best.add_argument("--max-km", type=_km(MIN_BEST_KM, MAX_BEST_KM, lang), required=True,
                       help=t("cli.max_km_help", lang, lo=f"{MIN_BEST_KM:g}",
                              hi=f"{MAX_BEST_KM:g}"))
-    best.add_argument("--objective", choices=OBJECTIVES, default="population")
+    best.add_argument("--objective", choices=OBJECTIVES, default="population",
+                      help=t("cli.objective_help", lang))
     best.add_argument("--ignore-existing", action="store_true",
                       help=t("cli.ignore_existing_help", lang))
     best.add_argument("--json", **json_help(lang))
