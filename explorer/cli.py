@@ -49,7 +49,7 @@ from collections.abc import Callable, Sequence
 
 from explorer import config
 from explorer.best_sites import OBJECTIVES, best_sites, explain_uncovered
-from explorer.cli_errors import CliError, parser_class
+from explorer.cli_errors import CliError, os_problem, parser_class
 from explorer.cli_parts import (
     LanguageError,
     add_language_option,
@@ -384,7 +384,7 @@ def _message(exc: BaseException, lang: str = "en") -> str:
     if isinstance(exc, OSError) and not isinstance(exc, ScenarioError):
         name = f" {terminal_safe(str(exc.filename))}" if exc.filename else ""
         return t("cli.cannot_use", lang, name=name,
-                 problem=exc.strerror or type(exc).__name__)
+                 problem=os_problem(exc, lang))
     return str(exc)
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import errno
 import functools
 import re
 import sys
@@ -41,6 +42,23 @@ MAX_LISTED = 10
 
 class CliError(Exception):
     """A problem to report on one line with exit status 2."""
+
+
+#: The operating system's refusals the command lines meet, by error number (``[cli.os]``).
+OS_PROBLEMS = {errno.ENOENT: "not_found", errno.EACCES: "denied", errno.EPERM: "denied",
+               errno.EISDIR: "is_folder", errno.ENOTDIR: "not_folder", errno.ENOSPC: "disk_full",
+               errno.EROFS: "read_only", errno.ENAMETOOLONG: "name_too_long",
+               errno.EEXIST: "exists", errno.ELOOP: "loop"}
+
+
+def os_problem(exc: OSError, lang: str = "en") -> str:
+    """What the system refused, in ``lang``; the system's own words for a rarer refusal.
+
+    >>> os_problem(FileNotFoundError(errno.ENOENT, "No such file or directory"), "cy")
+    "dim ffeil na ffolder o'r enw hwnnw"
+    """
+    key = OS_PROBLEMS.get(exc.errno) if isinstance(exc.errno, int) else None
+    return t(f"cli.os.{key}", lang) if key else (exc.strerror or type(exc).__name__)
 
 
 def _value(text: str) -> str:

@@ -227,3 +227,11 @@ def test_a_database_that_does_not_answer_in_welsh() -> None:
         down()
     assert str(caught.value) == "the database did not answer: connection refused"
     assert caught.value.text("cy") == "ni atebodd y gronfa ddata: connection refused"
+
+
+def test_the_systems_refusals_in_welsh(capsys, tmp_path) -> None:
+    missing = tmp_path / "no-such-folder" / "out.zip"
+    err = refusal(capsys, ["--lang", "cy", "editions", "export", "1", "--output", str(missing)])
+    assert err.endswith("(dim ffeil na ffolder o'r enw hwnnw)\n") and "No such" not in err
+    err = refusal(capsys, ["--lang", "en", "editions", "export", "1", "--output", str(missing)])
+    assert err.endswith("(no such file or folder)\n")
