@@ -130,6 +130,41 @@ def test_a_flooding_room_is_told_to_wait(engine, monkeypatch):
     assert ask(live.watch_token(other.room.code, True), 0) == "changed"  # its own share
 
 
+def _endpoint(token: str, drawn: int, board: str) -> str:
+    """The endpoint's answer to a browser's check (``?w=&v=&b=``, as the component sends it)."""
+    import json
+    from urllib.parse import urlencode
+
+    from starlette.requests import Request
+
+    query = urlencode({"w": token, "v": drawn, "b": board}).encode()
+    request = Request({"type": "http", "method": "GET", "headers": [], "query_string": query})
+    return json.loads(asyncio.run(live._endpoint(request)).body)["s"]
+
+
+def test_in_a_flooding_room_the_board_that_waited_longest_redraws_first(engine, monkeypatch):
+    """Issue 22: the room's redraws go to its boards in the order they started waiting, not
+    to whichever board asks first; a board id that is not one is no place in the queue."""
+    created, bob, first = room_with_votes(engine)
+    code = created.room.code
+    token = live.watch_token(code, True)
+    drawn = rooms.room_version(engine, code, public=True)
+    rooms.set_votes(engine, code, bob.token, [first.id])
+    clock = [0.0]
+    monkeypatch.setattr(live, "budget", RedrawBudget(room_rate=1, room_burst=2, total_rate=100,
+                                                     total_burst=100, clock=lambda: clock[0]))
+    assert [_endpoint(token, drawn, b) for b in ("x", "y")] == ["changed", "changed"]
+    clock[0] = 0.1
+    assert _endpoint(token, drawn, "old") == "wait"
+    assert _endpoint(token, drawn, "new") == "wait"
+    assert _endpoint(token, drawn, "not one!") == "wait"  # behind both
+    clock[0] = 1.5  # 1.5 redraws in hand: kept for "old", which asks last
+    assert _endpoint(token, drawn, "new") == "wait"
+    assert _endpoint(token, drawn, "old") == "changed"
+    clock[0] = 2.6
+    assert _endpoint(token, drawn, "new") == "changed"
+
+
 def test_a_vote_changes_only_the_table(engine):
     created, bob, first = room_with_votes(engine)
     code = created.room.code

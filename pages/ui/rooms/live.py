@@ -16,7 +16,9 @@ How a board stays current (issues 20 and 22):
   reruns the page; so does any change on the facilitator's board (their controls).
 - **Budget.** Each redraw is admitted by :class:`explorer.rooms.redraws.RedrawBudget`: a room
   cannot take more than its share of the server however many boards it opens, and all rooms
-  together have a ceiling. A refused board is told to wait and asks again at its next poll.
+  together have a ceiling. A refused board is told to wait and asks again at its next poll;
+  within a room the redraws go to the boards that have waited longest (each browser names its
+  board by a random id, ``b``, for its place in the queue).
   The budget, like the versions read, is per server process (per replica).
 
 Where the endpoint cannot be added (an unknown server, AppTest) the fragment reruns itself
@@ -131,10 +133,11 @@ def fresh_version(code: str, public: bool) -> object:
     return None
 
 
-async def answer(token: str, drawn: int) -> str:
+async def answer(token: str, drawn: int, board: str | None = None) -> str:
     """What a board that drew version ``drawn`` of the watched room should do: ``same``,
     ``changed`` (redraw), ``wait`` (changed, but the room's or the server's redraw budget is
-    spent: ask again later), ``gone``, ``down`` (the database did not answer) or ``unknown``."""
+    spent: ask again later), ``gone``, ``down`` (the database did not answer) or ``unknown``.
+    ``board``: the board's own id (its place in the room's queue for redraws)."""
     watched = _watches.get(token)
     if watched is None or not _engine:
         return "unknown"
@@ -146,7 +149,7 @@ async def answer(token: str, drawn: int) -> str:
         return "gone"
     if now == drawn:
         return "same"
-    return "changed" if budget.admit(code) else "wait"
+    return "changed" if budget.admit(code, board=board) else "wait"
 
 
 async def _endpoint(request):
@@ -156,7 +159,9 @@ async def _endpoint(request):
         drawn = int(request.query_params.get("v", "-1"))
     except ValueError:
         drawn = -1
-    status = await answer(request.query_params.get("w", ""), drawn)
+    board = request.query_params.get("b", "")
+    ok = 0 < len(board) <= 32 and board.isascii() and board.isalnum()
+    status = await answer(request.query_params.get("w", ""), drawn, board if ok else None)
     return JSONResponse({"s": status}, headers={"Cache-Control": "no-store"})
 
 
