@@ -48,7 +48,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from explorer import limits
 
@@ -118,32 +117,42 @@ class RedrawBudget:
                     self._forget_full(now)
                 bucket = self._rooms[room] = _Bucket(self.room_burst, now)
             self._refill(bucket, self.room_rate, self.room_burst, now)
-            ahead = self._place(bucket.queue, board, now)
+            queue = bucket.queue
+            if board is not None and (board in queue or len(queue) < self.max_queue
+                                      or self._prune(queue, now) < self.max_queue):
+                queue[board] = now  # joins at the back, or keeps its place (dict order)
+            ahead = self._ahead(queue, board, now, enough=int(bucket.tokens) + 1)
             full = bucket.tokens >= self.room_burst  # kept any longer, redraws would be lost
             if (bucket.tokens < ahead + 1.0 and not full) or total.tokens < 1.0:
                 self.refused += 1
                 return False
             if board is not None:
-                bucket.queue.pop(board, None)
+                queue.pop(board, None)
             bucket.tokens -= 1.0
             total.tokens -= 1.0
             return True
 
-    def _place(self, queue: dict[str, float], board: str | None, now: float) -> int:
-        """How many boards in ``queue`` are ahead of ``board`` (which joins at the back, or
-        keeps its place), after dropping the boards that stopped asking."""
-        for other, asked in list(queue.items()):
-            if now - asked > self.stale_s and other != board:
-                del queue[other]
-        if board is None:
-            return len(queue)
-        if board not in queue:
-            if len(queue) >= self.max_queue:
-                return len(queue)
-            queue[board] = now
-            return len(queue) - 1
-        queue[board] = now  # still asking: keeps its place (dict order is arrival order)
-        return _index(queue, board)
+    def _ahead(self, queue: dict[str, float], board: str | None, now: float,
+               enough: int) -> int:
+        """How many boards that still ask are ahead of ``board`` in ``queue`` (all of them
+        if it is not in it), counted up to ``enough`` (so the work is bounded by the burst,
+        not by the queue); boards passed that stopped asking are dropped."""
+        ahead, stale = 0, []
+        for other, asked in queue.items():
+            if other == board or ahead >= enough:
+                break
+            if now - asked > self.stale_s:
+                stale.append(other)
+            else:
+                ahead += 1
+        for other in stale:
+            del queue[other]
+        return ahead
+
+    def _prune(self, queue: dict[str, float], now: float) -> int:
+        for other in [o for o, asked in queue.items() if now - asked > self.stale_s]:
+            del queue[other]
+        return len(queue)
 
     def waiting(self, room: str) -> int:
         """Boards of ``room`` in its queue now (for tests and the bench)."""
@@ -159,9 +168,3 @@ class RedrawBudget:
         while len(self._rooms) >= self.max_rooms:  # all busy: drop the oldest
             del self._rooms[next(iter(self._rooms))]
 
-
-def _index(queue: dict[str, Any], key: str) -> int:
-    for i, k in enumerate(queue):
-        if k == key:
-            return i
-    raise KeyError(key)

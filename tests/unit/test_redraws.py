@@ -123,3 +123,20 @@ def test_in_a_flood_every_board_gets_its_turn():
     assert {g for a, g in gaps if a >= 20} == {6.0}
     unfair = _flood(False)
     assert min(len(times) for times in unfair.values()) <= 1, unfair
+
+
+def test_made_up_board_ids_cannot_hold_a_rooms_redraws():
+    """A client with a board's link that asks under thousands of made-up ids (never asking
+    again) fills the queue, but the room's redraws are not lost: once the burst is full, the
+    next board to ask gets one; the queue stays bounded."""
+    budget = RedrawBudget(room_rate=1, room_burst=5, total_rate=100, total_burst=100,
+                          max_queue=50)
+    for _ in range(5):
+        budget.admit("R", now=0.0)
+    for i in range(500):
+        budget.admit("R", now=0.0, board=f"fake{i}")
+    assert budget.waiting("R") == 50
+    assert not budget.admit("R", now=1.0, board="real")
+    assert budget.admit("R", now=5.0, board="real")  # the burst is full: not kept for fakes
+    assert budget.admit("R", now=7.0, board="late")  # the fakes stopped asking: dropped
+    assert budget.waiting("R") == 0
