@@ -19,7 +19,13 @@ down, as they should, for everything after):
    finish its run without an exception and keep the facilitator's controls;
 4. a database that goes away (a throwaway PostgreSQL stopped with ``pg_ctl -m immediate``):
    the page must finish with the calm line and no exception, and the board must come back by
-   itself once the database is started again.
+   itself once the database is started again;
+5. the live board's check (``<app>/_mash/live``) flooded from one client that has a board's
+   link, asking under made-up board ids for ``FLOOD_S`` seconds, while the room changes every
+   3 s and one real board asks every 2 s as a browser does: how many changes the real board
+   was told of, and how late, the status
+   page's time meanwhile, and how malformed checks (a bad version, a long or non-ASCII board
+   id, an unknown room) are answered (never a server error).
 
 Results go to ``bench-results/attack_rooms.json``.
 """
@@ -126,6 +132,8 @@ async def attack(server, cluster, created, member_token: str, seconds: float) ->
             await asyncio.sleep(2)
             waited += 2
     result["database_back"] = {"board_shown_again": back, "after_s": waited}
+    # 5. The live check flooded under made-up board ids.
+    result["live_check_flood"] = await flood_live_check(base, code)
     # 1. Wrong codes from fresh sessions.
     looked, slowed, other, started = 0, 0, 0, time.perf_counter()
     rng = random.Random(22)
@@ -147,6 +155,105 @@ async def attack(server, cluster, created, member_token: str, seconds: float) ->
     return result
 
 
+FLOOD_S = 15.0
+
+
+async def flood_live_check(base: str, code: str) -> dict:
+    import re
+
+    from bench.bench_room_flood import status_view
+    from bench.board_client import Http
+
+    page = await run_page(base, "workshop", f"room={code}")
+    found = re.search(rb'"w": ?"([0-9a-f]{24})".*?"v": ?(\d+)', page["body"])
+    if found is None:
+        return {"watch_token_found": False}
+    watch, drawn = found.group(1).decode(), int(found.group(2))
+    ids = re.search(rb'"b": ?"([A-Za-z0-9]{1,32})"', page["body"])
+    real_id = ids.group(1).decode() if ids else ""
+    engine = db.make_engine(_DB_URL[0])
+    answers: dict[str, int] = {}
+    real: list[str] = []
+    changes: list[float] = []  # when the room changed (a member sent an entry)
+    told: list[float] = []  # when the real board was told to redraw
+    status_ms: list[float] = []
+    stop = asyncio.Event()
+    hub = Scenario("Change", (HubSpec("Test hub A", "per_authority", ("W06000023",), None),))
+
+    def change() -> None:
+        rooms.send_entry(engine, code, rooms.join_room(engine, code).token, hub)
+
+    def version() -> int:
+        return rooms.room_version(engine, code, public=True)
+
+    async def changer() -> None:
+        while not stop.is_set():
+            await asyncio.to_thread(change)
+            changes.append(time.perf_counter())
+            await asyncio.sleep(3.0)
+
+    async def attacker(n: int) -> None:
+        http, i = Http(base), 0
+        while not stop.is_set():
+            status, body = await http.get(f"_mash/live?w={watch}&v=0&b=fake{n}x{i}")
+            key = json.loads(body)["s"] if status == 200 else f"http {status}"
+            answers[key] = answers.get(key, 0) + 1
+            i += 1
+        await http.close()
+
+    async def real_board() -> None:  # redraws (draws the newest version) when told to
+        nonlocal drawn
+        http = Http(base)
+        while not stop.is_set():
+            status, body = await http.get(f"_mash/live?w={watch}&v={drawn}&b={real_id}")
+            real.append(json.loads(body)["s"] if status == 200 else f"http {status}")
+            if real[-1] == "changed":
+                told.append(time.perf_counter())
+                drawn = await asyncio.to_thread(version)
+            await asyncio.sleep(2.0)
+        await http.close()
+
+    async def status_pages() -> None:
+        while not stop.is_set():
+            status_ms.append(await status_view(base))
+            await asyncio.sleep(1.0)
+
+    tasks = [asyncio.create_task(attacker(n)) for n in range(4)]
+    tasks += [asyncio.create_task(t()) for t in (changer, real_board, status_pages)]
+    await asyncio.sleep(FLOOD_S)
+    stop.set()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    engine.dispose()
+    # Each change's lag: to the first time the real board was told to redraw after it.
+    lags = [min((t - c for t in told if t >= c), default=None) for c in changes]
+    odd = {}
+    http = Http(base)
+    for label, query in (("bad version", f"w={watch}&v=abc&b=x"),
+                         ("huge version", f"w={watch}&v={'9' * 5000}&b=x"),
+                         ("long board id", f"w={watch}&v=0&b={'x' * 5000}"),
+                         ("non-ASCII board id", f"w={watch}&v=0&b=%C3%A9%E2%80%AE"),
+                         ("unknown room", "w=ffffffffffffffffffffffff&v=0&b=x"),
+                         ("nothing", "")):
+        status, body = await http.get(f"_mash/live?{query}")
+        odd[label] = json.loads(body)["s"] if status == 200 else f"http {status}"
+    await http.close()
+    return {
+        "seconds": FLOOD_S, "attacker_checks": sum(answers.values()),
+        "attacker_answers": answers, "real_board_answers": real,
+        "real_board_id_signed_by_server": bool(real_id),
+        "room_changes": len(changes),
+        "changes_the_real_board_was_told_of": sum(x is not None for x in lags),
+        "real_board_lag_s": [None if x is None else round(x, 2) for x in lags],
+        "status_ms": [round(x, 1) for x in status_ms],
+        "status_median_ms": round(sorted(status_ms)[len(status_ms) // 2], 1)
+        if status_ms else None,
+        "malformed_checks": odd,
+    }
+
+
+_DB_URL: list[str] = []
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0)
@@ -157,6 +264,7 @@ def main() -> int:
         root = Path(tmp)
         cluster = pgcluster.start_cluster()
         env = {"MASH_DATABASE_URL": cluster.url, "MASH_CACHE_DIR": str(root / "cache")}
+        _DB_URL[:] = [cluster.url]
         engine = db.make_engine(cluster.url)
         db.upgrade(engine)
         created = rooms.create_room(engine, "Attack test room")

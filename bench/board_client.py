@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import secrets
 import time
 from urllib.parse import urlsplit
 
@@ -97,11 +96,10 @@ class LivePoller:
         self.args = args
         self.polls = 0
         self.answers: dict[str, int] = {}
-        self.board = secrets.token_hex(6)  # as the component: a random id per board
 
     async def ask(self) -> str:
         status, body = await self.http.get(f"_mash/live?w={self.args['w']}&v={self.args['v']}"
-                                           f"&b={self.board}")
+                                           f"&b={self.args.get('b', '')}")
         self.polls += 1
         answer = json.loads(body)["s"] if status == 200 else "down"
         self.answers[answer] = self.answers.get(answer, 0) + 1

@@ -17,6 +17,10 @@ whichever board happens to ask first (unless the room's burst is full: what is k
 would be lost, so it goes to whoever asks; a burst of at least the rate times the boards' poll
 interval keeps every board's turn). A board admitted leaves the queue, and joins at the back
 when the room changes again; a board that stops asking (closed) is dropped after ``stale_s``.
+A check that names no board (or one the server did not sign, see ``pages/ui/rooms/live.py``)
+takes no place in the queue and gets a redraw only when no board is waiting for it and the room
+has more than half its burst in hand, so a client asking under made-up ids, however often,
+takes only what the room's boards leave.
 Each board redraws at most once per change it is shown (coalesced: it draws the newest version).
 
 The budget lives in one server process's memory: with several replicas, each replica has its
@@ -104,7 +108,8 @@ class RedrawBudget:
         """May one board of ``room`` redraw now? Takes one redraw from both budgets if so.
 
         ``board``: the asking board's id, for its place in the room's queue (see the module's
-        docstring); a board without one waits behind every board in the queue."""
+        docstring); a check without one takes only what no board waits for, and never the
+        room's last half burst."""
         now = self.clock() if now is None else now
         with self._lock:
             total = self._total
@@ -122,8 +127,11 @@ class RedrawBudget:
                                       or self._prune(queue, now) < self.max_queue):
                 queue[board] = now  # joins at the back, or keeps its place (dict order)
             ahead = self._ahead(queue, board, now, enough=int(bucket.tokens) + 1)
-            full = bucket.tokens >= self.room_burst  # kept any longer, redraws would be lost
-            if (bucket.tokens < ahead + 1.0 and not full) or total.tokens < 1.0:
+            if board is None:  # only what no board waits for, and never the room's last half
+                ok = bucket.tokens >= max(ahead + 1.0, self.room_burst / 2)
+            else:  # its turn, or the burst is full (kept longer, redraws would be lost)
+                ok = bucket.tokens >= ahead + 1.0 or bucket.tokens >= self.room_burst
+            if not ok or total.tokens < 1.0:
                 self.refused += 1
                 return False
             if board is not None:

@@ -9,10 +9,10 @@ from explorer.rooms.redraws import RedrawBudget
 
 def test_a_room_gets_its_burst_then_its_rate():
     budget = RedrawBudget(room_rate=2, room_burst=3, total_rate=100, total_burst=100)
-    assert [budget.admit("A", now=0.0) for _ in range(4)] == [True, True, True, False]
-    assert budget.admit("A", now=0.25) is False  # half a redraw earned so far
-    assert budget.admit("A", now=0.5) is True  # one earned at 2 a second
-    assert budget.admit("A", now=0.5) is False
+    assert [budget.admit("A", now=0.0, board=b) for b in "abcd"] == [True, True, True, False]
+    assert budget.admit("A", now=0.25, board="d") is False  # half a redraw earned so far
+    assert budget.admit("A", now=0.5, board="d") is True  # one earned at 2 a second
+    assert budget.admit("A", now=0.5, board="e") is False
     assert budget.refused == 3
 
 
@@ -140,3 +140,20 @@ def test_made_up_board_ids_cannot_hold_a_rooms_redraws():
     assert budget.admit("R", now=5.0, board="real")  # the burst is full: not kept for fakes
     assert budget.admit("R", now=7.0, board="late")  # the fakes stopped asking: dropped
     assert budget.waiting("R") == 0
+
+
+def test_checks_without_an_id_take_only_what_the_boards_leave():
+    """Issue 22's attack: one client asks a hundred times a second without a board id while
+    three boards ask every 2 s in a room that changes all the time: each board still redraws
+    at every other check at least (it joins the queue, then redraws at its next check)."""
+    budget = RedrawBudget(room_rate=2, room_burst=4, total_rate=100, total_burst=100)
+    admitted = {"a": 0, "b": 0, "c": 0, None: 0}
+    for tick in range(6000):  # 60 s in hundredths
+        now = tick / 100
+        if budget.admit("R", now=now):
+            admitted[None] += 1
+        for i, b in enumerate("abc"):
+            if tick % 200 == 50 * i and budget.admit("R", now=now, board=b):
+                admitted[b] += 1
+    assert min(admitted[b] for b in "abc") >= 25, admitted  # about one every 2 s each
+    assert admitted[None] <= 40, admitted
