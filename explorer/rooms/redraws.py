@@ -65,7 +65,7 @@ TOTAL_BURST = float(limits.SERVER_REDRAW_BURST)
 #: asks every ``BOARD_POLL_S``; a late poll on a busy machine keeps its place).
 STALE_S = 2.5 * limits.BOARD_POLL_S
 #: Most boards remembered in one room's queue (boards beyond it wait behind all of them).
-MAX_QUEUE = 2_000
+MAX_QUEUE = limits.ROOM_REDRAW_QUEUE
 
 
 @dataclass
