@@ -25,7 +25,10 @@ down, as they should, for everything after):
    3 s and one real board asks every 2 s as a browser does: how many changes the real board
    was told of, and how late, the status
    page's time meanwhile, and how malformed checks (a bad version, a long or non-ASCII board
-   id, an unknown room) are answered (never a server error).
+   id, an unknown room) are answered (never a server error);
+6. opening rooms from one client address: ``OPEN_TRIES`` fresh sessions each type a room name
+   and press "Open the room" (the widgets' values sent as the browser sends them): how many
+   rooms were opened, and whether each refusal says what to do.
 
 Results go to ``bench-results/attack_rooms.json``.
 """
@@ -134,6 +137,8 @@ async def attack(server, cluster, created, member_token: str, seconds: float) ->
     result["database_back"] = {"board_shown_again": back, "after_s": waited}
     # 5. The live check flooded under made-up board ids.
     result["live_check_flood"] = await flood_live_check(base, code)
+    # 6. Opening rooms from one address.
+    result["opening_rooms"] = await open_rooms(base, engine_url=_DB_URL[0])
     # 1. Wrong codes from fresh sessions.
     looked, slowed, other, started = 0, 0, 0, time.perf_counter()
     rng = random.Random(22)
@@ -252,6 +257,77 @@ async def flood_live_check(base: str, code: str) -> dict:
 
 
 _DB_URL: list[str] = []
+OPEN_TRIES = 12
+
+
+async def open_room_once(base: str, name: str) -> dict:
+    """One fresh session on the workshop page: type ``name``, press "Open the room"."""
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: TID251 (bench only)
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: TID251 (bench only)
+
+    async def run(ws) -> tuple[list, bytes]:
+        msgs, body = [], b""
+        while True:
+            data = await asyncio.wait_for(ws.recv(), 60)
+            body += data
+            msg = ForwardMsg()
+            msg.ParseFromString(data)
+            msgs.append(msg)
+            if msg.WhichOneof("type") == "script_finished" and (
+                    msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN):
+                return msgs, body
+
+    async with websockets.connect(base.replace("http", "ws", 1) + "/_stcore/stream",
+                                  subprotocols=["streamlit"], max_size=None, compression=None,
+                                  ping_interval=None) as ws:
+        await ws.send(back_msg("", "workshop", f"{base}/workshop"))
+        msgs, _ = await run(ws)
+        page_hash, name_id, button_id = "", None, None
+        for m in msgs:
+            kind = m.WhichOneof("type")
+            if kind == "navigation" and m.navigation.page_script_hash:
+                page_hash = m.navigation.page_script_hash
+            if kind != "delta" or m.delta.WhichOneof("type") != "new_element":
+                continue
+            el = m.delta.new_element
+            if el.WhichOneof("type") == "text_input" and name_id is None:
+                name_id = el.text_input.id
+            elif el.WhichOneof("type") == "button" and el.button.label == "Open the room":
+                button_id = el.button.id
+        if name_id is None or button_id is None:
+            return {"opened": False, "form_found": False, "body": b""}
+        back = BackMsg()
+        state = back.rerun_script
+        state.page_name = "workshop"
+        state.page_script_hash = page_hash
+        state.context_info.url = f"{base}/workshop"
+        typed = state.widget_states.widgets.add()
+        typed.id, typed.string_value = name_id, name
+        pressed = state.widget_states.widgets.add()
+        pressed.id, pressed.trigger_value = button_id, True
+        await ws.send(back.SerializeToString())
+        _msgs, body = await run(ws)
+    return {"form_found": True, "body": body}
+
+
+async def open_rooms(base: str, engine_url: str) -> dict:
+    engine = db.make_engine(engine_url)
+    try:
+        before = len(rooms.list_rooms(engine))
+        refusals, says_what_to_do, no_form = 0, 0, 0
+        for i in range(OPEN_TRIES):
+            page = await open_room_once(base, f"Attack room {i}")
+            if not page["form_found"]:
+                no_form += 1
+            elif b"rooms have been opened from this address" in page["body"]:
+                refusals += 1
+                says_what_to_do += b"Use a room you opened already" in page["body"]
+        opened = len(rooms.list_rooms(engine)) - before
+    finally:
+        engine.dispose()
+    return {"tries": OPEN_TRIES, "rooms_opened": opened, "refused": refusals,
+            "refusals_saying_what_to_do": says_what_to_do, "form_not_found": no_form}
 
 
 def main() -> int:
