@@ -28,7 +28,9 @@ down, as they should, for everything after):
    id, an unknown room) are answered (never a server error);
 6. opening rooms from one client address: ``OPEN_TRIES`` fresh sessions each type a room name
    and press "Open the room" (the widgets' values sent as the browser sends them): how many
-   rooms were opened, and whether each refusal says what to do.
+   rooms were opened, and whether each refusal says what to do;
+7. members from one client address: ``MEMBER_TRIES`` fresh sessions each press "Send to room"
+   on the planner with a scenario (each joins as a new member): how many members were added.
 
 Results go to ``bench-results/attack_rooms.json``.
 """
@@ -139,6 +141,8 @@ async def attack(server, cluster, created, member_token: str, seconds: float) ->
     result["live_check_flood"] = await flood_live_check(base, code)
     # 6. Opening rooms from one address.
     result["opening_rooms"] = await open_rooms(base, engine_url=_DB_URL[0])
+    # 7. Many members from one address.
+    result["members_from_one_address"] = await many_members(base, code, _DB_URL[0])
     # 1. Wrong codes from fresh sessions.
     looked, slowed, other, started = 0, 0, 0, time.perf_counter()
     rng = random.Random(22)
@@ -260,8 +264,9 @@ _DB_URL: list[str] = []
 OPEN_TRIES = 12
 
 
-async def open_room_once(base: str, name: str) -> dict:
-    """One fresh session on the workshop page: type ``name``, press "Open the room"."""
+async def press(base: str, page: str, query: str, typed: str | None, label: str) -> dict:
+    """One fresh session on ``page?query``: type ``typed`` in the first text field (if not
+    None), press the button labelled ``label``."""
     import websockets
     from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: TID251 (bench only)
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: TID251 (bench only)
@@ -281,7 +286,8 @@ async def open_room_once(base: str, name: str) -> dict:
     async with websockets.connect(base.replace("http", "ws", 1) + "/_stcore/stream",
                                   subprotocols=["streamlit"], max_size=None, compression=None,
                                   ping_interval=None) as ws:
-        await ws.send(back_msg("", "workshop", f"{base}/workshop"))
+        url = f"{base}/{page}" + (f"?{query}" if query else "")
+        await ws.send(back_msg(query, page, url))
         msgs, _ = await run(ws)
         page_hash, name_id, button_id = "", None, None
         for m in msgs:
@@ -293,22 +299,52 @@ async def open_room_once(base: str, name: str) -> dict:
             el = m.delta.new_element
             if el.WhichOneof("type") == "text_input" and name_id is None:
                 name_id = el.text_input.id
-            elif el.WhichOneof("type") == "button" and el.button.label == "Open the room":
+            elif el.WhichOneof("type") == "button" and el.button.label == label:
                 button_id = el.button.id
-        if name_id is None or button_id is None:
+        if (typed is not None and name_id is None) or button_id is None:
             return {"opened": False, "form_found": False, "body": b""}
         back = BackMsg()
         state = back.rerun_script
-        state.page_name = "workshop"
+        state.page_name = page
+        state.query_string = query
         state.page_script_hash = page_hash
-        state.context_info.url = f"{base}/workshop"
-        typed = state.widget_states.widgets.add()
-        typed.id, typed.string_value = name_id, name
+        state.context_info.url = url
+        if typed is not None:
+            field = state.widget_states.widgets.add()
+            field.id, field.string_value = name_id, typed
         pressed = state.widget_states.widgets.add()
         pressed.id, pressed.trigger_value = button_id, True
         await ws.send(back.SerializeToString())
         _msgs, body = await run(ws)
     return {"form_found": True, "body": body}
+
+
+MEMBER_TRIES = 64
+
+
+async def many_members(base: str, code: str, engine_url: str) -> dict:
+    """``MEMBER_TRIES`` fresh sessions from one address each press Send on the planner with
+    a one-hub scenario (each joins the room as a new member)."""
+    from explorer.scenario import share_token_or_none
+
+    token = share_token_or_none(Scenario("Junk", (HubSpec("Test hub A", "per_authority",
+                                                          ("W06000023",), None),)))
+    engine = db.make_engine(engine_url)
+    try:
+        before = rooms.board(engine, code).members
+        refused, no_button = 0, 0
+        for _ in range(MEMBER_TRIES):
+            page = await press(base, "what-if", f"room={code}&scenario={token}", None,
+                               "Send to room")
+            if not page["form_found"]:
+                no_button += 1
+            elif b"too many members have joined this room from this address" in page["body"]:
+                refused += 1
+        added = rooms.board(engine, code).members - before
+    finally:
+        engine.dispose()
+    return {"tries": MEMBER_TRIES, "members_added": added, "refused": refused,
+            "send_button_not_found": no_button}
 
 
 async def open_rooms(base: str, engine_url: str) -> dict:
@@ -317,7 +353,7 @@ async def open_rooms(base: str, engine_url: str) -> dict:
         before = len(rooms.list_rooms(engine))
         refusals, says_what_to_do, no_form = 0, 0, 0
         for i in range(OPEN_TRIES):
-            page = await open_room_once(base, f"Attack room {i}")
+            page = await press(base, "workshop", "", f"Attack room {i}", "Open the room")
             if not page["form_found"]:
                 no_form += 1
             elif b"rooms have been opened from this address" in page["body"]:
