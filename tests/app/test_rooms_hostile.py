@@ -312,3 +312,23 @@ def test_a_welsh_page_refuses_a_name_wholly_in_welsh(engine, name):
                     unicodedata.name(bad, "ESC"), "ESC"):
         assert english not in refusal, refusal
     assert rooms.list_rooms(engine) == ()
+
+
+@pytest.mark.parametrize("name", ["Aelod\x07", "Aelod\u2066x", "Aelod\u2029x", "Aelod\u061cx"])
+def test_a_welsh_planner_refuses_a_display_name_wholly_in_welsh(engine, name):
+    """Issue 22: the member's display name on a Welsh planner: the refusal is Welsh, the
+    character by its code point, and nothing is sent."""
+    import unicodedata
+
+    created = rooms.create_room(engine, "Board")
+    code = created.room.code
+    at = open_page("pages/what-if.py", room=code, scenario=share_token_or_none(POWYS),
+                   lang="cy")
+    at.text_input(key=f"room_display_{code}").set_value(name)
+    at.button(key="room_send").click().run()
+    refusal = re.sub(r"\\(.)", r"\1", " ".join(e.value for e in at.error))
+    assert "enw arddangos: " in refusal and "yn nod 6" in refusal, refusal
+    for english in ("contains", "character", "control", "separator", "direction", "text here",
+                    unicodedata.name(name[5], "BEL"), "BEL"):
+        assert english not in refusal, refusal
+    assert rooms.board(engine, code).entries == ()
