@@ -3,6 +3,8 @@
 The pieces (editor, result panel, tabs) live in ``pages/ui/planner/``; this page lays them out.
 """
 
+from contextlib import nullcontext
+
 import streamlit as st
 
 from explorer import planner as plan
@@ -13,6 +15,7 @@ from explorer.scenario import ScenarioError
 from explorer.text import md_escape
 from pages.ui import caches, planner, rerun_guard, shell
 from pages.ui.editions import asat
+from pages.ui.rooms import keys as room_keys
 from pages.ui.rooms import member as room_member
 
 settings = shell.require_app()
@@ -54,8 +57,9 @@ def _planner_body() -> None:
     with edit_col:
         figures_box = st.container() if projector else None
         draft = planner.hub_editor(ds, lang, presets)
-        # The workshop room panel (with ?room=CODE): Send beside the finished scenario.
-        room_slot = st.container()
+        # The workshop room panel (with ?room=CODE): Send beside the finished scenario. No
+        # room, no container: one message fewer on every edit.
+        room_slot = st.container() if st.query_params.get(room_keys.ROOM) else nullcontext()
     checked = plan.check_draft(draft, ds)
     result = evaluate_scenario(checked.scenario, ds)
     planner.sync_link(checked)
