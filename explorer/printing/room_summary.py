@@ -16,6 +16,7 @@ from explorer.printing.palette import COUNT_COLOURS
 from explorer.printing.styles import ROOM_SUMMARY_CSS
 from explorer.rooms.model import Board, expiry_days
 from explorer.rooms.report import (
+    NO_VALUE,
     EntryFigures,
     Reference,
     board_rows,
@@ -60,8 +61,8 @@ def summary_html(
     share_col = t("room.col_share", lang)
 
     def cell(c: str, value: Any) -> str:
-        if value is None:
-            return "<td></td>"
+        if value is None:  # a missing number: "–", as the board draws it
+            return f'<td class="n">{NO_VALUE}</td>' if c in numeric | {share_col} else "<td></td>"
         if c == share_col and isinstance(value, (int, float)):
             return f'<td class="n">{value:.1f}</td>'
         if isinstance(value, (int, float)) and c in numeric:

@@ -164,8 +164,10 @@ def coverage_counts(figures: tuple[EntryFigures, ...], ds: Dataset) -> dict[str,
     return counts
 
 
-#: A cell with nothing to show (the reference row's entry number and votes, an unreadable
-#: entry's figures): never ``None``, which a table shows as "None".
+#: How a cell with nothing to show is drawn (the reference row's entry number and votes, an
+#: unreadable entry's figures): never "None". In :func:`board_rows` a missing number is
+#: ``None`` (so a number column stays numbers and sorts as numbers); whoever draws the rows
+#: shows it as this (the board's ``placeholder``, the printed summary's cell).
 NO_VALUE = "–"
 
 
@@ -179,7 +181,8 @@ def board_rows(
     Columns: entry, author, scenario, what it is, (votes), (hidden), then the figures as the
     planner counts them (:mod:`explorer.figures`): authorities, people, share (%), MASHs
     proposed, farthest trip (text: ``26.8 km``, ``n/a``, with the limit beside it), gained over
-    the reference and people gained. Counts stay numbers (so the table sorts them). An entry
+    the reference and people gained. Counts stay numbers (so the table sorts them) and a
+    missing number is ``None``, never text (drawn as :data:`NO_VALUE`). An entry
     is numbered like its author ("Member 3" sends entry 3), which stays the same when others
     withdraw. ``votes`` and ``hidden`` add those columns (votes once revealed; hidden for the
     facilitator).
@@ -196,14 +199,14 @@ def board_rows(
         row = {col["entry"]: entry, col["author"]: author, col["scenario"]: scenario,
                col["what"]: what}
         if votes:
-            row[col["votes"]] = NO_VALUE if n_votes is None else n_votes
+            row[col["votes"]] = n_votes
         if hidden:
             row[col["hidden"]] = t("room.hidden_yes", lang) if is_hidden else ""
         return row
 
     rows = [{
-        **start(NO_VALUE, ref.label, ref.scenario_name,
-                describe(may_2019_scenario(), ds, lang), NO_VALUE, False),
+        **start(None, ref.label, ref.scenario_name,
+                describe(may_2019_scenario(), ds, lang), None, False),
         col["authorities"]: base.authorities_covered,
         col["people"]: base.population_covered,
         col["share"]: round(100 * base.population_share, 1),
@@ -218,13 +221,13 @@ def board_rows(
         row = {
             **start(f.entry.member_number, f.entry.author, scenario, f.describe(lang),
                     f.entry.votes, f.entry.hidden),
-            col["authorities"]: r.authorities_covered if r else NO_VALUE,
-            col["people"]: r.population_covered if r else NO_VALUE,
-            col["share"]: round(100 * r.population_share, 1) if r else NO_VALUE,
-            col["mashes"]: shown.mashes if shown else NO_VALUE,
+            col["authorities"]: r.authorities_covered if r else None,
+            col["people"]: r.population_covered if r else None,
+            col["share"]: round(100 * r.population_share, 1) if r else None,
+            col["mashes"]: shown.mashes if shown else None,
             col["farthest"]: shown.shown(lang)["farthest"] if shown else NO_VALUE,
             col["gained"]: ", ".join(name(c) for c in f.gained),
-            col["people_gained"]: f.population_gained if r else NO_VALUE,
+            col["people_gained"]: f.population_gained if r else None,
         }
         rows.append(row)
     return rows

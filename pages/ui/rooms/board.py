@@ -38,7 +38,7 @@ from explorer.text import md_escape
 from geo import maps
 from pages.ui import caches, map_component, notices, shell
 from pages.ui.editions import asat
-from pages.ui.rooms import compare, facilitator, keys, live, rendered
+from pages.ui.rooms import compare, facilitator, keys, live, rendered, table_frame
 from pages.ui.rooms import state as ui
 
 state = st.session_state
@@ -210,14 +210,13 @@ def _board(ds: Dataset, board: rooms.Board, figures_, base: str, lang: str,
     opener = t("workshop.col_open", lang)
     # Rows are ticked to compare them (pages/ui/rooms/compare.py); numbers as the planner
     # shows them (963,896 and 47.6).
+    # Every column one type (table_frame): a missing figure is drawn as "–".
     ticked = st.dataframe(
         rows, hide_index=True, width="stretch", key=keys.TABLE, column_order=order,
-        on_select="rerun", selection_mode="multi-row",
+        on_select="rerun", selection_mode="multi-row", placeholder=table_frame.PLACEHOLDER,
         column_config={opener: st.column_config.LinkColumn(
             opener, display_text=t("workshop.open", lang)),
-            **{c: st.column_config.NumberColumn(c, format=f) for c, f in (
-                (t("room.col_people", lang), "localized"), (t("room.col_share", lang), "%.1f"),
-                (t("room.col_people_gained_ref", lang, reference=ref.short), "localized"))}})
+            **table_frame.column_config(lang, ref)})
     st.caption(t("workshop.entries_help", lang))
     compare.panel(ds, compare.ticked(ticked, figures_), lang)
     if unlinked:
@@ -239,8 +238,6 @@ def _table(ds: Dataset, board: rooms.Board, figures_, base: str, lang: str, faci
            lang, base, tuple(sorted(link_params().items())), ref)
 
     def build():
-        import pandas as pd
-
         rows = room_report.board_rows(figures_, ds, lang, votes=votes, hidden=facilitator,
                                       ref=ref)
         opener = t("workshop.col_open", lang)
@@ -254,7 +251,7 @@ def _table(ds: Dataset, board: rooms.Board, figures_, base: str, lang: str, faci
                 unlinked.append(f)
         order = list(rows[0])
         order.insert(3, order.pop())  # the planner link beside the scenario's name
-        return _arrow(pd.DataFrame(rows)), tuple(order), tuple(unlinked)
+        return _arrow(table_frame.frame(rows, lang, ref)), tuple(order), tuple(unlinked)
 
     return rendered.once("table", key, ds, build)
 
