@@ -95,8 +95,8 @@ def summary_html(
                             for i, colour in enumerate(COUNT_COLOURS)) + "</ul>")
     proposals = "".join(
         '<div class="entry"><p><strong>'
-        + e(t("room.compare_entry", lang, number=f.entry.member_number, author=f.entry.author,
-              scenario=f.scenario.name if f.scenario else "?"))
+        + e(t("room.compare_entry", lang, number=f.entry.member_number,
+              author=f.entry.author_label(lang), scenario=f.scenario.name if f.scenario else "?"))
         + f"</strong></p><p>{e(f.describe(lang) or (f.problem or ''))}</p>"
         + ("<ul>" + "".join(f"<li>{e(line)}</li>" for line in hubs_described(
             f.scenario, f.result, ds, lang)) + "</ul>" if f.scenario and f.scenario.hubs else "")

@@ -219,7 +219,7 @@ def board_rows(
         scenario = f.scenario.name if f.scenario else t("room.unreadable", lang,
                                                         problem=f.problem)
         row = {
-            **start(f.entry.member_number, f.entry.author, scenario, f.describe(lang),
+            **start(f.entry.member_number, f.entry.author_label(lang), scenario, f.describe(lang),
                     f.entry.votes, f.entry.hidden),
             col["authorities"]: r.authorities_covered if r else None,
             col["people"]: r.population_covered if r else None,
@@ -259,7 +259,7 @@ def compare_rows(
     readable = [f for f in chosen if f.result is not None and f.figures is not None]
     label = t("whatif.col_measure", lang)
     names = [ref.label] + [t("room.compare_entry", lang, number=f.entry.member_number,
-                             author=f.entry.author, scenario=f.scenario.name)
+                             author=f.entry.author_label(lang), scenario=f.scenario.name)
                            for f in readable]
     cols = column_labels(names, [label], None, lang)
     base = reference_result(ds)
@@ -318,8 +318,9 @@ def _iso(when: datetime) -> str:
     return when.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def export_dict(board: Board, ds: Dataset) -> dict[str, Any]:
-    """The room as JSON-ready values: each entry with its scenario, votes and coverage.
+def export_dict(board: Board, ds: Dataset, lang: str = "en") -> dict[str, Any]:
+    """The room as JSON-ready values: each entry with its scenario, votes and coverage; an
+    author who gave no name is labelled in ``lang`` ("Member 3", "Aelod 3").
 
     ``coverage`` has exactly the keys of ``python -m explorer coverage --json``; ``figures``
     has the board's figures as the planner counts them (MASHs proposed, farthest trip of a
@@ -342,7 +343,7 @@ def export_dict(board: Board, ds: Dataset) -> dict[str, Any]:
         "entries": [
             {
                 "id": f.entry.id,
-                "author": f.entry.author,
+                "author": f.entry.author_label(lang),
                 "member_number": f.entry.member_number,
                 "hidden": f.entry.hidden,
                 "created_at": _iso(f.entry.created_at),
@@ -396,7 +397,7 @@ def entries_csv(board: Board, ds: Dataset) -> str:
         r = f.result
         writer.writerow([
             f.entry.member_number,
-            formula_safe(f.entry.author),
+            formula_safe(f.entry.author_label("en")),
             formula_safe(f.scenario.name if f.scenario else f.problem or ""),
             "yes" if f.entry.hidden else "no",
             "" if f.entry.votes is None else f.entry.votes,
@@ -476,14 +477,14 @@ def board_csv(board: Board, ds: Dataset, lang: str = "en", ref: Reference | None
     for f in entry_figures(board, ds):
         s, r = f.scenario, f.result
         if s is None or r is None or f.figures is None:
-            writer.writerow([f.entry.member_number, formula_safe(f.entry.author),
+            writer.writerow([f.entry.member_number, formula_safe(f.entry.author_label(lang)),
                              formula_safe(t("room.unreadable", lang, problem=f.problem))]
                             + [""] * (len(heads) - 4) + [_iso(f.entry.updated_at)])
             continue
         shown = f.figures.shown(lang)
         writer.writerow([
             f.entry.member_number,
-            formula_safe(f.entry.author),
+            formula_safe(f.entry.author_label(lang)),
             formula_safe(s.name),
             formula_safe(f.describe(lang)),
             formula_safe(" | ".join(hubs_described(s, r, ds, lang))),
@@ -534,7 +535,7 @@ def export_zip(board: Board, ds: Dataset, summary: str, lang: str = "en",
     the planner as a file). Every file extracts readable as usual (``rw-r--r--``)."""
     buf = io.BytesIO()
     when = now or datetime.now(UTC)
-    data = export_dict(board, ds)
+    data = export_dict(board, ds, lang)
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         _write(zf, "room.json", json.dumps(data, ensure_ascii=False, indent=2) + "\n", when)
         _write(zf, "entries.csv", board_csv(board, ds, lang, ref), when)

@@ -304,8 +304,8 @@ def _legend(lang: str) -> str:
 
 def option(f: room_report.EntryFigures, lang: str) -> str:
     """An entry as a choice in a list: its number, author and scenario name (plain text)."""
-    return t("workshop.entry_option", lang, number=f.entry.member_number, author=f.entry.author,
-             scenario=f.scenario.name if f.scenario else "?")
+    return t("workshop.entry_option", lang, number=f.entry.member_number,
+             author=f.entry.author_label(lang), scenario=f.scenario.name if f.scenario else "?")
 
 
 # ---- Facilitator -------------------------------------------------------------------------------
@@ -360,7 +360,7 @@ def _remove(eng: Engine, code: str, key: str, by_id: dict, lang: str) -> None:
             return
         _act(rooms.remove_member, eng, code, key, f.entry.member_number)
         if state.get(keys.FLASH, (None,))[0] != "error":
-            ui.say("success", t("workshop.removed", lang, name=f.entry.author))
+            ui.say("success", t("workshop.removed", lang, name=f.entry.author_label(lang)))
         state.pop(keys.REMOVE_CHOICE, None)
         state.pop(keys.REMOVE_SURE, None)
         st.rerun()

@@ -105,7 +105,7 @@ def votes(eng: Engine, board: rooms.Board, figures_, lang: str,
     if view is None:
         _join(eng, board, lang)
         return
-    st.text(t("workshop.you_are", lang, name=view.member.display_name))
+    st.text(t("workshop.you_are", lang, name=view.member.label(lang)))
     visible = [f for f in figures_ if not f.entry.hidden]
     ids = {f.entry.id for f in visible}
     mine = [i for i in view.voted_for if i in ids]
