@@ -83,3 +83,25 @@ def test_the_board_and_the_facilitator_get_typed_tables(engine):
     frame = fac.dataframe[0].value
     assert "Hidden" in frame.columns and frame["Entry"].dropna().tolist() == [1, 2]
     assert str(frame["Entry"].dtype).lower().startswith("int")
+
+
+def test_the_board_wraps_text_in_columns_that_fit_at_1366(engine):
+    """Streamlit wraps a cell's text only in rows taller than 4rem (64 px); the text columns'
+    widths leave the link column and the first figures room in the 906 px a 1366 px screen
+    gives the table (measured: tests/browser/test_fit_1366.py, /work/notes/shots)."""
+    import json
+
+    created = rooms.create_room(engine, "Board")
+    joined = rooms.join_room(engine, created.room.code, "Ann")
+    rooms.send_entry(engine, created.room.code, joined.token, POWYS)
+    for lang in ("en", "cy"):
+        at = open_page("pages/workshop.py", room=created.room.code, lang=lang)
+        proto = at.dataframe[0].proto
+        assert proto.row_height > 64
+        config = json.loads(proto.columns)
+        widths = {k: v.get("width") for k, v in config.items()}
+        what = report.t("room.col_what", lang)
+        assert widths[what] == table_frame.WIDTHS_PX["what"]
+        # selection box (33 px) + the fixed text columns + the link heading's own width
+        fixed = 33 + sum(table_frame.WIDTHS_PX.values())
+        assert fixed + 8 * len(report.t("workshop.col_open", lang)) + 20 <= 906

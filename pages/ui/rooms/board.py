@@ -207,16 +207,13 @@ def _board(ds: Dataset, board: rooms.Board, figures_, base: str, lang: str,
     rows, order, unlinked = _table(ds, board, figures_, base, lang, facilitator, ref)
     if not figures_:
         st.caption(t("room.no_entries", lang))
-    opener = t("workshop.col_open", lang)
     # Rows are ticked to compare them (pages/ui/rooms/compare.py); numbers as the planner
-    # shows them (963,896 and 47.6).
-    # Every column one type (table_frame): a missing figure is drawn as "–".
+    # shows them (963,896 and 47.6); every column one type, a missing figure drawn as "–",
+    # text wrapped in columns that fit at 1366 px (table_frame).
     ticked = st.dataframe(
         rows, hide_index=True, width="stretch", key=keys.TABLE, column_order=order,
         on_select="rerun", selection_mode="multi-row", placeholder=table_frame.PLACEHOLDER,
-        column_config={opener: st.column_config.LinkColumn(
-            opener, display_text=t("workshop.open", lang)),
-            **table_frame.column_config(lang, ref)})
+        row_height=table_frame.ROW_HEIGHT_PX, column_config=table_frame.column_config(lang, ref))
     st.caption(t("workshop.entries_help", lang))
     compare.panel(ds, compare.ticked(ticked, figures_), lang)
     if unlinked:

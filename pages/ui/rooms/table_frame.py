@@ -46,15 +46,28 @@ def frame(rows: list[dict[str, Any]], lang: str, ref: Reference) -> pd.DataFrame
     return df.astype(numbers).assign(**text)
 
 
+#: Row height (px) of the board's table: above 4rem Streamlit wraps a cell's text, so "What it
+#: is" and long scenario names are read in full (up to three lines) instead of cut off.
+ROW_HEIGHT_PX = 68
+#: Widths (px) of the text columns, so that entry, author, scenario, link and "what it is"
+#: fit side by side in the 906 px a 1366 px screen leaves the table; the figures follow.
+#: (The link and votes columns are as wide as their headings: a heading is never cut.)
+WIDTHS_PX = {"entry": 60, "author": 120, "scenario": 170, "what": 240}
+
+
 def column_config(lang: str, ref: Reference) -> dict[str, Any]:
     """Number columns as the planner shows them (``963,896``, ``47.6``); entry and votes as
-    plain whole numbers."""
+    plain whole numbers; the text columns narrow enough to fit at 1366 px (their text wraps:
+    :data:`ROW_HEIGHT_PX`)."""
     entry, votes, _authorities, people, _mashes, gained = _integer_columns(lang, ref)
+    share, opener = t("room.col_share", lang), t("workshop.col_open", lang)
     return {
-        entry: st.column_config.NumberColumn(entry, format="%d"),
+        entry: st.column_config.NumberColumn(entry, format="%d", width=WIDTHS_PX["entry"]),
         votes: st.column_config.NumberColumn(votes, format="%d"),
         people: st.column_config.NumberColumn(people, format="localized"),
         gained: st.column_config.NumberColumn(gained, format="localized"),
-        t("room.col_share", lang): st.column_config.NumberColumn(
-            t("room.col_share", lang), format="%.1f"),
+        share: st.column_config.NumberColumn(share, format="%.1f"),
+        opener: st.column_config.LinkColumn(opener, display_text=t("workshop.open", lang)),
+        **{t(f"room.col_{k}", lang): st.column_config.TextColumn(
+            t(f"room.col_{k}", lang), width=WIDTHS_PX[k]) for k in ("author", "scenario", "what")},
     }
