@@ -85,6 +85,13 @@ def no_secret_anywhere(page, secret: str) -> None:
     assert not [f.url for f in page.frames if secret in f.url]
 
 
+def key_kept(page, code: str) -> None:
+    """Wait until this device's cookie holds the facilitator's key (set by a script drawn after
+    the controls), as a person's reload a moment later finds it."""
+    page.wait_for_function(f"document.cookie.includes('mash_facilitator_{code}=')",
+                           timeout=30_000)
+
+
 def test_the_key_is_never_on_the_board_nor_in_its_address(browser, site):
     server, engine = site
     base = server.url
@@ -99,7 +106,9 @@ def test_the_key_is_never_on_the_board_nor_in_its_address(browser, site):
         fac.wait_for_function("!location.search.includes('key=')", timeout=10_000)
         assert query(fac)["room"] == code and "key" not in query(fac)  # asat may ride along
         no_secret_anywhere(fac, key)
-        # A reload (a new session) keeps the controls: the key is in a cookie on this device.
+        # A reload (a new session) keeps the controls: the key is in a cookie on this device
+        # (set by a script drawn after the controls, so wait for it as a person's reload does).
+        key_kept(fac, code)
         fac.reload()
         fac.get_by_text("Facilitator controls").wait_for()
         no_secret_anywhere(fac, key)
@@ -266,6 +275,7 @@ def test_a_withdrawal_after_the_lock_changes_nothing_on_the_board_or_the_export(
         with pytest.raises(rooms.RoomLocked):  # and straight at storage, as a crafted message
             rooms.withdraw_entry(engine, code, authors[0].token)
         fac.wait_for_timeout(3_000)  # more than one poll of the board
+        key_kept(fac, code)
         fac.reload()
         fac.get_by_text("Facilitator controls").wait_for()
         assert cells(fac) == board_before

@@ -71,6 +71,8 @@ _pending: dict[tuple[str, bool], asyncio.Future] = {}
 
 _component = components.declare_component(
     "mash_live", path=str(Path(__file__).with_name("live_component")))
+#: The page-level watchdog for a board whose component never loaded (read once per process).
+_WATCHDOG_JS = Path(__file__).with_name("live_watchdog.js").read_text(encoding="utf-8")
 
 
 # ---- The endpoint --------------------------------------------------------------------------
@@ -269,6 +271,8 @@ def _area(eng: Engine, board: rooms.Board, figures, key: str | None, lang: str,
             _component(w=watch_token(code, public), v=now, live=live, poll_ms=int(POLL_S * 1000),
                        seen=seen.get("n", 0) if isinstance(seen, dict) else 0,
                        key=f"_live_{code}", default=None, height=0)
+            st.html(f'<span class="mash-doc mash-live-watch" hidden></span>'
+                    f"<script>{_WATCHDOG_JS}</script>", unsafe_allow_javascript=True)
 
 
 @st.fragment
