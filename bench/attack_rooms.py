@@ -19,7 +19,18 @@ down, as they should, for everything after):
    finish its run without an exception and keep the facilitator's controls;
 4. a database that goes away (a throwaway PostgreSQL stopped with ``pg_ctl -m immediate``):
    the page must finish with the calm line and no exception, and the board must come back by
-   itself once the database is started again.
+   itself once the database is started again;
+5. the live board's check (``<app>/_mash/live``) flooded from one client that has a board's
+   link, asking under made-up board ids for ``FLOOD_S`` seconds, while the room changes every
+   3 s and one real board asks every 2 s as a browser does: how many changes the real board
+   was told of, and how late, the status
+   page's time meanwhile, and how malformed checks (a bad version, a long or non-ASCII board
+   id, an unknown room) are answered (never a server error);
+6. opening rooms from one client address: ``OPEN_TRIES`` fresh sessions each type a room name
+   and press "Open the room" (the widgets' values sent as the browser sends them): how many
+   rooms were opened, and whether each refusal says what to do;
+7. members from one client address: ``MEMBER_TRIES`` fresh sessions each press "Send to room"
+   on the planner with a scenario (each joins as a new member): how many members were added.
 
 Results go to ``bench-results/attack_rooms.json``.
 """
@@ -126,6 +137,12 @@ async def attack(server, cluster, created, member_token: str, seconds: float) ->
             await asyncio.sleep(2)
             waited += 2
     result["database_back"] = {"board_shown_again": back, "after_s": waited}
+    # 5. The live check flooded under made-up board ids.
+    result["live_check_flood"] = await flood_live_check(base, code)
+    # 6. Opening rooms from one address.
+    result["opening_rooms"] = await open_rooms(base, engine_url=_DB_URL[0])
+    # 7. Many members from one address.
+    result["members_from_one_address"] = await many_members(base, code, _DB_URL[0])
     # 1. Wrong codes from fresh sessions.
     looked, slowed, other, started = 0, 0, 0, time.perf_counter()
     rng = random.Random(22)
@@ -147,6 +164,208 @@ async def attack(server, cluster, created, member_token: str, seconds: float) ->
     return result
 
 
+FLOOD_S = 15.0
+
+
+async def flood_live_check(base: str, code: str) -> dict:
+    import re
+
+    from bench.bench_room_flood import status_view
+    from bench.board_client import Http
+
+    page = await run_page(base, "workshop", f"room={code}")
+    found = re.search(rb'"w": ?"([0-9a-f]{24})".*?"v": ?(\d+)', page["body"])
+    if found is None:
+        return {"watch_token_found": False}
+    watch, drawn = found.group(1).decode(), int(found.group(2))
+    ids = re.search(rb'"b": ?"([A-Za-z0-9]{1,32})"', page["body"])
+    real_id = ids.group(1).decode() if ids else ""
+    engine = db.make_engine(_DB_URL[0])
+    answers: dict[str, int] = {}
+    real: list[str] = []
+    changes: list[float] = []  # when the room changed (a member sent an entry)
+    told: list[float] = []  # when the real board was told to redraw
+    status_ms: list[float] = []
+    stop = asyncio.Event()
+    hub = Scenario("Change", (HubSpec("Test hub A", "per_authority", ("W06000023",), None),))
+
+    def change() -> None:
+        rooms.send_entry(engine, code, rooms.join_room(engine, code).token, hub)
+
+    def version() -> int:
+        return rooms.room_version(engine, code, public=True)
+
+    async def changer() -> None:
+        while not stop.is_set():
+            await asyncio.to_thread(change)
+            changes.append(time.perf_counter())
+            await asyncio.sleep(3.0)
+
+    async def attacker(n: int) -> None:
+        http, i = Http(base), 0
+        while not stop.is_set():
+            status, body = await http.get(f"_mash/live?w={watch}&v=0&b=fake{n}x{i}")
+            key = json.loads(body)["s"] if status == 200 else f"http {status}"
+            answers[key] = answers.get(key, 0) + 1
+            i += 1
+        await http.close()
+
+    async def real_board() -> None:  # redraws (draws the newest version) when told to
+        nonlocal drawn
+        http = Http(base)
+        while not stop.is_set():
+            status, body = await http.get(f"_mash/live?w={watch}&v={drawn}&b={real_id}")
+            real.append(json.loads(body)["s"] if status == 200 else f"http {status}")
+            if real[-1] == "changed":
+                told.append(time.perf_counter())
+                drawn = await asyncio.to_thread(version)
+            await asyncio.sleep(2.0)
+        await http.close()
+
+    async def status_pages() -> None:
+        while not stop.is_set():
+            status_ms.append(await status_view(base))
+            await asyncio.sleep(1.0)
+
+    tasks = [asyncio.create_task(attacker(n)) for n in range(4)]
+    tasks += [asyncio.create_task(t()) for t in (changer, real_board, status_pages)]
+    await asyncio.sleep(FLOOD_S)
+    stop.set()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    engine.dispose()
+    # Each change's lag: to the first time the real board was told to redraw after it.
+    lags = [min((t - c for t in told if t >= c), default=None) for c in changes]
+    odd = {}
+    http = Http(base)
+    for label, query in (("bad version", f"w={watch}&v=abc&b=x"),
+                         ("huge version", f"w={watch}&v={'9' * 5000}&b=x"),
+                         ("long board id", f"w={watch}&v=0&b={'x' * 5000}"),
+                         ("non-ASCII board id", f"w={watch}&v=0&b=%C3%A9%E2%80%AE"),
+                         ("unknown room", "w=ffffffffffffffffffffffff&v=0&b=x"),
+                         ("nothing", "")):
+        status, body = await http.get(f"_mash/live?{query}")
+        odd[label] = json.loads(body)["s"] if status == 200 else f"http {status}"
+    await http.close()
+    return {
+        "seconds": FLOOD_S, "attacker_checks": sum(answers.values()),
+        "attacker_answers": answers, "real_board_answers": real,
+        "real_board_id_signed_by_server": bool(real_id),
+        "room_changes": len(changes),
+        "changes_the_real_board_was_told_of": sum(x is not None for x in lags),
+        "real_board_lag_s": [None if x is None else round(x, 2) for x in lags],
+        "status_ms": [round(x, 1) for x in status_ms],
+        "status_median_ms": round(sorted(status_ms)[len(status_ms) // 2], 1)
+        if status_ms else None,
+        "malformed_checks": odd,
+    }
+
+
+_DB_URL: list[str] = []
+OPEN_TRIES = 12
+
+
+async def press(base: str, page: str, query: str, typed: str | None, label: str) -> dict:
+    """One fresh session on ``page?query``: type ``typed`` in the first text field (if not
+    None), press the button labelled ``label``."""
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: TID251 (bench only)
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: TID251 (bench only)
+
+    async def run(ws) -> tuple[list, bytes]:
+        msgs, body = [], b""
+        while True:
+            data = await asyncio.wait_for(ws.recv(), 60)
+            body += data
+            msg = ForwardMsg()
+            msg.ParseFromString(data)
+            msgs.append(msg)
+            if msg.WhichOneof("type") == "script_finished" and (
+                    msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN):
+                return msgs, body
+
+    async with websockets.connect(base.replace("http", "ws", 1) + "/_stcore/stream",
+                                  subprotocols=["streamlit"], max_size=None, compression=None,
+                                  ping_interval=None) as ws:
+        url = f"{base}/{page}" + (f"?{query}" if query else "")
+        await ws.send(back_msg(query, page, url))
+        msgs, _ = await run(ws)
+        page_hash, name_id, button_id = "", None, None
+        for m in msgs:
+            kind = m.WhichOneof("type")
+            if kind == "navigation" and m.navigation.page_script_hash:
+                page_hash = m.navigation.page_script_hash
+            if kind != "delta" or m.delta.WhichOneof("type") != "new_element":
+                continue
+            el = m.delta.new_element
+            if el.WhichOneof("type") == "text_input" and name_id is None:
+                name_id = el.text_input.id
+            elif el.WhichOneof("type") == "button" and el.button.label == label:
+                button_id = el.button.id
+        if (typed is not None and name_id is None) or button_id is None:
+            return {"opened": False, "form_found": False, "body": b""}
+        back = BackMsg()
+        state = back.rerun_script
+        state.page_name = page
+        state.query_string = query
+        state.page_script_hash = page_hash
+        state.context_info.url = url
+        if typed is not None:
+            field = state.widget_states.widgets.add()
+            field.id, field.string_value = name_id, typed
+        pressed = state.widget_states.widgets.add()
+        pressed.id, pressed.trigger_value = button_id, True
+        await ws.send(back.SerializeToString())
+        _msgs, body = await run(ws)
+    return {"form_found": True, "body": body}
+
+
+MEMBER_TRIES = 64
+
+
+async def many_members(base: str, code: str, engine_url: str) -> dict:
+    """``MEMBER_TRIES`` fresh sessions from one address each press Send on the planner with
+    a one-hub scenario (each joins the room as a new member)."""
+    from explorer.scenario import share_token_or_none
+
+    token = share_token_or_none(Scenario("Junk", (HubSpec("Test hub A", "per_authority",
+                                                          ("W06000023",), None),)))
+    engine = db.make_engine(engine_url)
+    try:
+        before = rooms.board(engine, code).members
+        refused, no_button = 0, 0
+        for _ in range(MEMBER_TRIES):
+            page = await press(base, "what-if", f"room={code}&scenario={token}", None,
+                               "Send to room")
+            if not page["form_found"]:
+                no_button += 1
+            elif b"too many members have joined this room from this address" in page["body"]:
+                refused += 1
+        added = rooms.board(engine, code).members - before
+    finally:
+        engine.dispose()
+    return {"tries": MEMBER_TRIES, "members_added": added, "refused": refused,
+            "send_button_not_found": no_button}
+
+
+async def open_rooms(base: str, engine_url: str) -> dict:
+    engine = db.make_engine(engine_url)
+    try:
+        before = len(rooms.list_rooms(engine))
+        refusals, says_what_to_do, no_form = 0, 0, 0
+        for i in range(OPEN_TRIES):
+            page = await press(base, "workshop", "", f"Attack room {i}", "Open the room")
+            if not page["form_found"]:
+                no_form += 1
+            elif b"rooms have been opened from this address" in page["body"]:
+                refusals += 1
+                says_what_to_do += b"Use a room you opened already" in page["body"]
+        opened = len(rooms.list_rooms(engine)) - before
+    finally:
+        engine.dispose()
+    return {"tries": OPEN_TRIES, "rooms_opened": opened, "refused": refusals,
+            "refusals_saying_what_to_do": says_what_to_do, "form_not_found": no_form}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0)
@@ -157,6 +376,7 @@ def main() -> int:
         root = Path(tmp)
         cluster = pgcluster.start_cluster()
         env = {"MASH_DATABASE_URL": cluster.url, "MASH_CACHE_DIR": str(root / "cache")}
+        _DB_URL[:] = [cluster.url]
         engine = db.make_engine(cluster.url)
         db.upgrade(engine)
         created = rooms.create_room(engine, "Attack test room")

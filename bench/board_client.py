@@ -98,7 +98,8 @@ class LivePoller:
         self.answers: dict[str, int] = {}
 
     async def ask(self) -> str:
-        status, body = await self.http.get(f"_mash/live?w={self.args['w']}&v={self.args['v']}")
+        status, body = await self.http.get(f"_mash/live?w={self.args['w']}&v={self.args['v']}"
+                                           f"&b={self.args.get('b', '')}")
         self.polls += 1
         answer = json.loads(body)["s"] if status == 200 else "down"
         self.answers[answer] = self.answers.get(answer, 0) + 1

@@ -316,6 +316,26 @@ CHANGES = ct.Table(
     },
     Change,
 )
+#: The one column order of each file: every writer of an edition's files (an update round's
+#: rows, :func:`explorer.editions.files.dataset_texts`, the export of either) writes its
+#: columns in this order; a column added after May 2019 (``hubs.csv``'s ``end_date``) has its
+#: place here, after ``end_year``, whichever writer adds it.
+FILE_COLUMNS: dict[str, tuple[str, ...]] = {
+    t.file: tuple(t.columns) for t in (*TABLES.values(), CHANGES)}
+
+
+def in_file_order(file: str, header: Iterable[str]) -> tuple[str, ...]:
+    """``header``'s columns in :data:`FILE_COLUMNS` order (a column the file does not know
+    stays, after the known ones).
+
+    >>> in_file_order("hubs.csv", ["hub_id", "name", "end_year", "section_id", "end_date"])
+    ('hub_id', 'name', 'end_year', 'end_date', 'section_id')
+    """
+    given = list(header)
+    known = FILE_COLUMNS.get(file, ())
+    return (*(c for c in known if c in given), *(c for c in given if c not in known))
+
+
 #: The identifier column of each file whose rows an edition may change.
 KEY_COLUMNS: dict[str, str] = {
     "forces.csv": "force_id", "hubs.csv": "hub_id", "positions.csv": "code",

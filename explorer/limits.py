@@ -116,6 +116,9 @@ ROOM_REDRAW_BURST = 60
 #: The same for all rooms on one server process together.
 SERVER_REDRAWS_PER_S = 40
 SERVER_REDRAW_BURST = 120
+#: Most boards of one room waiting in its queue for a redraw (oldest first); a board that has
+#: not checked for 2.5 checks' time is taken to be closed and leaves the queue.
+ROOM_REDRAW_QUEUE = 2_000
 
 # Editions (explorer/editions, ``python -m explorer editions``) ------------------------------
 #: Longest edition title, in characters (after normalisation).

@@ -24,7 +24,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from explorer.data import CHANGES, TABLES, DataError, dataset_problems, iso_date, load_dataset
+from explorer.data import (
+    CHANGES,
+    FILE_COLUMNS,
+    TABLES,
+    DataError,
+    dataset_problems,
+    iso_date,
+    load_dataset,
+)
 from explorer.editions.model import EditionError, EditionInfo
 from explorer.limits import (
     MAX_DATA_FILE_BYTES,
@@ -41,7 +49,7 @@ from explorer.text import TextError, clean_text, quote, terminal_safe
 DATA_FILES: tuple[str, ...] = tuple(t.file for t in TABLES.values())
 CHANGES_FILE = CHANGES.file
 META_FILE = "edition.json"
-CHANGES_HEADER = ",".join(CHANGES.columns) + "\n"
+CHANGES_HEADER = ",".join(FILE_COLUMNS[CHANGES_FILE]) + "\n"
 #: The record of the update round that made an edition (issue 19): written into the edition's
 #: export beside its files, never imported (a draft made by an import has no round).
 RECORD_FILES = ("round.json", "audit.csv")
@@ -225,24 +233,24 @@ def _cell(value: Any) -> str:
 
 def dataset_texts(ds: Dataset) -> dict[str, str]:
     """A position written as the files of an edition (the eight data files and
-    ``changes.csv``), for editions built from rows rather than imported files (update
-    rounds). Loading the result gives ``ds`` back.
+    ``changes.csv``), columns in :data:`explorer.data.FILE_COLUMNS` order, as an update
+    round writes them. Loading the result gives ``ds`` back.
 
     >>> from explorer.data import load_dataset
     >>> texts = dataset_texts(load_dataset())
     >>> texts["hubs.csv"].splitlines()[1]
     'cwm_taf,Cwm Taf MASH,mash,W06000016;W06000024,,,,,,,sw-1'
     """
-    tables = {**{t.file: (key, t) for key, t in TABLES.items()},
-              CHANGES_FILE: ("changes", CHANGES)}
+    attrs = {**{t.file: key for key, t in TABLES.items()}, CHANGES_FILE: "changes"}
     out: dict[str, str] = {}
-    for name, (attr, table) in tables.items():
+    for name, attr in attrs.items():
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(table.columns)
+        columns = FILE_COLUMNS[name]  # the one order every writer uses
+        writer.writerow(columns)
         for record in getattr(ds, attr):
             values = asdict(record)
-            writer.writerow([_cell(values[col]) for col in table.columns])
+            writer.writerow([_cell(values[col]) for col in columns])
         out[name] = buffer.getvalue()
     return out
 

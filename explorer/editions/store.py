@@ -216,7 +216,8 @@ def create_draft(engine: Engine, raw: Mapping[str, bytes], data_dir: Path, *,
                  corrects: int | None = None, now: datetime | None = None) -> EditionInfo:
     """A new draft from file contents by name (the data files, ``changes.csv`` and
     optionally ``edition.json``): what :func:`import_edition` does once the files are read,
-    and what an update round does with :func:`explorer.editions.files.dataset_texts`."""
+    and what an update round does with the files :func:`explorer.rounds.model.apply_edits`
+    writes (columns in :data:`explorer.data.FILE_COLUMNS` order)."""
     incoming = edition_files_io.validate(raw)
     title = edition_files_io.clean_title(title) if title is not None else incoming.title
     as_at = edition_files_io.check_date(as_at) if as_at is not None else incoming.as_at

@@ -29,7 +29,15 @@ from explorer.limits import (
     ROOM_CODE_LENGTH,
 )
 from explorer.scenario import Scenario, dumps_scenario
-from explorer.text import TextError, clean_text, describe_char, fold, quote
+from explorer.text import (
+    BIDI_CONTROLS,
+    TextError,
+    clean_text,
+    describe_char,
+    fold,
+    is_unsafe,
+    quote,
+)
 
 #: Bytes of randomness in a facilitator key and a member token (URL-safe base64 text).
 KEY_BYTES = 24
@@ -74,9 +82,17 @@ _WHAT = {"room name": "what_room_name", "display name": "what_display_name"}
 
 
 def _in(values: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """``values`` as said in ``lang``: the thing refused by its name there, and a character
+    by its code point alone outside English (Unicode names characters in English only).
+
+    >>> _in({"what": "room name", "char": "U+001B ESC"}, "cy")
+    {'what': "enw'r ystafell", 'char': 'U+001B'}
+    """
     out = dict(values)
     if out.get("what") in _WHAT:
         out["what"] = t(f"room_error.{_WHAT[out['what']]}", lang)
+    if lang != "en" and isinstance(out.get("char"), str):
+        out["char"] = out["char"].split(" ", 1)[0]
     return out
 
 
@@ -319,11 +335,35 @@ def _bad_text(value: Any, what: str, max_chars: int, problem: str) -> BadText:
         key, values = "name_too_long", {"what": what, "n": f"{len(value.strip()):,}",
                                         "limit": f"{max_chars:,}"}
     elif " contains " in problem:
-        key, values = "name_unsafe", {"what": what, "problem": problem[len(what) + 1:]}
+        key, ch, position = _unsafe_detail(value)
+        values = {"what": what, "position": position,
+                  "char": f"U+{ord(ch):04X}" if key == "name_surrogate" else describe_char(ch)}
     else:
         key, values = "name_not_text", {"what": what}
     error = BadText(problem, key=key, values=values)
     return error
+
+
+def _unsafe_detail(value: str) -> tuple[str, str, int]:
+    """The message key, character and position of the first character
+    :func:`explorer.text.clean_text` refused in ``value`` (found as it finds it), so that the
+    refusal is said in each language rather than carried over in English.
+
+    >>> _unsafe_detail("Board\\x1b[31m")
+    ('name_control', '\\x1b', 6)
+    >>> _unsafe_detail(" a\\u202eb")
+    ('name_bidi', '\\u202e', 2)
+    """
+    for position, ch in enumerate(value, start=1):
+        if unicodedata.category(ch) == "Cs":
+            return "name_surrogate", ch, position
+    text = unicodedata.normalize("NFC", value).strip()
+    position, ch = next((p, c) for p, c in enumerate(text, start=1) if is_unsafe(c))
+    if ch in BIDI_CONTROLS:
+        return "name_bidi", ch, position
+    if unicodedata.category(ch) in ("Zl", "Zp"):
+        return "name_line_break", ch, position
+    return "name_control", ch, position
 
 
 def _member_label(text: str) -> int | None:

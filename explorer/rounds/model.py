@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from explorer.data import KEY_COLUMNS, end_date, iso_date
+from explorer.data import KEY_COLUMNS, end_date, in_file_order, iso_date
 from explorer.editions.files import CHANGES_FILE
 from explorer.limits import (
     MAX_CHANGE_REASON_CHARS,
@@ -182,7 +182,7 @@ class Base:
                 if col not in header:
                     header.append(col)
                     records = [{**r, col: ""} for r in records]
-            headers[name] = tuple(header)
+            headers[name] = in_file_order(name, header)  # the one order every writer uses
             key = KEY_COLUMNS.get(name, "change_id")
             rows[name] = {r[key]: r for r in records}
         authorities = rows["authorities.csv"].values()

@@ -124,10 +124,59 @@ def test_a_flooding_room_is_told_to_wait(engine, monkeypatch):
     rooms.set_votes(engine, code, bob.token, [first.id])
     monkeypatch.setattr(live, "budget", RedrawBudget(room_rate=1, room_burst=3,
                                                      total_rate=100, total_burst=100))
-    answers = [ask(token, drawn) for _ in range(10)]
+    boards = [f"{i:012x}" for i in range(10)]
+    answers = [asyncio.run(live.answer(token, drawn, b + live._board_mac(b, code)))
+               for b in boards]
     assert answers.count("changed") == 3 and answers.count("wait") == 7
+    assert ask(token, drawn) == "wait"  # a check without a board id: never the last half
     other, _o_bob, _o_first = room_with_votes(engine)
     assert ask(live.watch_token(other.room.code, True), 0) == "changed"  # its own share
+
+
+def _endpoint(token: str, drawn: int, board: str) -> str:
+    """The endpoint's answer to a browser's check (``?w=&v=&b=``, as the component sends it)."""
+    import json
+    from urllib.parse import urlencode
+
+    from starlette.requests import Request
+
+    query = urlencode({"w": token, "v": drawn, "b": board}).encode()
+    request = Request({"type": "http", "method": "GET", "headers": [], "query_string": query})
+    return json.loads(asyncio.run(live._endpoint(request)).body)["s"]
+
+
+def test_in_a_flooding_room_the_board_that_waited_longest_redraws_first(engine, monkeypatch):
+    """Issue 22: the room's redraws go to its boards in the order they started waiting, not
+    to whichever board asks first; an id this server did not sign for the room is no place in
+    the queue (it waits behind every board, even when the burst is full)."""
+    created, bob, first = room_with_votes(engine)
+    code = created.room.code
+    token = live.watch_token(code, True)
+    drawn = rooms.room_version(engine, code, public=True)
+    rooms.set_votes(engine, code, bob.token, [first.id])
+    clock = [0.0]
+    monkeypatch.setattr(live, "budget", RedrawBudget(room_rate=1, room_burst=2, total_rate=100,
+                                                     total_burst=100, clock=lambda: clock[0]))
+
+    def signed(rand: str) -> str:
+        return rand + live._board_mac(rand, code)
+
+    old, new = signed("0123456789ab"), signed("ba9876543210")
+    other_room = "0123456789ab" + live._board_mac("0123456789ab", "OTHERRM")
+    assert live.signed_board(old, code) == old and live.signed_board(other_room, code) is None
+    assert [_endpoint(token, drawn, b) for b in ("x", "y")] == ["changed", "changed"]
+    clock[0] = 0.1
+    assert _endpoint(token, drawn, old) == "wait"
+    assert _endpoint(token, drawn, new) == "wait"
+    for forged in ("not one!", other_room, "f" * 24):
+        assert _endpoint(token, drawn, forged) == "wait"  # behind both
+    clock[0] = 1.5  # 1.5 redraws in hand: kept for "old", which asks last
+    assert _endpoint(token, drawn, new) == "wait"
+    assert _endpoint(token, drawn, old) == "changed"
+    clock[0] = 2.6
+    assert _endpoint(token, drawn, new) == "changed"
+    clock[0] = 10.0  # the burst is full, nobody queued: a check without an id may redraw
+    assert _endpoint(token, drawn, "f" * 24) == "changed"
 
 
 def test_a_vote_changes_only_the_table(engine):

@@ -6,6 +6,7 @@ PostgreSQL address, or a storage function made to fail as it does when the disk 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -289,3 +290,45 @@ def test_a_wrong_cookie_is_dropped_quietly(engine, monkeypatch, value):
     assert not tokens.get(code)
     assert "room_attempts" not in at.session_state  # not counted as a wrong code
     assert not at.error and "not recognised" not in text_of(at)  # no note either
+
+
+@pytest.mark.parametrize("name", ["Bwrdd\x1b[31m", "Bwrdd\u202egwael", "Bwrdd\u2028dau",
+                                  "Bwrdd\u200fgwael"])
+def test_a_welsh_page_refuses_a_name_wholly_in_welsh(engine, name):
+    """Issue 22: a Welsh page's refusal of a room name with an unsafe character says which
+    character in Welsh (by code point), with no English detail."""
+    import unicodedata
+
+    from explorer.i18n import t
+
+    at = open_page("pages/workshop.py", lang="cy")
+    at.text_input[0].set_value(name)
+    next(b for b in at.button if b.label == t("workshop.create", "cy")).click().run()
+    refusal = re.sub(r"\\(.)", r"\1", " ".join(e.value for e in at.error))  # markdown-escaped
+    assert "enw'r ystafell: " in refusal, refusal
+    assert "U+" in refusal and "yn nod 6" in refusal
+    bad = next(ch for ch in name if not (ch.isalnum() or ch in " []"))
+    for english in ("contains", "character", "control", "separator", "direction", "text here",
+                    unicodedata.name(bad, "ESC"), "ESC"):
+        assert english not in refusal, refusal
+    assert rooms.list_rooms(engine) == ()
+
+
+@pytest.mark.parametrize("name", ["Aelod\x07", "Aelod\u2066x", "Aelod\u2029x", "Aelod\u061cx"])
+def test_a_welsh_planner_refuses_a_display_name_wholly_in_welsh(engine, name):
+    """Issue 22: the member's display name on a Welsh planner: the refusal is Welsh, the
+    character by its code point, and nothing is sent."""
+    import unicodedata
+
+    created = rooms.create_room(engine, "Board")
+    code = created.room.code
+    at = open_page("pages/what-if.py", room=code, scenario=share_token_or_none(POWYS),
+                   lang="cy")
+    at.text_input(key=f"room_display_{code}").set_value(name)
+    at.button(key="room_send").click().run()
+    refusal = re.sub(r"\\(.)", r"\1", " ".join(e.value for e in at.error))
+    assert "enw arddangos: " in refusal and "yn nod 6" in refusal, refusal
+    for english in ("contains", "character", "control", "separator", "direction", "text here",
+                    unicodedata.name(name[5], "BEL"), "BEL"):
+        assert english not in refusal, refusal
+    assert rooms.board(engine, code).entries == ()

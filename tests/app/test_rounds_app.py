@@ -291,3 +291,41 @@ def test_the_base_edition_is_parsed_once_per_process(env, monkeypatch):
     again = page("pages/contribute.py", token=opened.tokens["dyfed_powys"])
     assert not again.exception and not at.exception
     assert len(parsed) == 1
+
+
+def _place(block, key: str, path: tuple[int, ...] = ()) -> tuple[int, ...] | None:
+    """Where the widget ``key`` is drawn: its index in each block from the page's main one."""
+    for i, child in block.children.items():
+        if getattr(child, "key", None) == key:
+            return (*path, i)
+        if hasattr(child, "children"):
+            found = _place(child, key, (*path, i))
+            if found:
+                return found
+    return None
+
+
+def test_the_form_keeps_its_place_whether_a_message_shows_or_not(env):
+    """Issue 19: the browser tells elements apart by their place. A save's message drawn in
+    one run and not in the next moved the form, and the browser drew its fields anew, losing
+    text typed but not yet sent. Every field keeps its place: before any save, after a save
+    (message), on the next run (none), and on a page whose save was refused as stale."""
+    opened = store.open_round(db.shared_engine(), DATA_DIR, "Test round", "2026-03-01")
+    token = opened.tokens["gwent"]
+    one, two = (page("pages/contribute.py", token=token) for _ in range(2))
+    for at in (one, two):
+        at.radio(key="rd_part").set_value("forces.csv").run()
+    keys = [f"rd_f_forces.csv_gwent_{f}" for f in ("position_summary", "source_date", "reason")]
+    before = [_place(one.main, k) for k in keys]
+    assert all(before)
+    one.text_input(key=keys[1]).input("2026-03-01").run()
+    assert texts(one.success) == ["Saved (version 1)."]
+    assert [_place(one.main, k) for k in keys] == before
+    one.run()
+    assert not one.success
+    assert [_place(one.main, k) for k in keys] == before
+    reason = next(a for a in two.text_area if a.key == keys[2])
+    reason.input("Fictional test change").run()  # a stale page: refused, the text kept
+    assert texts(two.warning)[0].startswith("not saved: this section was saved from another")
+    assert [_place(two.main, k) for k in keys] == before
+    assert next(a.value for a in two.text_area if a.key == keys[2]) == "Fictional test change"

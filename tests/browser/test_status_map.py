@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from explorer.data import DATA_DIR
 
@@ -101,8 +102,14 @@ def point_in(page, code: str) -> tuple[float, float]:
     box = iframe.bounding_box()
     assert box is not None and box["y"] >= 0
     assert box["y"] + box["height"] <= page.viewport_size["height"], "map not fully in view"
-    point = map_frame(page).evaluate(POINT_IN_AUTHORITY_JS, code)
-    assert point is not None, f"no visible point inside {code} on the map"
+    # Asked until found: while the map is redrawn or pans (a loaded machine), no point of the
+    # shape may be the topmost element for a moment.
+    try:
+        point = map_frame(page).wait_for_function(POINT_IN_AUTHORITY_JS, arg=code,
+                                                  timeout=20_000).json_value()
+    except PlaywrightTimeout:
+        point = None
+    assert point is not None, f"no visible point inside {code} on the map within 20 s"
     return box["x"] + point["x"], box["y"] + point["y"]
 
 

@@ -385,8 +385,8 @@ def test_a_second_round_waits_and_starts_from_the_new_edition(engine):
     hub = editions.load_edition(engine, third.id, DATA_DIR).dataset.hub(fx.HUB_A)
     assert (hub.status, hub.end_date, hub.end_year) == ("mash_ceased", "2026-08-31", 2026)
     assert editions.edition_texts(engine, third.id, DATA_DIR)["hubs.csv"].startswith(
-        "hub_id,name,status,member_codes,host_code,location,start_year,end_year,dates_note,"
-        "section_id,end_date\n")
+        "hub_id,name,status,member_codes,host_code,location,start_year,end_year,end_date,"
+        "dates_note,section_id\n")  # the one order (explorer.data.FILE_COLUMNS)
     assert editions.edition_texts(engine, third.id, DATA_DIR)["forces.csv"] == (
         DATA_DIR / "forces.csv").read_text(encoding="utf-8")  # untouched files stay as they were
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from explorer import rooms
+from explorer.i18n import t
 from explorer.storage import db
 from explorer.throttle import CodeAttempts
 
@@ -161,3 +164,61 @@ def test_shared_engine_remembers_a_failure_for_a_while(monkeypatch):
         db.shared_engine(url)
     assert calls == [url, url]
     db._FAILURES.pop(url, None)
+
+
+#: One name for each kind of text a name may not hold, with the refusal's message key.
+BAD_NAMES = [
+    ("Board\x1b[31m", "name_control"),
+    ("two\nlines", "name_control"),
+    ("tab\there", "name_control"),
+    ("abc\u202eevil", "name_bidi"),
+    ("a\u2066b", "name_bidi"),
+    ("line\u2028sep", "name_line_break"),
+    ("half \ud800", "name_surrogate"),
+    ("abc\u200fdef", "name_direction"),
+    ("\u2800\u3164", "name_invisible"),
+    ("Z" + "\u0301" * 9, "name_marks"),
+    ("May 2019 (reference)", "name_label"),
+    ("x" * 81, "name_too_long"),
+    ("   ", "name_empty"),
+    (42, "name_not_text"),
+]
+#: English words the Welsh refusals share with the English ones on purpose.
+SHARED_WORDS = {"label"}
+
+
+def _english_words(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[A-Za-z]{3,}", text)} - SHARED_WORDS
+
+
+@pytest.mark.parametrize("what", ["room name", "display name"])
+@pytest.mark.parametrize(("raw", "key"), BAD_NAMES)
+def test_a_welsh_refusal_of_a_name_is_wholly_welsh(raw, key, what):
+    """Issue 22: the detail of a refused name (which character, what kind) is said in Welsh
+    too, the character by its code point, never by its English Unicode name."""
+    import unicodedata
+
+    with pytest.raises(rooms.BadText) as caught:
+        rooms.clean_name(raw, what, 80)
+    err = caught.value
+    assert err.key == key
+    english, welsh = err.say("en"), err.say("cy")
+    assert str(err).startswith(english)  # the English text (logs, CLI) says the same
+    user_words = _english_words(raw) if isinstance(raw, str) else set()
+    leaked = {w for w in _english_words(english) - user_words
+              if re.search(rf"\b{w}\b", welsh, re.IGNORECASE)}
+    assert not leaked, (welsh, leaked)
+    for ch in raw if isinstance(raw, str) else "":
+        name = unicodedata.name(ch, "")
+        if name and not ch.isalnum() and ch != " ":
+            assert name not in welsh, welsh
+    assert t(f"room_error.{rooms.model._WHAT[what]}", "cy") in welsh
+
+
+def test_a_welsh_refusal_names_the_character_by_its_code_point():
+    with pytest.raises(rooms.BadText) as caught:
+        rooms.clean_name("Board\x1b[31m", "room name", 80)
+    assert caught.value.say("cy") == (
+        "enw'r ystafell: mae nod rheoli (U+001B) yn nod 6; rhaid i'r testun yma fod yn un "
+        "llinell o destun plaen")
+    assert "(U+001B ESC) at character 6" in caught.value.say("en")

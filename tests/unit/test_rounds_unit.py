@@ -143,3 +143,47 @@ def test_what_another_save_changed():
         f"positions.csv, row {fx.POWYS}: changed in the draft",
         "items.csv, row gwent_test_item: added to the draft",
         "hubs.csv, row dyfed_powys_test_hub_a: taken out of the draft")
+
+
+def _hub_ended(end: str = "2026-02") -> tuple[Edit, ...]:
+    return (fx.edit("hubs.csv", "newport", "changed",
+                    {"status": "mash_ceased", "end_date": end}, **fx.SOURCE),
+            fx.edit("positions.csv", fx.NEWPORT, "changed",
+                    {"status": "mash_ceased", "summary": "Test summary: Test pilot ended."},
+                    **fx.SOURCE))
+
+
+def test_every_writer_puts_a_hubs_columns_in_one_order(base):
+    """``end_date`` (added after May 2019) has one place, after ``end_year``, whichever
+    writer writes ``hubs.csv``: an update round's files, :func:`dataset_texts`, and the
+    export of a round's edition; a base that had it last is written in that order too."""
+    import io
+    import zipfile
+
+    from explorer.data import FILE_COLUMNS
+    from explorer.editions.model import EditionInfo
+    from explorer.rounds.model import parse_rows, write_rows
+
+    order = ("hub_id,name,status,member_codes,host_code,location,start_year,end_year,"
+             "end_date,dates_note,section_id")
+    assert ",".join(FILE_COLUMNS["hubs.csv"]) == order
+    texts = apply_edits(base, 2, {"gwent": _hub_ended()})
+    assert texts["hubs.csv"].splitlines()[0] == order
+    ds = files.validate({n: t.encode() for n, t in texts.items()}).dataset
+    assert ds.hub("newport").end_date == "2026-02"
+    written = files.dataset_texts(ds)
+    assert written["hubs.csv"] == texts["hubs.csv"]  # the same text, not only the same header
+    assert {n: t.splitlines()[0] for n, t in written.items()} == {
+        n: t.splitlines()[0] for n, t in texts.items()}
+    info = EditionInfo(id=2, title="Test edition", as_at="2026-03-01", status="published",
+                       created_at=None, published_at=None, corrects=None, base_id=1)
+    archive = zipfile.ZipFile(io.BytesIO(files.export_zip(info, texts)))
+    assert archive.read("edition-2/hubs.csv").decode().splitlines()[0] == order
+
+    # an edition whose hubs.csv has end_date last (as a round wrote it before this fix)
+    header, records = parse_rows(texts["hubs.csv"])
+    last = {**texts, "hubs.csv": write_rows([*(c for c in header if c != "end_date"),
+                                             "end_date"], records)}
+    assert last["hubs.csv"].splitlines()[0].endswith(",section_id,end_date")
+    again = apply_edits(Base.from_texts(last), 3, {"gwent": _hub_ended("2026-01")})
+    assert again["hubs.csv"].splitlines()[0] == order

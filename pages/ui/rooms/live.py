@@ -16,7 +16,10 @@ How a board stays current (issues 20 and 22):
   reruns the page; so does any change on the facilitator's board (their controls).
 - **Budget.** Each redraw is admitted by :class:`explorer.rooms.redraws.RedrawBudget`: a room
   cannot take more than its share of the server however many boards it opens, and all rooms
-  together have a ceiling. A refused board is told to wait and asks again at its next poll.
+  together have a ceiling. A refused board is told to wait and asks again at its next poll;
+  within a room the redraws go to the boards that have waited longest (each board asks under
+  an id the server signed for its session, ``b``, its place in the queue; a check without one
+  waits behind every board in the queue).
   The budget, like the versions read, is per server process (per replica).
 
 Where the endpoint cannot be added (an unknown server, AppTest) the fragment reruns itself
@@ -99,6 +102,30 @@ def _read_version(eng: Engine, code: str, public: bool) -> object:
         return exc
 
 
+def board_id(code: str) -> str:
+    """This session's board id for ``code``'s queue of redraws: random, and signed by this
+    process (24 hex digits), so a client cannot make up places in the queue without opening
+    boards; the same for the session's every redraw."""
+    ids = state.get("_live_board_ids")
+    if not isinstance(ids, dict):
+        ids = {}
+    if code not in ids:
+        ids = {**ids, code: secrets.token_hex(6)}
+        state["_live_board_ids"] = ids
+    return ids[code] + _board_mac(ids[code], code)
+
+
+def _board_mac(rand: str, code: str) -> str:
+    return hmac.new(_SECRET, f"board:{rand}:{code}".encode(), hashlib.sha256).hexdigest()[:12]
+
+
+def signed_board(board: str, code: str) -> str | None:
+    """``board`` if this process gave it to a board of ``code`` (:func:`board_id`), else None."""
+    if len(board) != 24 or not board.isascii() or not board.isalnum():
+        return None
+    return board if hmac.compare_digest(_board_mac(board[:12], code), board[12:]) else None
+
+
 async def current_version(code: str, public: bool, *, now: float | None = None) -> object:
     """The room's version as the boards of this process see it (read at most once per
     :data:`VERSION_TTL_S`, however many boards ask); None once the room is gone; an exception
@@ -133,10 +160,11 @@ def fresh_version(code: str, public: bool) -> object:
     return None
 
 
-async def answer(token: str, drawn: int) -> str:
+async def answer(token: str, drawn: int, board: str | None = None) -> str:
     """What a board that drew version ``drawn`` of the watched room should do: ``same``,
     ``changed`` (redraw), ``wait`` (changed, but the room's or the server's redraw budget is
-    spent: ask again later), ``gone``, ``down`` (the database did not answer) or ``unknown``."""
+    spent: ask again later), ``gone``, ``down`` (the database did not answer) or ``unknown``.
+    ``board``: the board's own id (its place in the room's queue for redraws)."""
     watched = _watches.get(token)
     if watched is None or not _engine:
         return "unknown"
@@ -148,7 +176,8 @@ async def answer(token: str, drawn: int) -> str:
         return "gone"
     if now == drawn:
         return "same"
-    return "changed" if budget.admit(code) else "wait"
+    signed = signed_board(board, code) if board else None
+    return "changed" if budget.admit(code, board=signed) else "wait"
 
 
 async def _endpoint(request):
@@ -158,7 +187,8 @@ async def _endpoint(request):
         drawn = int(request.query_params.get("v", "-1"))
     except ValueError:
         drawn = -1
-    status = await answer(request.query_params.get("w", ""), drawn)
+    status = await answer(request.query_params.get("w", ""), drawn,
+                          request.query_params.get("b", "")[:32] or None)
     return JSONResponse({"s": status}, headers={"Cache-Control": "no-store"})
 
 
@@ -268,7 +298,8 @@ def _area(eng: Engine, board: rooms.Board, figures, key: str | None, lang: str,
             st.caption(t("workshop.not_live", lang))
         if pushed:
             seen = state.get(f"_live_{code}")
-            _component(w=watch_token(code, public), v=now, live=live, poll_ms=int(POLL_S * 1000),
+            _component(w=watch_token(code, public), v=now, b=board_id(code), live=live,
+                       poll_ms=int(POLL_S * 1000),
                        seen=seen.get("n", 0) if isinstance(seen, dict) else 0,
                        key=f"_live_{code}", default=None, height=0)
             st.html(f'<span class="mash-doc mash-live-watch" hidden></span>'

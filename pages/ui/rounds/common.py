@@ -39,12 +39,19 @@ def say(kind: str, text: str, lines: tuple[str, ...] = ()) -> None:
 
 
 def flash() -> None:
+    """The message of the last action, in a slot drawn on every run, message or not.
+
+    Streamlit's page tells its elements apart by their place: a message drawn in one run
+    and not in the next would move every later element by one place, and the browser would
+    then draw the fields below it anew, dropping text typed but not yet sent (the field
+    being typed in while a save runs; issue 19). The slot keeps every place fixed."""
+    slot = st.empty()
     kind, text, lines = state.pop(FLASH, (None, "", []))
     if kind:
         body = md_escape(text)
         if lines:
             body += "\n\n" + "\n".join(f"- {md_escape(line)}" for line in lines)
-        getattr(st, kind)(body)
+        getattr(slot, kind)(body)
 
 
 def refused(exc: RoundError) -> None:

@@ -393,6 +393,26 @@ def _draft_table(ds: Dataset, base: Base, edits: tuple[Edit, ...], lang: str) ->
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
+def _notes(eng, token, info, section, lang: str, editable: bool, stale) -> None:
+    """What the section's state says, and the choice a stale save offers."""
+    if info.status != "open":
+        st.info(t("rounds.contribute.closed", lang))
+    elif section.state == "returned" and section.comment:
+        st.warning(md_escape(t("rounds.contribute.returned", lang)) + "\n\n"
+                   + md_escape(section.comment))
+    if info.status == "open" and not editable:
+        st.info(t("rounds.contribute.read_only", lang,
+                  state=state_label(section.state, lang).lower()))
+    if stale:
+        st.markdown(md_escape(t("rounds.contribute.stale_changes", lang)))
+        st.markdown("\n".join(f"- {md_escape(c)}" for c in stale["changes"]) or "-")
+        left, right = st.columns(2)
+        left.button(t("rounds.contribute.stale_keep", lang), on_click=_on_top,
+                    args=(eng, token, info.id, section.force_id, lang))
+        right.button(t("rounds.contribute.stale_load", lang), on_click=_load_saved,
+                     args=(info.id, section.force_id))
+
+
 def page(eng: Engine, token: str, lang: str, ds: Dataset) -> None:
     flash()
     try:
@@ -414,24 +434,10 @@ def page(eng: Engine, token: str, lang: str, ds: Dataset) -> None:
     st.markdown(md_escape(t("rounds.contribute.state", lang,
                             state=state_label(section.state, lang),
                             version=section.version)))
-    if info.status != "open":
-        st.info(t("rounds.contribute.closed", lang))
-    elif section.state == "returned" and section.comment:
-        st.warning(md_escape(t("rounds.contribute.returned", lang)) + "\n\n"
-                   + md_escape(section.comment))
     editable = info.status == "open" and section.state in ("not_started", "draft", "returned")
-    if info.status == "open" and not editable:
-        st.info(t("rounds.contribute.read_only", lang,
-                  state=state_label(section.state, lang).lower()))
     stale = local.get("stale")
-    if stale:
-        st.markdown(md_escape(t("rounds.contribute.stale_changes", lang)))
-        st.markdown("\n".join(f"- {md_escape(c)}" for c in stale["changes"]) or "-")
-        left, right = st.columns(2)
-        left.button(t("rounds.contribute.stale_keep", lang), on_click=_on_top,
-                    args=(eng, token, info.id, section.force_id, lang))
-        right.button(t("rounds.contribute.stale_load", lang), on_click=_load_saved,
-                     args=(info.id, section.force_id))
+    with st.container():  # drawn on every run, so the form below keeps its place (flash())
+        _notes(eng, token, info, section, lang, editable, stale)
     base = caches.round_base(db.database_url(), info.base_id)  # parsed once per process
     st.text_input(t("rounds.contribute.name", lang), key="rd_name",
                   max_chars=MAX_DISPLAY_NAME_CHARS)
