@@ -69,7 +69,9 @@ def _planner_body() -> None:
         planner.figures(ds, lang, result, checked)
     with view_col:
         drawn = planner.map_panel(ds, settings, result, draft)
-    with edit_col if projector else view_col:
+    # The per-hub table under both columns, the page's full width (ten columns do not fit in
+    # the map's column at 1366 px); on a projector beside the map.
+    with edit_col if projector else st.container():
         planner.hub_table(ds, lang, result)
 
     planner.tabs(ds, lang, checked, result, drawn)
