@@ -16,7 +16,7 @@ from explorer.text import TextError, clean_text
 
 #: The folder (under the data folder) holding the preset files and their list.
 SCENARIO_DIR_NAME = "scenarios"
-_PRESET_COLUMNS = ("file", "title", "description", "section_id")
+_PRESET_COLUMNS = ("file", "title", "title_cy", "description", "section_id")
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,18 @@ class Preset:
     description: str
     section_id: str
     scenario: Scenario
+    #: The title in Welsh (``title_cy``: the app's own draft translation, not the briefing's).
+    title_cy: str = ""
+
+    def label(self, lang: str = "en") -> str:
+        """The title in ``lang`` (Welsh when the preset has a Welsh title).
+
+        >>> p = Preset("k", "North Wales regional MASH", "", "nw-1", None,
+        ...            "MASH rhanbarthol Gogledd Cymru")
+        >>> p.label("en"), p.label("cy")
+        ('North Wales regional MASH', 'MASH rhanbarthol Gogledd Cymru')
+        """
+        return self.title_cy if lang == "cy" and self.title_cy else self.title
 
 
 def load_presets(ds: Dataset, data_dir: str | Path = DATA_DIR) -> list[Preset]:
@@ -69,7 +81,7 @@ def load_presets(ds: Dataset, data_dir: str | Path = DATA_DIR) -> list[Preset]:
                 problem = str(exc).removeprefix(f"{column} ")
                 raise DataError(csv_name, problem, line=line, column=column,
                                 value=None if not raw.strip() else raw) from None
-        file, title, description, section_id = values
+        file, title, title_cy, description, section_id = values
         if "/" in file or "\\" in file or not file.endswith(".json"):
             raise DataError(
                 csv_name, "must be a .json file name in the same folder",
@@ -85,7 +97,8 @@ def load_presets(ds: Dataset, data_dir: str | Path = DATA_DIR) -> list[Preset]:
             )
         listed.add(file)
         scenario = load_scenario_file(folder / file, ds, source=f"{SCENARIO_DIR_NAME}/{file}")
-        presets.append(Preset(file.removesuffix(".json"), title, description, section_id, scenario))
+        presets.append(Preset(file.removesuffix(".json"), title, description, section_id, scenario,
+                              title_cy))
     for path in sorted(folder.glob("*.json")):
         if path.name not in listed:
             raise DataError(csv_name, f"preset file {path.name} is not listed")

@@ -13,12 +13,13 @@ from explorer.printing.styles import HUB_TABLE_CSS
 
 
 def hub_table_html(result: CoverageResult, ds: Dataset, lang: str = "en") -> str:
-    """The per-hub table as escaped HTML that reflows into one card per hub on a phone.
+    """The per-hub table as escaped HTML that reflows into one card per hub in a narrow box.
 
     Every cell is text (``html.escape``); numbers get thousands separators. Words wrap at
     spaces only, never mid-word ("Carmar thenshi re", "Gweste iwr"): place names are not
-    hyphenated; a table wider than its column scrolls sideways instead. The table carries the
-    page's language (``lang``) for screen readers.
+    hyphenated; in a box narrower than :data:`~explorer.printing.styles.HUB_CARDS_BELOW_PX`
+    each hub is a card instead of a row, so the table never scrolls sideways. The table
+    carries the page's language (``lang``) for screen readers.
     """
     rows = hub_rows(result, ds, lang)
     if not rows:

@@ -16,6 +16,7 @@ from explorer.printing.palette import COUNT_COLOURS
 from explorer.printing.styles import ROOM_SUMMARY_CSS
 from explorer.rooms.model import Board, expiry_days
 from explorer.rooms.report import (
+    NO_VALUE,
     EntryFigures,
     Reference,
     board_rows,
@@ -60,8 +61,8 @@ def summary_html(
     share_col = t("room.col_share", lang)
 
     def cell(c: str, value: Any) -> str:
-        if value is None:
-            return "<td></td>"
+        if value is None:  # a missing number: "–", as the board draws it
+            return f'<td class="n">{NO_VALUE}</td>' if c in numeric | {share_col} else "<td></td>"
         if c == share_col and isinstance(value, (int, float)):
             return f'<td class="n">{value:.1f}</td>'
         if isinstance(value, (int, float)) and c in numeric:
@@ -94,8 +95,8 @@ def summary_html(
                             for i, colour in enumerate(COUNT_COLOURS)) + "</ul>")
     proposals = "".join(
         '<div class="entry"><p><strong>'
-        + e(t("room.compare_entry", lang, number=f.entry.member_number, author=f.entry.author,
-              scenario=f.scenario.name if f.scenario else "?"))
+        + e(t("room.compare_entry", lang, number=f.entry.member_number,
+              author=f.entry.author_label(lang), scenario=f.scenario.name if f.scenario else "?"))
         + f"</strong></p><p>{e(f.describe(lang) or (f.problem or ''))}</p>"
         + ("<ul>" + "".join(f"<li>{e(line)}</li>" for line in hubs_described(
             f.scenario, f.result, ds, lang)) + "</ul>" if f.scenario and f.scenario.hubs else "")

@@ -64,16 +64,21 @@ td.n{text-align:right;white-space:nowrap}tr.ref td{font-style:italic;background:
 @media print{body{margin:0;max-width:none}@page{size:A4 landscape;margin:1.2cm}}
 """
 
-#: The per-hub table (in the app and printed): a table on wide screens, cards on phones.
+#: The per-hub table (in the app and printed): a table where its box is wide enough
+#: (:data:`HUB_CARDS_BELOW_PX`), else one card per hub (a phone, a narrow column): never
+#: scrolled sideways (issue 16 leftovers: 1366 px). A container query, so the box decides,
+#: not the screen.
+HUB_CARDS_BELOW_PX = 760
 HUB_TABLE_CSS = (
-    ".hub-wrap{overflow-x:auto;max-width:100%}"
-    ".hub-table{border-collapse:collapse;width:100%;font-size:.9rem}"
-    ".hub-table th,.hub-table td{border-bottom:1px solid #d0d0d0;padding:.3rem .5rem;"
+    ".hub-wrap{overflow-x:auto;max-width:100%;container-type:inline-size}"
+    ".hub-table{border-collapse:collapse;width:100%;font-size:.875rem}"
+    ".hub-table th,.hub-table td{border-bottom:1px solid #d0d0d0;padding:.3rem .4rem;"
     # Words wrap at spaces only, never mid-word ("Carmar thenshi re", "Gweste iwr"): place
-    # names are not hyphenated; a table wider than its column scrolls sideways instead.
+    # names are not hyphenated.
     "text-align:left;vertical-align:top;overflow-wrap:normal;word-break:normal;"
-    "hyphens:manual;min-width:4rem}"
-    "@media (max-width:640px){.hub-table thead{position:absolute;left:-9999px}"
+    "hyphens:manual;min-width:3.5rem}"
+    f"@container (max-width:{HUB_CARDS_BELOW_PX}px){{"
+    ".hub-table thead{position:absolute;left:-9999px}"
     ".hub-table tr{display:block;border:1px solid #d0d0d0;margin-bottom:.6rem}"
     ".hub-table td{display:block;border:0}"
     ".hub-table td::before{content:attr(data-label) ': ';font-weight:600}}"

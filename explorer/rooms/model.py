@@ -139,10 +139,35 @@ class Created:
     key: str
 
 
+def member_label(number: int, name: str = "", lang: str = "en") -> str:
+    """A member's name as shown in ``lang``: the name they gave, or, when they gave none (stored
+    as ``""``: no English is stored), the label "Member N" in ``lang``.
+
+    >>> member_label(3, "Alice"), member_label(3, "", "en"), member_label(3, "", "cy")
+    ('Alice', 'Member 3', 'Aelod 3')
+    """
+    return name or t("room.member_default", lang, n=number)
+
+
+def stored_name(name: str, number: int) -> str:
+    """What is stored for member ``number``'s name: ``""`` for none, and for their own label
+    ("Member 3", "Aelod 3"), which is drawn in each viewer's language (:func:`member_label`).
+
+    >>> stored_name("Member 3", 3), stored_name("aelod 3", 3), stored_name("Alice", 3)
+    ('', '', 'Alice')
+    """
+    return "" if not name or _member_label(name) == number else name
+
+
 @dataclass(frozen=True)
 class Member:
     number: int
+    #: The name the member gave; ``""`` for none (shown as :meth:`label`).
     display_name: str
+
+    def label(self, lang: str = "en") -> str:
+        """The name as shown in ``lang`` ("Member 3", Welsh "Aelod 3", when none was given)."""
+        return member_label(self.number, self.display_name, lang)
 
 
 @dataclass(frozen=True)
@@ -159,12 +184,17 @@ class Entry:
 
     id: int
     member_number: int
+    #: The author's name as given; ``""`` for none (shown as :meth:`author_label`).
     author: str
     scenario_json: str
     hidden: bool
     created_at: datetime
     updated_at: datetime
     votes: int | None
+
+    def author_label(self, lang: str = "en") -> str:
+        """The author as shown in ``lang`` ("Member 3", Welsh "Aelod 3", when no name)."""
+        return member_label(self.member_number, self.author, lang)
 
 
 @dataclass(frozen=True)

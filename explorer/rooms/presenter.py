@@ -138,7 +138,7 @@ def presenter_rows(figures: Sequence[EntryFigures], reference: CoverageResult, *
         scenario = (f.scenario.name if f.scenario is not None
                     else t("presenter.unreadable", lang))
         rows.append(PresenterRow(
-            e.member_number, e.author, scenario, **_figures_text(f.result, lang),
+            e.member_number, e.author_label(lang), scenario, **_figures_text(f.result, lang),
             votes=number(counts[e.member_number], lang) if revealed else None,
             place=placed.get(e.member_number), change=change, change_left_s=left,
         ))

@@ -164,8 +164,10 @@ def coverage_counts(figures: tuple[EntryFigures, ...], ds: Dataset) -> dict[str,
     return counts
 
 
-#: A cell with nothing to show (the reference row's entry number and votes, an unreadable
-#: entry's figures): never ``None``, which a table shows as "None".
+#: How a cell with nothing to show is drawn (the reference row's entry number and votes, an
+#: unreadable entry's figures): never "None". In :func:`board_rows` a missing number is
+#: ``None`` (so a number column stays numbers and sorts as numbers); whoever draws the rows
+#: shows it as this (the board's ``placeholder``, the printed summary's cell).
 NO_VALUE = "–"
 
 
@@ -179,7 +181,8 @@ def board_rows(
     Columns: entry, author, scenario, what it is, (votes), (hidden), then the figures as the
     planner counts them (:mod:`explorer.figures`): authorities, people, share (%), MASHs
     proposed, farthest trip (text: ``26.8 km``, ``n/a``, with the limit beside it), gained over
-    the reference and people gained. Counts stay numbers (so the table sorts them). An entry
+    the reference and people gained. Counts stay numbers (so the table sorts them) and a
+    missing number is ``None``, never text (drawn as :data:`NO_VALUE`). An entry
     is numbered like its author ("Member 3" sends entry 3), which stays the same when others
     withdraw. ``votes`` and ``hidden`` add those columns (votes once revealed; hidden for the
     facilitator).
@@ -196,14 +199,14 @@ def board_rows(
         row = {col["entry"]: entry, col["author"]: author, col["scenario"]: scenario,
                col["what"]: what}
         if votes:
-            row[col["votes"]] = NO_VALUE if n_votes is None else n_votes
+            row[col["votes"]] = n_votes
         if hidden:
             row[col["hidden"]] = t("room.hidden_yes", lang) if is_hidden else ""
         return row
 
     rows = [{
-        **start(NO_VALUE, ref.label, ref.scenario_name,
-                describe(may_2019_scenario(), ds, lang), NO_VALUE, False),
+        **start(None, ref.label, ref.scenario_name,
+                describe(may_2019_scenario(), ds, lang), None, False),
         col["authorities"]: base.authorities_covered,
         col["people"]: base.population_covered,
         col["share"]: round(100 * base.population_share, 1),
@@ -216,15 +219,15 @@ def board_rows(
         scenario = f.scenario.name if f.scenario else t("room.unreadable", lang,
                                                         problem=f.problem)
         row = {
-            **start(f.entry.member_number, f.entry.author, scenario, f.describe(lang),
+            **start(f.entry.member_number, f.entry.author_label(lang), scenario, f.describe(lang),
                     f.entry.votes, f.entry.hidden),
-            col["authorities"]: r.authorities_covered if r else NO_VALUE,
-            col["people"]: r.population_covered if r else NO_VALUE,
-            col["share"]: round(100 * r.population_share, 1) if r else NO_VALUE,
-            col["mashes"]: shown.mashes if shown else NO_VALUE,
+            col["authorities"]: r.authorities_covered if r else None,
+            col["people"]: r.population_covered if r else None,
+            col["share"]: round(100 * r.population_share, 1) if r else None,
+            col["mashes"]: shown.mashes if shown else None,
             col["farthest"]: shown.shown(lang)["farthest"] if shown else NO_VALUE,
             col["gained"]: ", ".join(name(c) for c in f.gained),
-            col["people_gained"]: f.population_gained if r else NO_VALUE,
+            col["people_gained"]: f.population_gained if r else None,
         }
         rows.append(row)
     return rows
@@ -256,7 +259,7 @@ def compare_rows(
     readable = [f for f in chosen if f.result is not None and f.figures is not None]
     label = t("whatif.col_measure", lang)
     names = [ref.label] + [t("room.compare_entry", lang, number=f.entry.member_number,
-                             author=f.entry.author, scenario=f.scenario.name)
+                             author=f.entry.author_label(lang), scenario=f.scenario.name)
                            for f in readable]
     cols = column_labels(names, [label], None, lang)
     base = reference_result(ds)
@@ -315,8 +318,9 @@ def _iso(when: datetime) -> str:
     return when.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def export_dict(board: Board, ds: Dataset) -> dict[str, Any]:
-    """The room as JSON-ready values: each entry with its scenario, votes and coverage.
+def export_dict(board: Board, ds: Dataset, lang: str = "en") -> dict[str, Any]:
+    """The room as JSON-ready values: each entry with its scenario, votes and coverage; an
+    author who gave no name is labelled in ``lang`` ("Member 3", "Aelod 3").
 
     ``coverage`` has exactly the keys of ``python -m explorer coverage --json``; ``figures``
     has the board's figures as the planner counts them (MASHs proposed, farthest trip of a
@@ -339,7 +343,7 @@ def export_dict(board: Board, ds: Dataset) -> dict[str, Any]:
         "entries": [
             {
                 "id": f.entry.id,
-                "author": f.entry.author,
+                "author": f.entry.author_label(lang),
                 "member_number": f.entry.member_number,
                 "hidden": f.entry.hidden,
                 "created_at": _iso(f.entry.created_at),
@@ -393,7 +397,7 @@ def entries_csv(board: Board, ds: Dataset) -> str:
         r = f.result
         writer.writerow([
             f.entry.member_number,
-            formula_safe(f.entry.author),
+            formula_safe(f.entry.author_label("en")),
             formula_safe(f.scenario.name if f.scenario else f.problem or ""),
             "yes" if f.entry.hidden else "no",
             "" if f.entry.votes is None else f.entry.votes,
@@ -473,14 +477,14 @@ def board_csv(board: Board, ds: Dataset, lang: str = "en", ref: Reference | None
     for f in entry_figures(board, ds):
         s, r = f.scenario, f.result
         if s is None or r is None or f.figures is None:
-            writer.writerow([f.entry.member_number, formula_safe(f.entry.author),
+            writer.writerow([f.entry.member_number, formula_safe(f.entry.author_label(lang)),
                              formula_safe(t("room.unreadable", lang, problem=f.problem))]
                             + [""] * (len(heads) - 4) + [_iso(f.entry.updated_at)])
             continue
         shown = f.figures.shown(lang)
         writer.writerow([
             f.entry.member_number,
-            formula_safe(f.entry.author),
+            formula_safe(f.entry.author_label(lang)),
             formula_safe(s.name),
             formula_safe(f.describe(lang)),
             formula_safe(" | ".join(hubs_described(s, r, ds, lang))),
@@ -531,7 +535,7 @@ def export_zip(board: Board, ds: Dataset, summary: str, lang: str = "en",
     the planner as a file). Every file extracts readable as usual (``rw-r--r--``)."""
     buf = io.BytesIO()
     when = now or datetime.now(UTC)
-    data = export_dict(board, ds)
+    data = export_dict(board, ds, lang)
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         _write(zf, "room.json", json.dumps(data, ensure_ascii=False, indent=2) + "\n", when)
         _write(zf, "entries.csv", board_csv(board, ds, lang, ref), when)

@@ -65,6 +65,7 @@ from explorer.rooms.model import (
     normalise_code,
     scenario_text,
     secret_matches,
+    stored_name,
     utcnow,
 )
 from explorer.rooms.schema import entries, members, rooms, votes
@@ -171,7 +172,7 @@ def _entries(conn: Connection, room: Row, *, include_hidden: bool, with_votes: b
         query = query.where(entries.c.hidden.is_(False))
     return tuple(
         Entry(
-            id=r.id, member_number=r.number, author=r.display_name,
+            id=r.id, member_number=r.number, author=stored_name(r.display_name, r.number),
             scenario_json=r.scenario_json, hidden=bool(r.hidden), created_at=r.created_at,
             updated_at=r.updated_at, votes=int(r.votes) if with_votes else None,
         )
@@ -273,7 +274,9 @@ def board(engine: Engine, code: Any, key: str | None = None) -> Board:
 def join_room(engine: Engine, code: Any, display_name: Any = None) -> Joined:
     """Join a room as the next member; returns the member and their token (shown only now).
 
-    An empty display name becomes "Member N" (N counts members in the order they joined).
+    N counts members in the order they joined. An empty display name (or the member's own
+    label, "Member N") is stored as ``""`` and shown as "Member N" in each viewer's language
+    (:meth:`Member.label`): no English is stored.
     """
     name = clean_name(display_name, "display name", MAX_DISPLAY_NAME_CHARS, optional=True,
                       member_labels=True)
@@ -291,7 +294,7 @@ def join_room(engine: Engine, code: Any, display_name: Any = None) -> Joined:
         ).scalar_one()
         if name:
             check_member_label(name, number)
-        name = name or f"Member {number}"
+        name = stored_name(name, number)
         conn.execute(
             insert(members).values(
                 room_id=room.id, number=number, display_name=name,
@@ -317,7 +320,7 @@ def member_view(engine: Engine, code: Any, token: Any) -> MemberView:
         ).scalars()
         return MemberView(
             room=_room_of(room, expiry_days()),
-            member=Member(member.number, member.display_name),
+            member=Member(member.number, stored_name(member.display_name, member.number)),
             entry=own[0] if own else None,
             voted_for=tuple(voted),
         )
@@ -349,7 +352,7 @@ def send_entry(
         if name is not None:
             if name:
                 check_member_label(name, member.number)
-            name = name or f"Member {member.number}"
+            name = stored_name(name, member.number)
             conn.execute(
                 update(members).where(members.c.id == member.id).values(display_name=name)
             )

@@ -16,11 +16,20 @@ from explorer.config import SOCKET_TUNING_ENV
 
 
 def tune_sockets() -> int:
-    """:func:`sockets_ready` unless ``MASH_SOCKET_TUNING`` is ``off`` (or ``0``, ``false``,
-    ``no``); returns how many sockets were set."""
+    """:func:`sockets_ready` and :func:`wakeups_ready` unless ``MASH_SOCKET_TUNING`` is
+    ``off`` (or ``0``, ``false``, ``no``); returns how many sockets were set."""
     if os.environ.get(SOCKET_TUNING_ENV, "").strip().lower() in ("off", "0", "false", "no"):
         return 0
+    wakeups_ready()
     return sockets_ready()
+
+
+@st.cache_resource(show_spinner=False)
+def wakeups_ready() -> bool:
+    """One event-loop wake-up per batch of queued messages (:mod:`pages.ui.wakeups`)."""
+    from pages.ui import wakeups
+
+    return wakeups.coalesce()
 
 
 @st.cache_resource(show_spinner=False)

@@ -9,6 +9,7 @@ import pytest
 
 from explorer.data import load_dataset
 from explorer.scenario import load_scenario_file
+from pages.ui.rooms import table_frame
 
 from .test_workshop import cells, create_room, person, send
 
@@ -17,7 +18,8 @@ REPO = Path(__file__).resolve().parents[2]
 DS = load_dataset()
 MID = load_scenario_file(REPO / "data/scenarios/mid_west_wales_regional.json", DS)
 VIRTUAL = load_scenario_file(REPO / "data/scenarios/dyfed_powys_virtual.json", DS)
-ROW_PX = 35  # Streamlit's data grid: header and rows 35 px high, the tick box in column 0
+HEAD_PX = 35  # Streamlit's data grid: a 35 px header, the tick box in column 0
+ROW_PX = table_frame.ROW_HEIGHT_PX  # the board's rows: taller, so their text wraps
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +32,9 @@ def tick(page, row: int) -> None:
     column (the grid is drawn on a canvas, so it is clicked where the box is)."""
     grid = page.locator("[data-testid='stDataFrame']").first
     box = grid.bounding_box()
-    page.mouse.move(box["x"] + 18, box["y"] + ROW_PX * (row + 1) + ROW_PX / 2)
-    page.mouse.click(box["x"] + 18, box["y"] + ROW_PX * (row + 1) + ROW_PX / 2)
+    y = box["y"] + HEAD_PX + ROW_PX * row + ROW_PX / 2
+    page.mouse.move(box["x"] + 18, y)
+    page.mouse.click(box["x"] + 18, y)
     page.wait_for_timeout(800)
 
 

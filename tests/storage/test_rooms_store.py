@@ -122,14 +122,24 @@ def test_members_are_numbered_and_named(engine):
     a = rooms.join_room(engine, created.room.code)
     b = rooms.join_room(engine, created.room.code, "  Dr\u0065\u0301 Jones ")
     c = rooms.join_room(engine, created.room.code, "")
+    # No name is stored as none (no English stored), shown in the viewer's language.
     assert [a.member, b.member, c.member] == [
-        rooms.Member(1, "Member 1"), rooms.Member(2, "Dré Jones"), rooms.Member(3, "Member 3")]
+        rooms.Member(1, ""), rooms.Member(2, "Dré Jones"), rooms.Member(3, "")]
+    assert [m.label("en") for m in (a.member, b.member, c.member)] == [
+        "Member 1", "Dré Jones", "Member 3"]
+    assert (c.member.label("cy"), b.member.label("cy")) == ("Aelod 3", "Dré Jones")
     assert a.token != b.token
     code = created.room.code
     rooms.send_entry(engine, code, a.token, POWYS, display_name="Social services")
     assert rooms.member_view(engine, code, a.token).member == rooms.Member(1, "Social services")
     rooms.send_entry(engine, code, a.token, POWYS, display_name=" ")
-    assert rooms.member_view(engine, code, a.token).member.display_name == "Member 1"
+    assert rooms.member_view(engine, code, a.token).member.display_name == ""
+    # A member's own label, typed in either language, is the default too (not stored).
+    rooms.send_entry(engine, code, a.token, POWYS, display_name="Aelod 1")
+    assert rooms.member_view(engine, code, a.token).member.label("en") == "Member 1"
+    with engine.connect() as conn:
+        stored = conn.exec_driver_sql("SELECT display_name FROM members").scalars().all()
+    assert "Member 1" not in stored and "Aelod 1" not in stored and "Member 3" not in stored
     with pytest.raises(rooms.BadText, match=r"^display name contains a control character "
                                             r"\(U\+0000 NUL\) at character 4"):
         rooms.join_room(engine, created.room.code, "Eve\x00")
@@ -148,11 +158,11 @@ def test_send_replace_and_withdraw(engine):
     assert replaced.updated_at >= first.updated_at and replaced.created_at == first.created_at
     rooms.send_entry(engine, code, bob.token, POWYS)
     board = rooms.board(engine, code)
-    assert [(e.author, e.scenario_json) for e in board.entries] == [
+    assert [(e.author_label(), e.scenario_json) for e in board.entries] == [
         ("Alice", dumps_scenario(GWENT)), ("Member 2", dumps_scenario(POWYS))]
     assert rooms.withdraw_entry(engine, code, alice.token) is True
     assert rooms.withdraw_entry(engine, code, alice.token) is False
-    assert [e.author for e in rooms.board(engine, code).entries] == ["Member 2"]
+    assert [e.author_label() for e in rooms.board(engine, code).entries] == ["Member 2"]
     assert rooms.member_view(engine, code, alice.token).entry is None
     assert rooms.member_view(engine, code, bob.token).entry.scenario_json == dumps_scenario(POWYS)
 
@@ -232,8 +242,8 @@ def test_hide_lock_reveal_and_delete(engine):
     a = rooms.send_entry(engine, code, alice.token, POWYS)
     rooms.send_entry(engine, code, bob.token, GWENT)
     rooms.set_hidden(engine, code, key, a.id, True)
-    assert [e.author for e in rooms.board(engine, code).entries] == ["Member 2"]
-    assert [(e.author, e.hidden) for e in rooms.board(engine, code, key=key).entries] == [
+    assert [e.author_label() for e in rooms.board(engine, code).entries] == ["Member 2"]
+    assert [(e.author_label(), e.hidden) for e in rooms.board(engine, code, key=key).entries] == [
         ("Member 1", True), ("Member 2", False)]
     assert rooms.member_view(engine, code, alice.token).entry.hidden is True
     rooms.set_hidden(engine, code, key, a.id, False)
@@ -380,7 +390,7 @@ def test_rooms_survive_a_restart(db_url):
     db.upgrade(second)
     try:
         board = rooms.board(second, created.room.code)
-        assert [(e.author, e.scenario_json) for e in board.entries] == [
+        assert [(e.author_label(), e.scenario_json) for e in board.entries] == [
             ("Alice", dumps_scenario(POWYS))]
         assert rooms.check_key(second, created.room.code, created.key).name == "Board"
         rooms.withdraw_entry(second, created.room.code, joined.token)  # the token still works
@@ -568,7 +578,8 @@ def test_a_locked_room_is_frozen_for_members_and_the_facilitator(engine):
     after = rooms.export_data(engine, code, key)
     assert after.entries == before.entries and rooms.board(engine, code).entries == \
         public_before.entries
-    assert [(e.author, e.votes) for e in after.entries] == [("Member 1", 2), ("Member 2", 0)]
+    assert [(e.author_label(), e.votes) for e in after.entries] == [
+        ("Member 1", 2), ("Member 2", 0)]
 
 
 def test_refusals_come_from_the_message_catalogue_in_both_languages(engine):

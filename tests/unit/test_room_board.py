@@ -81,9 +81,11 @@ def test_an_entry_that_no_longer_fits_the_data_is_named_not_trusted(ds):
     assert rows[1]["Scenario"] == (
         "This entry's scenario can no longer be read: entry 7: hub 1 'X': unknown authority "
         "'W06999999'")
-    assert rows[1]["Authorities covered"] == "–"
-    # Nothing in a row reads "None" on the board, its CSV or its summary.
-    assert all(v is not None for row in rows for v in row.values())
+    # A missing figure is missing (the number column stays numbers), drawn as "–": the board
+    # by its placeholder (tests/app/test_board_table.py), the summary here; never "None".
+    assert rows[1]["Authorities covered"] is None and rows[1]["Farthest trip"] == "–"
+    page = summary_html(board(entry(7, "A", bad)), ds)
+    assert "None" not in page and '<td class="n">–</td>' in page
     assert coverage_counts((f,), ds)["W06000015"] == 0
 
 
@@ -92,11 +94,11 @@ def test_board_rows(ds):
     ref, row = board_rows(figures, ds, votes=True, hidden=True)
     assert list(row)[:6] == ["Entry", "Author", "Scenario", "What it is", "Votes", "Hidden"]
     assert ref == {
-        "Entry": "–", "Author": "May 2019 (reference)", "Scenario": "Position as at 31 May 2019",
+        "Entry": None, "Author": "May 2019 (reference)", "Scenario": "Position as at 31 May 2019",
         "What it is": "No proposed hubs (existing MASHs only)",
         "Authorities covered": 5, "People covered": 963_896, "Share of people (%)": 31.0,
         "MASHs proposed": 0, "Farthest trip": "n/a", "Gained over May 2019": "",
-        "More people than May 2019": 0, "Votes": "–", "Hidden": "",
+        "More people than May 2019": 0, "Votes": None, "Hidden": "",
     }
     assert row == {
         "Entry": 1, "Author": "Alice", "Scenario": "Gwent regional",

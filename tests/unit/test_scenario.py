@@ -385,5 +385,6 @@ def test_presets_csv_problems_are_named(ds, data_copy):
     with pytest.raises(DataError, match="line 7, column 'section_id': value 'nw-9': no such"):
         load_presets(ds, data_copy)
     csv_path.write_text(text.replace("file,title", "path,title"))
-    with pytest.raises(DataError, match="header must be file,title,description,section_id"):
+    with pytest.raises(DataError,
+                       match="header must be file,title,title_cy,description,section_id"):
         load_presets(ds, data_copy)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from explorer import planner, views
@@ -32,11 +34,14 @@ def hub_editor(ds: Dataset, lang: str, presets: dict) -> dict:
     def on_preset() -> None:
         preset = presets.get(state.get(keys.PRESET))
         if preset is not None:
-            load_draft(planner.draft_of(preset.scenario))
+            # A Welsh page names the scenario by the preset's Welsh title (data: title_cy).
+            named = preset.scenario if lang != "cy" else replace(
+                preset.scenario, name=preset.label(lang))
+            load_draft(planner.draft_of(named))
 
     pick = shell.bound(st.selectbox, keys.PRESET, lang, after=on_preset,
                        label=t("whatif.preset", lang), options=list(presets),
-                       format_func=lambda k: presets[k].title,
+                       format_func=lambda k: presets[k].label(lang),
                        placeholder=t("whatif.preset_placeholder", lang))
     if pick in presets:
         p = presets[pick]

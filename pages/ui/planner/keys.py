@@ -32,3 +32,8 @@ BEST_OBJECTIVE = "wi_best_objective"
 
 #: URL parameter carrying saved comparisons across a reload (share tokens joined by ".").
 SAVED_PARAM = "saved"
+#: URL parameter carrying the widget keys' numbering (draft version, hub ids, next id) when it
+#: is not the numbering a fresh session would give the scenario in the link: a new session
+#: after a server restart or a failover then draws the very widgets the browser shows, so the
+#: edit that reached it applies (pages/ui/rerun_guard.py).
+KEYS_PARAM = "wk"

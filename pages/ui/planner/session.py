@@ -34,6 +34,32 @@ def load_draft(draft: dict) -> None:
     state[keys.NEXT_ID] = len(draft["hubs"])
 
 
+def key_numbering() -> str | None:
+    """The widget keys' numbering as the URL carries it (``version.id-id-id.next``), or None
+    when it is the numbering :func:`load_draft` gives a fresh session."""
+    version, ids = state[keys.VERSION], state[keys.HUB_IDS]
+    following = state.get(keys.NEXT_ID, len(ids))
+    if version == 1 and ids == list(range(len(ids))) and following == len(ids):
+        return None
+    return f"{version}.{'-'.join(map(str, ids))}.{following}"
+
+
+def restore_numbering(text: str | None, hubs: int) -> bool:
+    """Number the widget keys as the link says (after :func:`load_draft`, in a new session);
+    False (numbering unchanged) unless ``text`` is a numbering for ``hubs`` hubs."""
+    try:
+        version, ids_text, following = (text or "").split(".")
+        ids = [int(i) for i in ids_text.split("-")] if ids_text else []
+        version, following = int(version), int(following)
+    except ValueError:
+        return False
+    if (version < 1 or len(ids) != hubs or len(set(ids)) != len(ids) or min(ids, default=0) < 0
+            or following <= max(ids, default=-1) or max(version, following) > 10**9):
+        return False
+    state[keys.VERSION], state[keys.HUB_IDS], state[keys.NEXT_ID] = version, ids, following
+    return True
+
+
 def new_hub_id() -> int:
     hub_id = state.get(keys.NEXT_ID, 0)
     state[keys.NEXT_ID] = hub_id + 1
@@ -75,7 +101,12 @@ def start(ds: Dataset) -> dict:
                 draft = planner.draft_of(decode_share(token, ds))
             except ScenarioError as exc:
                 state[keys.LINK_PROBLEM] = str(exc)
+        fresh = keys.DRAFT not in state
         load_draft(draft)
+        if fresh and token and keys.LINK_PROBLEM not in state:
+            # A new session (a restart, a failover, a reload): the browser's widgets may be
+            # numbered as the old session numbered them; the link says how.
+            restore_numbering(st.query_params.get(keys.KEYS_PARAM), len(draft["hubs"]))
         state[keys.TOKEN] = token
     if keys.SAVED not in state:  # saved comparisons survive a reload through the URL
         saved = []

@@ -36,7 +36,7 @@ from explorer.text import md_escape
 from pages.ui import shell
 from pages.ui.planner import keys
 from pages.ui.planner.result import DrawnMap
-from pages.ui.planner.session import key, load_draft
+from pages.ui.planner.session import key, key_numbering, load_draft
 
 state = st.session_state
 
@@ -202,11 +202,14 @@ def tabs(ds: Dataset, lang: str, checked, result: CoverageResult, drawn: DrawnMa
 
 
 def sync_link(checked) -> None:
-    """The URL always carries the scenario being edited (when it fits in a link)."""
+    """The URL always carries the scenario being edited (when it fits in a link), and the
+    widget keys' numbering when a new session would not guess it (:func:`key_numbering`)."""
     token = share_token_or_none(checked.scenario)
-    if st.query_params.get("scenario") != token:
-        if token is None:
-            del st.query_params["scenario"]
-        else:
-            st.query_params["scenario"] = token
+    numbering = key_numbering() if token is not None else None
+    for param, value in (("scenario", token), (keys.KEYS_PARAM, numbering)):
+        if st.query_params.get(param) != value:
+            if value is None:
+                del st.query_params[param]
+            else:
+                st.query_params[param] = value
     state[keys.TOKEN] = token

@@ -38,7 +38,7 @@ from explorer.text import md_escape
 from geo import maps
 from pages.ui import caches, map_component, notices, shell
 from pages.ui.editions import asat
-from pages.ui.rooms import compare, facilitator, keys, live, rendered
+from pages.ui.rooms import compare, facilitator, keys, live, rendered, table_frame
 from pages.ui.rooms import state as ui
 
 state = st.session_state
@@ -207,17 +207,13 @@ def _board(ds: Dataset, board: rooms.Board, figures_, base: str, lang: str,
     rows, order, unlinked = _table(ds, board, figures_, base, lang, facilitator, ref)
     if not figures_:
         st.caption(t("room.no_entries", lang))
-    opener = t("workshop.col_open", lang)
     # Rows are ticked to compare them (pages/ui/rooms/compare.py); numbers as the planner
-    # shows them (963,896 and 47.6).
+    # shows them (963,896 and 47.6); every column one type, a missing figure drawn as "–",
+    # text wrapped in columns that fit at 1366 px (table_frame).
     ticked = st.dataframe(
         rows, hide_index=True, width="stretch", key=keys.TABLE, column_order=order,
-        on_select="rerun", selection_mode="multi-row",
-        column_config={opener: st.column_config.LinkColumn(
-            opener, display_text=t("workshop.open", lang)),
-            **{c: st.column_config.NumberColumn(c, format=f) for c, f in (
-                (t("room.col_people", lang), "localized"), (t("room.col_share", lang), "%.1f"),
-                (t("room.col_people_gained_ref", lang, reference=ref.short), "localized"))}})
+        on_select="rerun", selection_mode="multi-row", placeholder=table_frame.PLACEHOLDER,
+        row_height=table_frame.ROW_HEIGHT_PX, column_config=table_frame.column_config(lang, ref))
     st.caption(t("workshop.entries_help", lang))
     compare.panel(ds, compare.ticked(ticked, figures_), lang)
     if unlinked:
@@ -239,8 +235,6 @@ def _table(ds: Dataset, board: rooms.Board, figures_, base: str, lang: str, faci
            lang, base, tuple(sorted(link_params().items())), ref)
 
     def build():
-        import pandas as pd
-
         rows = room_report.board_rows(figures_, ds, lang, votes=votes, hidden=facilitator,
                                       ref=ref)
         opener = t("workshop.col_open", lang)
@@ -254,7 +248,7 @@ def _table(ds: Dataset, board: rooms.Board, figures_, base: str, lang: str, faci
                 unlinked.append(f)
         order = list(rows[0])
         order.insert(3, order.pop())  # the planner link beside the scenario's name
-        return _arrow(pd.DataFrame(rows)), tuple(order), tuple(unlinked)
+        return _arrow(table_frame.frame(rows, lang, ref)), tuple(order), tuple(unlinked)
 
     return rendered.once("table", key, ds, build)
 
@@ -307,8 +301,8 @@ def _legend(lang: str) -> str:
 
 def option(f: room_report.EntryFigures, lang: str) -> str:
     """An entry as a choice in a list: its number, author and scenario name (plain text)."""
-    return t("workshop.entry_option", lang, number=f.entry.member_number, author=f.entry.author,
-             scenario=f.scenario.name if f.scenario else "?")
+    return t("workshop.entry_option", lang, number=f.entry.member_number,
+             author=f.entry.author_label(lang), scenario=f.scenario.name if f.scenario else "?")
 
 
 # ---- Facilitator -------------------------------------------------------------------------------
@@ -363,7 +357,7 @@ def _remove(eng: Engine, code: str, key: str, by_id: dict, lang: str) -> None:
             return
         _act(rooms.remove_member, eng, code, key, f.entry.member_number)
         if state.get(keys.FLASH, (None,))[0] != "error":
-            ui.say("success", t("workshop.removed", lang, name=f.entry.author))
+            ui.say("success", t("workshop.removed", lang, name=f.entry.author_label(lang)))
         state.pop(keys.REMOVE_CHOICE, None)
         state.pop(keys.REMOVE_SURE, None)
         st.rerun()

@@ -128,7 +128,7 @@ def _panel(lang: str, checked) -> None:
         same = unchanged(checked.scenario)
         if origin is not None:
             st.warning(t("room_ui.others_entry", lang, number=origin.member_number,
-                         author=origin.author), icon=":material/content_copy:")
+                         author=origin.author_label(lang)), icon=":material/content_copy:")
         sure = True
         if origin is not None and has_entry and not room.locked:
             sure = st.checkbox(t("room_ui.replace_sure", lang), key=keys.replace_sure(code))
@@ -161,7 +161,7 @@ def _panel(lang: str, checked) -> None:
         c3.page_link("pages/workshop.py", label=t("room_ui.open_board", lang),
                      icon=":material/open_in_new:", query_params=board_params)
         if view is not None:
-            st.text(t("workshop.you_are", lang, name=view.member.display_name))
+            st.text(t("workshop.you_are", lang, name=view.member.label(lang)))
         withdrawn = code in state.get(keys.WITHDRAWN, ())
         when = view.entry.updated_at.strftime("%H:%M") if has_entry else ""
         if room.locked:

@@ -152,7 +152,7 @@ def _entry(ds: Dataset, board: rooms.Board, figures, number_: int, lang: str,
                      icon=":material/arrow_back:", query_params=back)
         return
     votes = found.entry.votes if board.votes_shown else None
-    st.title(md_escape(pv.entry_heading(number_, found.entry.author, votes, lang)),
+    st.title(md_escape(pv.entry_heading(number_, found.entry.author_label(lang), votes, lang)),
              anchor=False)
     st.page_link("pages/workshop.py", label=t("presenter.back", lang),
                  icon=":material/arrow_back:", query_params=back)

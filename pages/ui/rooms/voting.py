@@ -29,7 +29,7 @@ from explorer.storage import db
 from explorer.storage.db import Engine
 from explorer.text import md_escape
 from pages.ui import notices
-from pages.ui.rooms import keys
+from pages.ui.rooms import focus, keys
 from pages.ui.rooms import state as ui
 
 state = st.session_state
@@ -86,6 +86,7 @@ def _join(eng: Engine, board: rooms.Board, lang: str) -> None:
             notices.refused(ui.refusal(exc, lang))
         else:
             ui.remember_member(code, joined.token)
+            state[focus.JOINED] = code  # the next run puts the focus on the first vote
             st.rerun()
 
 
@@ -99,13 +100,24 @@ def _figures_line(f, lang: str) -> str:
 
 def votes(eng: Engine, board: rooms.Board, figures_, lang: str,
           view: rooms.MemberView | None, option) -> None:
-    """The member's votes, one card per entry on the board; or how to join to vote."""
+    """The member's votes, one card per entry on the board; or how to join to vote. Right
+    after "Join to vote" the keyboard focus goes to the first vote switch (the button it was
+    on is gone and the votes move to the top of the board)."""
+    code = board.room.code
+    with st.container(key=focus.votes_key(code)):
+        _votes(eng, board, figures_, lang, view, option)
+    if view is not None and state.pop(focus.JOINED, None) == code:
+        focus.first_vote(code)
+
+
+def _votes(eng: Engine, board: rooms.Board, figures_, lang: str,
+           view: rooms.MemberView | None, option) -> None:
     st.subheader(t("workshop.votes_heading", lang), anchor=False)
     code = board.room.code
     if view is None:
         _join(eng, board, lang)
         return
-    st.text(t("workshop.you_are", lang, name=view.member.display_name))
+    st.text(t("workshop.you_are", lang, name=view.member.label(lang)))
     visible = [f for f in figures_ if not f.entry.hidden]
     ids = {f.entry.id for f in visible}
     mine = [i for i in view.voted_for if i in ids]
