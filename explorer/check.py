@@ -86,7 +86,7 @@ def check_database(env: Mapping[str, str], lang: str = "en") -> Line:
     try:
         engine = db.make_engine(url)
     except db.DatabaseError as exc:
-        return Line("database", str(exc), True, lang)
+        return Line("database", exc.text(lang), True, lang)
     try:
         current = db.current_revision(engine)
     except Exception as exc:  # any driver's refusal: one line, never a password

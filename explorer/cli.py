@@ -20,7 +20,8 @@
     Update rounds (see :mod:`explorer.rounds.cli`).
 
 ``--lang en|cy`` (before the command; else ``MASH_LANG``, else English): the language of every
-label and message, from ``explorer/messages.toml`` (:mod:`explorer.cli_parts`).
+label and message, from ``explorer/messages.toml`` (:mod:`explorer.cli_parts`); ``--help`` and
+the parser's refusals too (:mod:`explorer.cli_errors`).
 
 ``status``, ``coverage`` and ``best-sites`` take ``--edition ID``: the position of that
 edition instead of the data folder's (edition 1, the May 2019 briefing, is the default).
@@ -48,6 +49,7 @@ from collections.abc import Callable, Sequence
 
 from explorer import config
 from explorer.best_sites import OBJECTIVES, best_sites, explain_uncovered
+from explorer.cli_errors import CliError, os_problem, parser_class
 from explorer.cli_parts import (
     LanguageError,
     add_language_option,
@@ -71,15 +73,6 @@ from explorer.text import one_line, quote, terminal_safe
 
 #: Status labels come from the interface's own words (``status.<key>`` in messages.toml).
 STATUSES = ("mash", "mash_pilot", "mash_ceased", "no_mash")
-
-
-class CliError(Exception):
-    """A problem to report on one line with exit status 2."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2
-        raise CliError(f"{self.prog}: {message}")
 
 
 def _whole_number(lo: int, hi: int, lang: str = "en") -> Callable[[str], int]:
@@ -196,11 +189,11 @@ def _dump_json(value, out, ascii_only: bool = False) -> None:
 
 
 def build_parser(lang: str = "en") -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m explorer", description=t("cli.description", lang))
+    parser = parser_class(lang)(prog="python -m explorer", description=t("cli.description", lang))
     add_language_option(parser, lang)
     parser.add_argument("--data", default=None,
                         help=t("cli.data_help", lang, env=DATA_DIR_ENV))
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=type(parser))
     status = sub.add_parser("status", help=t("cli.status_help", lang))
     status.add_argument("--json", **json_help(lang))
     _edition_option(status, lang)
@@ -214,7 +207,8 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     best.add_argument("--max-km", type=_km(MIN_BEST_KM, MAX_BEST_KM, lang), required=True,
                       help=t("cli.max_km_help", lang, lo=f"{MIN_BEST_KM:g}",
                              hi=f"{MAX_BEST_KM:g}"))
-    best.add_argument("--objective", choices=OBJECTIVES, default="population")
+    best.add_argument("--objective", choices=OBJECTIVES, default="population",
+                      help=t("cli.objective_help", lang))
     best.add_argument("--ignore-existing", action="store_true",
                       help=t("cli.ignore_existing_help", lang))
     best.add_argument("--json", **json_help(lang))
@@ -247,7 +241,7 @@ def _load(data: str | None, lang: str = "en"):
 def _add_boundaries_command(sub, lang: str) -> None:
     """``boundaries show|refresh|clear``: the only commands that touch the network (refresh)."""
     cmd = sub.add_parser("boundaries", help=t("cli.boundaries_help", lang))
-    action = cmd.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    action = cmd.add_subparsers(dest="action", required=True, parser_class=type(cmd))
     action.add_parser("show", help=t("cli.show_help", lang))
     refresh = action.add_parser("refresh", help=t("cli.refresh_help", lang))
     refresh.add_argument("--source", metavar="URL_OR_FILE", help=t("cli.source_help", lang))
@@ -390,7 +384,7 @@ def _message(exc: BaseException, lang: str = "en") -> str:
     if isinstance(exc, OSError) and not isinstance(exc, ScenarioError):
         name = f" {terminal_safe(str(exc.filename))}" if exc.filename else ""
         return t("cli.cannot_use", lang, name=name,
-                 problem=exc.strerror or type(exc).__name__)
+                 problem=os_problem(exc, lang))
     return str(exc)
 
 

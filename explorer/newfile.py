@@ -14,6 +14,7 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
+from explorer.cli_errors import os_problem
 from explorer.i18n import t
 from explorer.text import terminal_safe
 
@@ -45,7 +46,7 @@ def write_new_file(target: Path, make: Callable[[], bytes], lang: str = "en") ->
     except FileExistsError:
         raise NewFileError(t("cli.file_exists", lang, path=shown)) from None
     except OSError as exc:
-        problem = exc.strerror or type(exc).__name__
+        problem = os_problem(exc, lang)
         raise NewFileError(t("cli.cannot_write", lang, path=shown, problem=problem)) from None
     return len(payload)
 

@@ -82,7 +82,7 @@ def _guard(action, lang: str = "en"):
     try:
         return action()
     except db.DatabaseError as exc:
-        raise EditionError(str(exc)) from None
+        raise EditionError(exc.text(lang)) from None
     except SQLAlchemyError as exc:
         raise EditionError(t("cli.editions.db_failed", lang, reason=db.reason(exc))) from None
 

@@ -93,7 +93,7 @@ def run(args: argparse.Namespace, data_dir: str | None, out) -> int:
     try:
         return _run(args, data_dir, out)
     except db.DatabaseError as exc:  # StorageUnavailable too: storage translates its errors
-        raise RoomsCliError(str(exc)) from None
+        raise RoomsCliError(exc.text(args.lang)) from None
 
 
 def _run(args: argparse.Namespace, data_dir: str | None, out) -> int:

@@ -47,7 +47,7 @@ def run(args: argparse.Namespace, data: str | None, out) -> int:
     try:
         return _run(args, data, out)
     except db.DatabaseError as exc:
-        raise RoundError(str(exc)) from None
+        raise RoundError(exc.text(args.lang)) from None
     except SQLAlchemyError as exc:
         raise RoundError(t("cli.rounds.db_failed", args.lang, reason=db.reason(exc))) from None
 

@@ -34,6 +34,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from explorer.i18n import t
+
 APP_DIR_NAME = "mash-wales-explorer"
 DB_FILE_NAME = "rooms.db"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -44,7 +46,28 @@ _MIGRATION_LOCK_KEY = 0x4D415348  # "MASH"
 
 
 class DatabaseError(Exception):
-    """A database that cannot be used, on one line (never with a password in it)."""
+    """A database that cannot be used, on one line (never with a password in it).
+
+    ``str(error)`` is English; :meth:`text` says it in another language. Made with
+    :meth:`of`, it carries its ``storage.*`` message key and values from ``messages.toml``.
+
+    >>> e = StorageUnavailable.of("storage.no_answer", reason="disk full")
+    >>> str(e), e.text("cy")
+    ('the database did not answer: disk full', 'ni atebodd y gronfa ddata: disk full')
+    """
+
+    def __init__(self, message: str, key: str = "", values: Mapping[str, object] | None = None):
+        super().__init__(message)
+        self.key, self.values = key, dict(values or {})
+
+    @classmethod
+    def of(cls, key: str, **values: object) -> DatabaseError:
+        """The error whose message is ``key`` of the catalogue, in English until asked."""
+        return cls(t(key, "en", **values), key, values)
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (English for an error made without a key)."""
+        return t(self.key, lang, **self.values) if self.key else str(self)
 
 
 class StorageUnavailable(DatabaseError):
@@ -70,7 +93,7 @@ def translated(fn: Callable[P, R]) -> Callable[P, R]:
         try:
             return fn(*args, **kwargs)
         except SQLAlchemyError as exc:
-            raise StorageUnavailable(f"the database did not answer: {reason(exc)}") from None
+            raise StorageUnavailable.of("storage.no_answer", reason=reason(exc)) from None
 
     return wrapper
 
@@ -155,9 +178,7 @@ def make_engine(url: str | None = None) -> Engine:
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError):
-        raise DatabaseError(
-            "MASH_DATABASE_URL is not a database URL (expected postgresql://... or sqlite:///...)"
-        ) from None
+        raise DatabaseError.of("storage.bad_url") from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -165,10 +186,8 @@ def make_engine(url: str | None = None) -> Engine:
             try:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise DatabaseError(
-                    f"cannot create the folder for the rooms database {folder} "
-                    f"({exc.strerror or exc}); set MASH_STATE_DIR to a writable folder"
-                ) from None
+                raise DatabaseError.of("storage.no_folder", folder=folder,
+                                       problem=exc.strerror or exc) from None
         engine = create_engine(
             parsed,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False},
@@ -184,9 +203,7 @@ def make_engine(url: str | None = None) -> Engine:
             parsed, pool_size=5, max_overflow=15, pool_pre_ping=True,
             connect_args={"connect_timeout": 10},
         )
-    raise DatabaseError(
-        f"unsupported database {backend!r} in {shown_url(url)}; use PostgreSQL or SQLite"
-    )
+    raise DatabaseError.of("storage.unsupported", backend=repr(backend), url=shown_url(url))
 
 
 def writer(engine: Engine) -> Engine:
@@ -221,14 +238,11 @@ def upgrade(engine: Engine) -> None:
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK_KEY})
             command.upgrade(alembic_config(conn), "head")
     except CommandError as exc:
-        raise DatabaseError(
-            f"cannot prepare the rooms database at {shown_url(str(engine.url))}: its schema "
-            f"is not one this version of the app knows ({reason(exc)})"
-        ) from None
+        raise DatabaseError.of("storage.unknown_schema", url=shown_url(str(engine.url)),
+                               reason=reason(exc)) from None
     except SQLAlchemyError as exc:
-        raise DatabaseError(
-            f"cannot prepare the rooms database at {shown_url(str(engine.url))}: {reason(exc)}"
-        ) from None
+        raise DatabaseError.of("storage.cannot_prepare", url=shown_url(str(engine.url)),
+                               reason=reason(exc)) from None
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -240,7 +254,7 @@ def current_revision(engine: Engine) -> str | None:
 
 
 _ENGINES: dict[str, Engine] = {}
-_FAILURES: dict[str, tuple[float, str]] = {}
+_FAILURES: dict[str, tuple[float, DatabaseError]] = {}
 _ENGINES_LOCK = threading.Lock()
 #: After a failure to reach or migrate the database, callers get the same one-line error
 #: for this many seconds instead of each waiting for a connection timeout again.
@@ -261,12 +275,12 @@ def shared_engine(url: str | None = None) -> Engine:
             return engine
         failed = _FAILURES.get(url)
         if failed is not None and time.monotonic() - failed[0] < RETRY_AFTER_S:
-            raise DatabaseError(failed[1])
+            raise DatabaseError(str(failed[1]), failed[1].key, failed[1].values)
         try:
             engine = make_engine(url)
             upgrade(engine)
         except DatabaseError as exc:
-            _FAILURES[url] = (time.monotonic(), str(exc))
+            _FAILURES[url] = (time.monotonic(), exc)
             raise
         _FAILURES.pop(url, None)
         _ENGINES[url] = engine

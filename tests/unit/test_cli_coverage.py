@@ -90,7 +90,8 @@ def test_status_still_works():
          "argument --max-km: must be a number of kilometres from 1 to 300, not '-1'"),
         (("best-sites", "--k", "2", "--max-km", "inf"), "from 1 to 300, not 'inf'"),
         (("best-sites", "--k", "2"), "the following arguments are required: --max-km"),
-        (("best-sites", "--k", "2", "--max-km", "9", "--objective", "x"), "invalid choice: 'x'"),
+        (("best-sites", "--k", "2", "--max-km", "9", "--objective", "x"),
+         "invalid choice for --objective: 'x'"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(args, message):

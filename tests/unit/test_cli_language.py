@@ -15,9 +15,9 @@ from explorer.cli_parts import LanguageError, language
 from explorer.i18n import catalogue
 
 REPO = Path(__file__).resolve().parents[2]
-CLI_MODULES = ("explorer/cli.py", "explorer/cli_parts.py", "explorer/check.py",
-               "explorer/newfile.py", "explorer/rooms/cli.py", "explorer/editions/cli.py",
-               "explorer/rounds/cli.py")
+CLI_MODULES = ("explorer/cli.py", "explorer/cli_parts.py", "explorer/cli_errors.py",
+               "explorer/check.py", "explorer/newfile.py", "explorer/rooms/cli.py",
+               "explorer/editions/cli.py", "explorer/rounds/cli.py")
 #: What prints or raises text for a person.
 OUTPUT_CALLS = {"print", "write", "_write"}
 REFUSALS = {"CliError", "RoomsCliError", "EditionError", "RoundError", "NewFileError",

@@ -68,4 +68,4 @@ def test_unknown_command_exits_2_with_one_line():
     proc = run("statsu")
     assert proc.returncode == 2
     assert len(proc.stderr.strip().splitlines()) == 1
-    assert "invalid choice: 'statsu'" in proc.stderr
+    assert "unknown command 'statsu' (choose from status, coverage" in proc.stderr
