@@ -213,7 +213,8 @@ def _board(ds: Dataset, board: rooms.Board, figures_, base: str, lang: str,
     ticked = st.dataframe(
         rows, hide_index=True, width="stretch", key=keys.TABLE, column_order=order,
         on_select="rerun", selection_mode="multi-row", placeholder=table_frame.PLACEHOLDER,
-        row_height=table_frame.ROW_HEIGHT_PX, column_config=table_frame.column_config(lang, ref))
+        row_height=table_frame.ROW_HEIGHT_PX, height=table_frame.height_px(len(rows)),
+        column_config=table_frame.column_config(lang, ref))
     st.caption(t("workshop.entries_help", lang))
     compare.panel(ds, compare.ticked(ticked, figures_), lang)
     if unlinked:

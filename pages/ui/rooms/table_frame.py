@@ -49,6 +49,21 @@ def frame(rows: list[dict[str, Any]], lang: str, ref: Reference) -> pd.DataFrame
 #: Row height (px) of the board's table: above 4rem Streamlit wraps a cell's text, so "What it
 #: is" and long scenario names are read in full (up to three lines) instead of cut off.
 ROW_HEIGHT_PX = 68
+#: The board's table shows this many rows before it scrolls inside itself (a projected board
+#: of 60 members is read whole by scrolling the page, not a small box).
+MAX_ROWS_SHOWN = 60
+
+
+def height_px(rows: int) -> int:
+    """The table's height for ``rows`` rows (at least one), header and border included, so
+    every entry is drawn without an inner scroll bar (up to :data:`MAX_ROWS_SHOWN`).
+
+    >>> height_px(0), height_px(2), height_px(1000) == height_px(MAX_ROWS_SHOWN)
+    (111, 179, True)
+    """
+    return 40 + ROW_HEIGHT_PX * max(1, min(rows, MAX_ROWS_SHOWN)) + 3
+
+
 #: Widths (px) of the text columns, so that entry, author, scenario, link and "what it is"
 #: fit side by side in the 906 px a 1366 px screen leaves the table; the figures follow.
 #: (The link and votes columns are as wide as their headings: a heading is never cut.)
