@@ -293,8 +293,9 @@ class Net:
     def _failed(self, request) -> None:
         failure = request.failure or ""
         # A request cut short by the page itself (a navigation, a rerun replacing the map's
-        # iframe, a closed websocket) is not a failure of the server.
-        if "ERR_ABORTED" in failure and request.resource_type in ("document", "fetch", "xhr"):
+        # iframe while its script still loads, a closed websocket) is not a failure of the
+        # server: a server's failure is an error status (below) or another net:: error.
+        if "ERR_ABORTED" in failure:
             return
         self.failures.append(f"{request.url} ({failure})")
 
