@@ -249,6 +249,7 @@ def board_area(eng: Engine, board: rooms.Board, figures, key: str | None, lang: 
     the key, once per room and version in the process)."""
     if route_ready():
         _engine[:1] = [eng]
+        _watchdog()
         _pushed(eng, board, figures, key, lang, draw, read)
     else:
         _polled(eng, board, figures, key, lang, draw, read)
@@ -261,6 +262,7 @@ def watch(eng: Engine, room: rooms.Room, lang: str, public: bool) -> None:
     key = None if public else ""
     if route_ready():
         _engine[:1] = [eng]
+        _watchdog()
         _pushed(eng, board, (), key, lang, None, None)
     else:
         _polled(eng, board, (), key, lang, None, None)
@@ -302,8 +304,13 @@ def _area(eng: Engine, board: rooms.Board, figures, key: str | None, lang: str,
                        poll_ms=int(POLL_S * 1000),
                        seen=seen.get("n", 0) if isinstance(seen, dict) else 0,
                        key=f"_live_{code}", default=None, height=0)
-            st.html(f'<span class="mash-doc mash-live-watch" hidden></span>'
-                    f"<script>{_WATCHDOG_JS}</script>", unsafe_allow_javascript=True)
+
+
+def _watchdog() -> None:
+    """The page's watchdog (``live_watchdog.js``), drawn by whole-page runs only, outside the
+    board's fragment: a redraw of the board does not send it again."""
+    st.html(f'<span class="mash-doc mash-live-watch" hidden></span>'
+            f"<script>{_WATCHDOG_JS}</script>", unsafe_allow_javascript=True)
 
 
 @st.fragment
