@@ -110,6 +110,16 @@ def cells(page) -> list[str]:
     return [c.strip() for c in table.locator("th, td").all_text_contents()]
 
 
+def click_when_settled(page, locator) -> None:
+    """Click ``locator`` once it names one element: while the page reruns (here after a
+    member's vote), Streamlit may show a control's old and new copies together for a moment."""
+    deadline = time.monotonic() + LIVE_S
+    while locator.count() != 1:
+        assert time.monotonic() < deadline, f"{locator} never settled to one element"
+        page.wait_for_timeout(200)
+    locator.click()
+
+
 def wait_cell(page, text: str, present: bool = True) -> float:
     """Seconds until a table cell holds exactly ``text`` (or until none does)."""
     start = time.monotonic()
@@ -186,7 +196,7 @@ def test_a_whole_workshop(browser, room_server):
         header = cells(fac)
         assert header[3:6] == ["Open in planner", "What it is", "Hidden"]
         assert "Votes" not in header
-        fac.get_by_text("Show votes on the board").click()
+        click_when_settled(fac, fac.get_by_text("Show votes on the board"))
         start = time.monotonic()
         while "Votes" not in cells(bob) or "Votes" not in cells(fac):
             assert time.monotonic() - start < LIVE_S, "votes never revealed on the boards"
