@@ -76,6 +76,15 @@ class Server:
             return ""
 
 
+def restart_in_place(server: Server, env: Mapping[str, str], log_path: Path) -> Server:
+    """Kill ``server`` (as a crash or a platform restart does) and start the app again on the
+    same port, so open pages reconnect to the new process."""
+    port = int(server.url.rsplit(":", 1)[1])
+    server.process.kill()
+    server.process.wait(timeout=10)
+    return start_server(REPO / "app.py", env, log_path=log_path, port=port)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -91,6 +100,7 @@ def start_server(
     timeout_s: float = 60.0,
     args: Sequence[str] = (),
     wrap: Sequence[str] = (),
+    port: int | None = None,
 ) -> Server:
     """``streamlit run script`` on a free 127.0.0.1 port; returns once /_stcore/health is ok.
 
@@ -99,9 +109,9 @@ def start_server(
     fresh install does). ``cwd`` is where ``.streamlit/config.toml`` is read from. ``args``
     are more ``streamlit run`` options: with ``--server.baseUrlPath P`` the returned URL is
     the app's (``http://127.0.0.1:PORT/P``). ``wrap`` comes before the command (e.g. to run
-    it as another user).
+    it as another user). ``port``: this port instead of a free one (a restart in place).
     """
-    port = free_port()
+    port = port or free_port()
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("MASH_")}
     full_env.update(env)
     if not full_env.get("MASH_CACHE_DIR"):

@@ -66,7 +66,7 @@ def test_an_idle_board_polls_over_http_and_a_vote_reaches_it(browser, servers, t
         engine.dispose()
 
 
-def test_a_board_comes_back_after_its_server_restarts(browser, tmp_path, monkeypatch):
+def test_a_board_comes_back_after_its_server_restarts(browser, tmp_path):
     """Streamlit's page reconnects to the new process without rerunning anything, and the new
     session skips reruns of fragments it never drew: the board notices and loads itself again."""
     from . import conftest
@@ -102,12 +102,7 @@ def test_a_board_comes_back_after_its_server_restarts(browser, tmp_path, monkeyp
         with page.expect_response(lambda r: "/_mash/live" in r.url):
             page.goto(f"{first.url}/workshop?room={code}")
         page.get_by_text("This board updates by itself").first.wait_for()
-        port = int(first.url.rsplit(":", 1)[1])
-        first.process.kill()
-        first.process.wait(timeout=10)
-        monkeypatch.setattr(conftest, "free_port", lambda: port)
-        second = conftest.start_server(conftest.REPO / "app.py", env,
-                                       log_path=tmp_path / "b.log")
+        second = conftest.restart_in_place(first, env, tmp_path / "b.log")
         rooms.send_entry(engine, code, member.token, POWYS)
         note("entry sent")
         try:

@@ -46,7 +46,7 @@ def wait_linked(page, check, what: str, timeout_s: float = 60) -> Scenario:
     raise AssertionError(f"{what}: the link says {linked(page)}")
 
 
-def test_an_edit_after_the_server_restarts_is_shown_and_kept(browser, tmp_path, monkeypatch):
+def test_an_edit_after_the_server_restarts_is_shown_and_kept(browser, tmp_path):
     from . import conftest
 
     env = {"MASH_STATE_DIR": str(tmp_path / "state"), "MASH_CACHE_DIR": str(tmp_path / "cache"),
@@ -66,13 +66,8 @@ def test_an_edit_after_the_server_restarts_is_shown_and_kept(browser, tmp_path, 
         wait_linked(page, lambda s: [h.name for h in s.hubs] == ["Test hub B"], "removed")
         assert linked(page)[1] == "1.1.2"  # not the numbering a fresh session would guess
 
-        port = int(first.url.rsplit(":", 1)[1])
         t0 = time.monotonic()
-        first.process.kill()
-        first.process.wait(timeout=10)
-        monkeypatch.setattr(conftest, "free_port", lambda: port)
-        second = conftest.start_server(conftest.REPO / "app.py", env,
-                                       log_path=tmp_path / "b.log")
+        second = conftest.restart_in_place(first, env, tmp_path / "b.log")
         deadline = time.monotonic() + 120
         while not (any(t > t0 for t in opened)
                    and "connecting" not in page.evaluate(STATUS_JS).lower()):

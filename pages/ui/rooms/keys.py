@@ -92,3 +92,5 @@ def display_name(code: str) -> str:
 
 def delete(code: str) -> str:
     return f"room_delete_{code}"
+#: This session's signed board id per room code (its place in the room's queue of redraws).
+LIVE_BOARD_IDS = "room_live_board_ids"

@@ -50,6 +50,7 @@ from explorer.rooms.redraws import RedrawBudget
 from explorer.storage import db
 from explorer.storage.db import Engine
 from pages.ui import shell
+from pages.ui.rooms import keys
 
 log = logging.getLogger("mash.rooms")
 state = st.session_state
@@ -106,12 +107,12 @@ def board_id(code: str) -> str:
     """This session's board id for ``code``'s queue of redraws: random, and signed by this
     process (24 hex digits), so a client cannot make up places in the queue without opening
     boards; the same for the session's every redraw."""
-    ids = state.get("_live_board_ids")
+    ids = state.get(keys.LIVE_BOARD_IDS)
     if not isinstance(ids, dict):
         ids = {}
     if code not in ids:
         ids = {**ids, code: secrets.token_hex(6)}
-        state["_live_board_ids"] = ids
+        state[keys.LIVE_BOARD_IDS] = ids
     return ids[code] + _board_mac(ids[code], code)
 
 
