@@ -71,6 +71,7 @@ def show() -> None:
     if key is not None:  # before the table: nothing in the table can take the controls away
         room_board.controls(eng, ds, board, figures, key, lang)
         ui.keep_key_in_browser(board.room, key, BOARD_PAGE)
+    room_board.heading(board, lang)
     # The table in a fragment that the live check redraws alone (pages/ui/rooms/live.py); the
     # map after it, on the page: it changes only with the entries, which rerun the page.
     live.board_area(eng, board, figures, key, lang,

@@ -1,6 +1,8 @@
 """Server tweaks made once per process, when the first page runs: Leaflet's files served
 from the installed package (so no page asks a CDN, and nothing is written into the source
-tree) and TCP_NODELAY on the server's sockets.
+tree), TCP_NODELAY on the server's sockets, one event-loop wake-up per batch of messages
+(:mod:`pages.ui.wakeups`) and work Streamlit repeats every run made once
+(:mod:`pages.ui.run_memos`).
 
 Socket tuning can be turned off with ``MASH_SOCKET_TUNING=off`` (for a platform whose
 sockets must not be touched, or to compare timings); see docs/operations.md.
@@ -16,11 +18,13 @@ from explorer.config import SOCKET_TUNING_ENV
 
 
 def tune_sockets() -> int:
-    """:func:`sockets_ready` and :func:`wakeups_ready` unless ``MASH_SOCKET_TUNING`` is
-    ``off`` (or ``0``, ``false``, ``no``); returns how many sockets were set."""
+    """:func:`sockets_ready`, :func:`wakeups_ready` and :func:`memos_ready` unless
+    ``MASH_SOCKET_TUNING`` is ``off`` (or ``0``, ``false``, ``no``); returns how many sockets
+    were set."""
     if os.environ.get(SOCKET_TUNING_ENV, "").strip().lower() in ("off", "0", "false", "no"):
         return 0
     wakeups_ready()
+    memos_ready()
     return sockets_ready()
 
 
@@ -30,6 +34,14 @@ def wakeups_ready() -> bool:
     from pages.ui import wakeups
 
     return wakeups.coalesce()
+
+
+@st.cache_resource(show_spinner=False)
+def memos_ready() -> bool:
+    """The theme message and shared tables' Arrow bytes made once (:mod:`pages.ui.run_memos`)."""
+    from pages.ui import run_memos
+
+    return run_memos.install()
 
 
 @st.cache_resource(show_spinner=False)

@@ -36,7 +36,7 @@ from explorer.storage import db
 from explorer.storage.db import Engine
 from explorer.text import md_escape
 from geo import maps
-from pages.ui import caches, map_component, notices, shell
+from pages.ui import caches, map_component, notices, run_memos, shell
 from pages.ui.editions import asat
 from pages.ui.rooms import compare, facilitator, keys, live, rendered, table_frame
 from pages.ui.rooms import state as ui
@@ -195,14 +195,22 @@ def board_map(ds: Dataset, board: rooms.Board, figures_, lang: str) -> None:
         st.warning(t("workshop.table_failed", lang))
 
 
-def _board(ds: Dataset, board: rooms.Board, figures_, base: str, lang: str,
-           facilitator: bool, with_map: bool = True) -> None:
-    shown = tuple(f for f in figures_ if not f.entry.hidden)
-    st.text(t("workshop.counts", lang, entries=len(shown), members=board.members,
-              voters=board.voters))
+def heading(board: rooms.Board, lang: str) -> None:
+    """The lock line and the entries' heading, drawn by the page above the board's fragment:
+    they change only when the page reruns (a lock reruns it), so a redraw does not send them."""
     if board.room.locked:
         st.info(t("workshop.locked", lang), icon=":material/lock:")
     st.subheader(t("workshop.entries", lang))
+
+
+def _board(ds: Dataset, board: rooms.Board, figures_, base: str, lang: str,
+           facilitator: bool, with_map: bool = True) -> None:
+    """What a redraw sends: the counts, the table, one line of help, Compare (and the files
+    for entries too long for a link); every element here is sent again on every redraw of
+    every board, so nothing static is drawn here (:func:`heading`)."""
+    shown = tuple(f for f in figures_ if not f.entry.hidden)
+    st.text(t("workshop.counts", lang, entries=len(shown), members=board.members,
+              voters=board.voters))
     ref = compare.edition_reference(lang)  # the reference row as at the chosen edition
     rows, order, unlinked = _table(ds, board, figures_, base, lang, facilitator, ref)
     if not figures_:
@@ -215,7 +223,7 @@ def _board(ds: Dataset, board: rooms.Board, figures_, base: str, lang: str,
         on_select="rerun", selection_mode="multi-row", placeholder=table_frame.PLACEHOLDER,
         row_height=table_frame.ROW_HEIGHT_PX, height=table_frame.height_px(len(rows)),
         column_config=table_frame.column_config(lang, ref))
-    st.caption(t("workshop.entries_help", lang))
+    st.caption(t("workshop.entries_help", lang) + " " + t("room.compare_help", lang))
     compare.panel(ds, compare.ticked(ticked, figures_), lang)
     if unlinked:
         _files(unlinked, board.room.code, lang)
@@ -261,7 +269,8 @@ def _arrow(frame):
         from streamlit.dataframe_util import convert_pandas_df_to_arrow_table
     except ImportError:  # pragma: no cover (a later Streamlit)
         return frame
-    return convert_pandas_df_to_arrow_table(frame)
+    # Shared by every board of the room: its Arrow bytes are made once (pages/ui/run_memos).
+    return run_memos.shared_table(convert_pandas_df_to_arrow_table(frame))
 
 
 def _files(unlinked, code: str, lang: str) -> None:

@@ -8,6 +8,7 @@ three entries are ticked, through the board's live reruns; it closes with its ow
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Sequence
 
@@ -31,8 +32,14 @@ MIN_ENTRIES, MAX_ENTRIES = 2, 3
 def edition_reference(lang: str) -> Reference:
     """The board's reference row for the edition chosen on this page (``?asat=``, read by
     :func:`pages.ui.editions.asat.sync`), May 2019 while there is no other."""
-    chosen = state.get(asat.STATE)
-    for edition_id, title, as_at in asat.published():
+    return _reference(lang, state.get(asat.STATE), asat.published())
+
+
+@functools.lru_cache(maxsize=64)
+def _reference(lang: str, chosen: object, published: tuple) -> Reference:
+    """Worked out once per (language, edition chosen, editions published): every redraw of
+    every board asks for it. ``Reference`` is frozen, so the shared value cannot change."""
+    for edition_id, title, as_at in published:
         if edition_id == chosen:
             return room_report.reference(lang, edition_id, as_at, title)
     return room_report.reference(lang)
@@ -50,14 +57,14 @@ def ticked(event, figures_: Sequence[EntryFigures]) -> list[EntryFigures]:
 def panel(ds: Dataset, chosen: Sequence[EntryFigures], lang: str) -> None:
     """The Compare button under the board's table and, once pressed, the side-by-side table."""
     n = len(chosen)
-    left, right = st.columns([1, 3], vertical_alignment="center")
-    if left.button(t("room.compare", lang), key=BUTTON, icon=":material/compare_arrows:"):
+    # One button, no columns: the board redraws this on every change (its help is in the
+    # line above the button, with the table's).
+    if st.button(t("room.compare", lang), key=BUTTON, icon=":material/compare_arrows:"):
         state[OPEN] = True
     if not state.get(OPEN):
-        right.caption(t("room.compare_help", lang))
         return
     if not MIN_ENTRIES <= n <= MAX_ENTRIES:
-        right.info(t("room.compare_count", lang, n=n))
+        st.info(t("room.compare_count", lang, n=n))
         return
     st.subheader(t("room.compare_heading", lang), anchor=False)
     rows = room_report.compare_rows(chosen, ds, lang, edition_reference(lang))
