@@ -1,12 +1,13 @@
 """Work Streamlit repeats on every run that gives the same answer every time (issues 20 and 22).
 
-Two things every run of every session paid for, measured on a board's redraw (4.7 ms of server
-CPU with nothing changed, ``bench/bench_room_flood.py``):
+Two things every run of every session paid for, found profiling a board's redraw (4.8 ms of
+server CPU with nothing changed before, 3.8 ms after, with the board's lighter fragment:
+``bench/bench_board_redraw.py``):
 
 - **The theme in the new-session message.** Every run, a fragment's too, starts with a
   ``new_session`` message whose six theme sections Streamlit builds by scanning every config
   option (~0.18 ms a run). The sections are the same until the config is read again, so
-  :func:`theme_once` keeps each section's message and copies it; a config read again (a
+  :func:`_theme_once` keeps each section's message and copies it; a config read again (a
   developer editing ``config.toml``) forgets them.
 - **A shared table's Arrow bytes.** ``st.dataframe`` serialises an Arrow table on every run.
   A board's table is the same object for every board of the room at a version
@@ -43,7 +44,8 @@ def shared_table(table: Any) -> Any:
     """Mark ``table`` (a ``pyarrow.Table`` that is never changed, drawn by many sessions) so
     that its Arrow bytes are made once; returns it."""
     with _lock:
-        _tables[id(table)] = (table, None)
+        if _tables.get(id(table), (None,))[0] is not table:
+            _tables[id(table)] = (table, None)
         _tables.move_to_end(id(table))
         while len(_tables) > MAX_TABLES:
             _tables.popitem(last=False)
