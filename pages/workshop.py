@@ -74,9 +74,12 @@ def show() -> None:
     room_board.heading(board, lang)
     # The table in a fragment that the live check redraws alone (pages/ui/rooms/live.py); the
     # map after it, on the page: it changes only with the entries, which rerun the page.
-    live.board_area(eng, board, figures, key, lang,
-                    draw=lambda b, f: room_board.board(ds, b, f, base, lang, key is not None,
-                                                       with_map=False),
+    def draw(b: rooms.Board, f) -> None:
+        if view is not None and voting.page_behind(b.room.code):
+            st.rerun()  # this member's last vote is stored but not drawn: the page again
+        room_board.board(ds, b, f, base, lang, key is not None, with_map=False)
+
+    live.board_area(eng, board, figures, key, lang, draw=draw,
                     read=lambda version: _read(eng, board.room, version, key))
     room_board.board_map(ds, board, figures, lang)
     if key is None:

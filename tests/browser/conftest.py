@@ -85,6 +85,17 @@ def restart_in_place(server: Server, env: Mapping[str, str], log_path: Path) -> 
     return start_server(REPO / "app.py", env, log_path=log_path, port=port)
 
 
+def click_when_settled(page, locator, timeout_s: float = 20.0) -> None:
+    """Click ``locator`` once it names one element: while a page reruns (after a member's vote,
+    or the facilitator's previous click), Streamlit may show a control's old and new copies
+    together for a moment (CI once clicked into that moment: a strict-mode error)."""
+    deadline = time.monotonic() + timeout_s
+    while locator.count() != 1:
+        assert time.monotonic() < deadline, f"{locator} never settled to one element"
+        page.wait_for_timeout(200)
+    locator.click()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

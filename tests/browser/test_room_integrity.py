@@ -30,7 +30,7 @@ from explorer.data import load_dataset
 from explorer.scenario import encode_share, load_scenario_file
 from explorer.storage import db
 
-from .conftest import VIEWPORT
+from .conftest import VIEWPORT, click_when_settled
 
 pytestmark = pytest.mark.browser
 
@@ -259,8 +259,8 @@ def test_a_withdrawal_after_the_lock_changes_nothing_on_the_board_or_the_export(
         withdraw.wait_for()
         fac.goto(f"{base}/workshop?room={code}&key={key}")
         fac.get_by_text("Facilitator controls").wait_for()
-        fac.get_by_text("Show votes on the board").click()
-        fac.get_by_text("Lock the room (no new entries or votes)").click()
+        click_when_settled(fac, fac.get_by_text("Show votes on the board"))
+        click_when_settled(fac, fac.get_by_text("Lock the room (no new entries or votes)"))
         fac.get_by_text("The facilitator has locked this room").wait_for()
 
         def export() -> list[tuple[str, str, str]]:

@@ -26,7 +26,13 @@ import pytest
 from explorer.data import load_dataset
 from explorer.scenario import encode_share, load_scenario_file
 
-from .conftest import VIEWPORT, boundaries_setting, start_server, stop_server
+from .conftest import (
+    VIEWPORT,
+    boundaries_setting,
+    click_when_settled,
+    start_server,
+    stop_server,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -108,16 +114,6 @@ def cells(page) -> list[str]:
     table = page.locator("[data-testid='stDataFrame']").first
     table.locator("td").first.wait_for(state="attached")
     return [c.strip() for c in table.locator("th, td").all_text_contents()]
-
-
-def click_when_settled(page, locator) -> None:
-    """Click ``locator`` once it names one element: while the page reruns (here after a
-    member's vote), Streamlit may show a control's old and new copies together for a moment."""
-    deadline = time.monotonic() + LIVE_S
-    while locator.count() != 1:
-        assert time.monotonic() < deadline, f"{locator} never settled to one element"
-        page.wait_for_timeout(200)
-    locator.click()
 
 
 def wait_cell(page, text: str, present: bool = True) -> float:
@@ -215,7 +211,7 @@ def test_a_whole_workshop(browser, room_server):
         bob.goto(f"{base}/what-if?room={code}&member={bob_token}")
         withdraw = bob.get_by_role("button", name="Withdraw my entry")
         withdraw.wait_for()
-        fac.get_by_text("Lock the room (no new entries or votes)").click()
+        click_when_settled(fac, fac.get_by_text("Lock the room (no new entries or votes)"))
         fac.get_by_text("The facilitator has locked this room").wait_for()
         before = cells(fac)
         withdraw.click()
@@ -367,7 +363,7 @@ def test_two_servers_share_one_postgresql(browser, pg_url, tmp_path):
         code, key = create_room(fac, two.url, "Two servers, one database")
         send(member, one.url, code, NORTH, "Dafydd")
         wait_cell(fac, "Dafydd")  # sent through server one, shown live by server two
-        fac.get_by_text("Lock the room (no new entries or votes)").click()
+        click_when_settled(fac, fac.get_by_text("Lock the room (no new entries or votes)"))
         fac.get_by_text("The facilitator has locked this room").wait_for()
         member.reload()
         member.get_by_text("The room is locked: your entry stays on the board").wait_for()

@@ -41,6 +41,9 @@ VOTE_NOTES = "room_vote_notes"
 #: {vote widget key: stored vote}: what each vote switch was last set to from storage (a
 #: switch is set again only when what is stored changes, never on others' votes).
 VOTE_SYNCED = "room_vote_synced"
+#: {room code: True}: a vote was stored and the page has not drawn the votes since (the
+#: board's next redraw then reruns the page: :func:`voting.page_behind`).
+VOTES_UNSHOWN = "room_votes_unshown"
 #: True when a secret (``key=``, ``member=``) was just taken out of the URL: the address-bar
 #: scrub runs at the next :func:`state.address_guard`.
 SCRUB = "room_scrub"
