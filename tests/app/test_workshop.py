@@ -90,6 +90,16 @@ def test_facilitator_controls_need_the_key(engine):
     lock = next(t for t in at.toggle if t.label.startswith("Lock the room"))
     lock.set_value(True).run()
     assert rooms.get_room(engine, created.room.code).locked is True
+    # The switches keep their keys whatever the room's version (a key that changed with it
+    # made Streamlit show a switch twice while the page reran), and follow storage: a change
+    # from the facilitator's other device moves them.
+    after = next(t for t in at.toggle if t.label.startswith("Lock the room"))
+    assert after.key == lock.key and after.value is True
+    rooms.set_locked(engine, created.room.code, created.key, False)
+    rooms.set_votes_revealed(engine, created.room.code, created.key, True)
+    at.run()
+    assert [(t.key, t.value) for t in at.toggle if t.key.startswith("room_")] == [
+        (lock.key, False), (f"room_reveal_{created.room.code}", True)]
 
 
 def test_planner_room_panel_sends_and_keeps_identity(engine):

@@ -318,8 +318,9 @@ def option(f: room_report.EntryFigures, lang: str) -> str:
 # ---- Facilitator -------------------------------------------------------------------------------
 
 
-def _act(fn, *args) -> None:
-    """Run a facilitator action from a widget callback; a refusal is shown as one line."""
+def _act(fn, *args) -> bool:
+    """Run a facilitator action from a widget callback; a refusal is shown as one line
+    (False)."""
     lang = state.get("lang", "en")
     try:
         fn(*args)
@@ -327,6 +328,27 @@ def _act(fn, *args) -> None:
         ui.say("error", ui.refusal(exc, lang))
     except db.DatabaseError:
         ui.say("info", t("workshop.unavailable_now", lang))
+    else:
+        return True
+    return False
+
+
+def _switch(column, label: str, widget: str, stored: bool, fn, eng: Engine, code: str,
+            key: str) -> None:
+    """A facilitator's switch under a key that never changes: set from storage only when
+    what is stored changed (another device, or this one's action), put back when refused."""
+    synced = dict(state.get(keys.CONTROL_SYNCED, {}))
+    if synced.get(widget) != stored or widget not in state:
+        state[widget] = stored
+        synced[widget] = stored
+        state[keys.CONTROL_SYNCED] = synced
+
+    def changed() -> None:
+        wanted = bool(state.get(widget))
+        if not _act(fn, eng, code, key, wanted):
+            state[widget] = not wanted
+
+    column.toggle(label, key=widget, on_change=changed)
 
 
 def controls(eng: Engine, ds: Dataset, board: rooms.Board, figures_, key: str,
@@ -334,14 +356,12 @@ def controls(eng: Engine, ds: Dataset, board: rooms.Board, figures_, key: str,
     """Lock, reveal votes, hide or remove entries, export, delete (all need the key). Drawn
     before the entries table and from plain values only, so the table cannot take them away."""
     room, code = board.room, board.room.code
-    v = room.version
     st.subheader(t("workshop.controls", lang))
     c1, c2 = st.columns(2)
-    c1.toggle(t("workshop.lock", lang), room.locked, key=keys.lock(v),
-              on_change=lambda: _act(rooms.set_locked, eng, code, key, state[keys.lock(v)]))
-    c2.toggle(t("workshop.reveal", lang), room.votes_revealed, key=keys.reveal(v),
-              on_change=lambda: _act(rooms.set_votes_revealed, eng, code, key,
-                                     state[keys.reveal(v)]))
+    _switch(c1, t("workshop.lock", lang), keys.lock(code), room.locked, rooms.set_locked,
+            eng, code, key)
+    _switch(c2, t("workshop.reveal", lang), keys.reveal(code), room.votes_revealed,
+            rooms.set_votes_revealed, eng, code, key)
     by_id = {f.entry.id: f for f in figures_}
     facilitator.hidden_entries(eng, board, figures_, key, lang, option)
     _remove(eng, code, key, by_id, lang)

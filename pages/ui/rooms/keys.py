@@ -81,12 +81,18 @@ def replace_sure(code: str) -> str:
     return f"room_replace_sure_{code}"
 
 
-def lock(version: int) -> str:
-    return f"room_lock_{version}"
+def lock(code: str) -> str:
+    return f"room_lock_{code}"
 
 
-def reveal(version: int) -> str:
-    return f"room_reveal_{version}"
+def reveal(code: str) -> str:
+    return f"room_reveal_{code}"
+
+
+#: {control widget key: stored value}: what the facilitator's lock and reveal switches were
+#: last set to from storage (set again only when what is stored changes; a key that changed
+#: with the room's version made Streamlit show a switch twice while the page reran).
+CONTROL_SYNCED = "room_control_synced"
 
 
 def display_name(code: str) -> str:
