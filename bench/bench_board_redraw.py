@@ -33,7 +33,6 @@ import bench_room_flood as flood  # noqa: E402
 import board_client  # noqa: E402
 
 from explorer import rooms  # noqa: E402
-from explorer.scenario import HubSpec, Scenario  # noqa: E402
 from explorer.storage import db  # noqa: E402
 
 
@@ -102,15 +101,8 @@ def main() -> int:
         env = {"MASH_STATE_DIR": str(root / "state"), "MASH_CACHE_DIR": str(root / "cache")}
         engine = db.make_engine(db.database_url(env))
         db.upgrade(engine)
-        created = rooms.create_room(engine, "Redraw test room")
+        created, _ids = flood.room_with_entries(engine, "Redraw test room", args.entries)
         code = created.room.code
-        authorities = flood.AUTHORITIES
-        for i in range(args.entries):
-            member = rooms.join_room(engine, code)
-            hubs = (HubSpec(f"Test hub {i}", "regional",
-                            (authorities[i % 22], authorities[(i + 5) % 22]),
-                            authorities[i % 22]),)
-            rooms.send_entry(engine, code, member.token, Scenario(f"Test scenario {i}", hubs))
         rooms.set_votes_revealed(engine, code, created.key, True)
         server = conftest.start_server(REPO / "app.py", env, log_path=root / "app.log")
         try:

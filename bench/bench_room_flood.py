@@ -61,6 +61,20 @@ AUTHORITIES = ("W06000001", "W06000002", "W06000003", "W06000004", "W06000005", 
                "W06000021", "W06000022", "W06000023", "W06000024")
 
 
+def room_with_entries(engine, name: str, entries: int):
+    """A room (its ``created`` record) with ``entries`` members, each with one plainly
+    fictional entry of one regional hub; and the entries' ids, in order."""
+    created = rooms.create_room(engine, name)
+    ids = []
+    for i in range(entries):
+        member = rooms.join_room(engine, created.room.code)
+        hubs = (HubSpec(f"Test hub {i}", "regional",
+                        (AUTHORITIES[i % 22], AUTHORITIES[(i + 5) % 22]), AUTHORITIES[i % 22]),)
+        ids.append(rooms.send_entry(engine, created.room.code, member.token,
+                                    Scenario(f"Test scenario {i}", hubs)).id)
+    return created, ids
+
+
 def _load_conftest():
     import importlib.util
 
@@ -236,19 +250,11 @@ def main() -> int:
         env = {"MASH_STATE_DIR": str(root / "state"), "MASH_CACHE_DIR": str(root / "cache")}
         engine = db.make_engine(db.database_url(env))
         db.upgrade(engine)
-        created = rooms.create_room(engine, "Flood test room")
+        created, entry_ids = room_with_entries(engine, "Flood test room", args.entries)
         code, key = created.room.code, created.key
-        members = [rooms.join_room(engine, code) for _ in range(args.entries + 1)]
-        entry_ids = []
-        for i, m in enumerate(members[:-1]):
-            hubs = (HubSpec(f"Test hub {i}", "regional",
-                            (AUTHORITIES[i % 22], AUTHORITIES[(i + 5) % 22]),
-                            AUTHORITIES[i % 22]),)
-            entry_ids.append(rooms.send_entry(engine, code, m.token,
-                                              Scenario(f"Test scenario {i}", hubs)).id)
+        voter = rooms.join_room(engine, code)
         if not args.hidden_votes:
             rooms.set_votes_revealed(engine, code, key, True)
-        voter = members[-1]
         server = conftest.start_server(REPO / "app.py", env, log_path=root / "app.log")
         result: dict = {"boards": args.boards, "entries": args.entries,
                         "votes_revealed": not args.hidden_votes, "load_before": load_before}
