@@ -6,7 +6,8 @@ example ``deploy/nginx.conf`` with its ports filled in), starts ``nginx -p FOLDE
 waits until it accepts connections. Every request is written to ``access.log`` with the
 replica that answered it (``$upstream_addr``) and the sticky cookie, so tests can see where a
 browser landed. When nginx is missing the tests skip with a message, except under ``CI=true``
-where they fail (``.ci/run`` installs it).
+where they fail (``.ci/run`` installs it). ``MASH_TEST_NGINX_LOGS=FOLDER`` keeps each instance's
+``error.log`` and ``access.log`` there when it stops (the folder itself is removed).
 """
 
 from __future__ import annotations
@@ -66,6 +67,41 @@ def fill_ports(text: str, listen: int, replicas: list[int]) -> str:
         assert text.count(old) == 1, f"{old!r} should appear once in deploy/nginx.conf"
         text = text.replace(old, new)
     return text
+
+
+def established_to(port: int) -> int:
+    """How many TCP connections on this machine are ESTABLISHED towards 127.0.0.1:``port``
+    (read from ``/proc/net/tcp``): for a replica's port behind nginx, nginx's connections."""
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            remote_port = int(fields[2].rsplit(":", 1)[1], 16)
+            if remote_port == port and fields[3] == "01":  # 01: ESTABLISHED
+                count += 1
+    return count
+
+
+def idle_close_seconds(port: int, path: str, *, limit_s: float = 30.0) -> float:
+    """Seconds a server on 127.0.0.1:``port`` keeps a keep-alive connection open after
+    answering one HTTP/1.1 GET of ``path``, measured on a raw socket (``limit_s`` if it never
+    closes it)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=limit_s) as sock:
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            answer += sock.recv(65536)
+        answered = time.monotonic()
+        try:
+            while sock.recv(65536):  # the rest of the body, then the close (b"")
+                pass
+        except TimeoutError:
+            return limit_s
+        return time.monotonic() - answered
 
 
 def main_conf(folder: Path, include: Path) -> str:
@@ -133,6 +169,13 @@ class Nginx:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
+        keep = os.environ.get("MASH_TEST_NGINX_LOGS")
+        if keep:
+            target = Path(keep) / self.folder.name
+            target.mkdir(parents=True, exist_ok=True)
+            for name in ("error.log", "access.log"):
+                if (self.folder / name).exists():
+                    shutil.copy(self.folder / name, target / name)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

@@ -41,6 +41,10 @@ def test_shipped_config_has_what_the_docs_promise():
     read = re.search(r"proxy_read_timeout (\d+)s;", directives)
     assert read and int(read.group(1)) > 30  # past Streamlit's 30 s ping
     assert "max_fails=" in directives and "proxy_next_upstream error" in directives
+    # idle connections to replicas closed by nginx first (measured against a real replica in
+    # tests/browser/test_behind_nginx.py)
+    upstream = re.search(r"upstream mash_replicas \{(.*?)\}", directives, re.S)
+    assert upstream and "keepalive_timeout 3s;" in upstream.group(1)
 
 
 def test_missing_nginx_skips_locally_and_fails_under_ci(monkeypatch):
