@@ -78,8 +78,9 @@ def test_deep_link_is_the_whole_app_for_the_first_and_second_visitor(browser, fr
             page.get_by_text(expected).first.wait_for()
             assert sidebar_links(page, len(nav)) == nav, visitor
             # The settings come before the links in the run, but a browser with nothing cached
-            # draws radios and toggles from code it loads on first use: for a few tens of ms
-            # (once in CI, long enough to be read) the links were drawn and the settings not.
+            # draws radios and toggles from code it loads on first use (Streamlit shows an
+            # stSkeleton meanwhile): for a few tens of ms (once in CI, long enough to be read)
+            # the links were drawn and the settings not.
             sidebar = page.locator("[data-testid='stSidebar']")
             sidebar.get_by_text("Cymraeg", exact=True).wait_for()
             sidebar = sidebar.inner_text().lower()
