@@ -94,7 +94,10 @@ def idle_close_seconds(port: int, path: str, *, limit_s: float = 30.0) -> float:
         sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
         answer = b""
         while b"\r\n\r\n" not in answer:
-            answer += sock.recv(65536)
+            chunk = sock.recv(65536)
+            if not chunk:
+                raise ConnectionError(f"127.0.0.1:{port} closed the connection unanswered")
+            answer += chunk
         answered = time.monotonic()
         try:
             while sock.recv(65536):  # the rest of the body, then the close (b"")
