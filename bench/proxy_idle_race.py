@@ -45,7 +45,7 @@ PATHS = (f"/{PREFIX}/", f"/{PREFIX}/_stcore/health", f"/{PREFIX}/favicon.png")
 
 
 def proxied_conf(listen: int, replica_port: int, *, idle_close: bool) -> str:
-    text = ngx.SHIPPED_CONF.read_text().replace("    location / {", f"    location /{PREFIX}/ {{")
+    text = ngx.with_prefix(ngx.SHIPPED_CONF.read_text(), PREFIX)
     if not idle_close:
         assert text.count("    keepalive_timeout ") == 1
         text = "\n".join(line for line in text.splitlines()

@@ -107,6 +107,13 @@ def idle_close_seconds(port: int, path: str, *, limit_s: float = 30.0) -> float:
         return time.monotonic() - answered
 
 
+def with_prefix(text: str, prefix: str) -> str:
+    """``deploy/nginx.conf``'s documented prefix option: ``location /`` becomes
+    ``location /PREFIX/`` (checked to be there exactly once)."""
+    assert text.count("    location / {") == 1, "one 'location /' in deploy/nginx.conf"
+    return text.replace("    location / {", f"    location /{prefix}/ {{")
+
+
 def main_conf(folder: Path, include: Path) -> str:
     """A whole nginx.conf whose http block includes ``include``; paths inside ``folder``."""
     user = "user root root;\n" if os.geteuid() == 0 else ""  # workers may write temp files

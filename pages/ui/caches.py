@@ -11,7 +11,7 @@ settings, codes, language).
 
 from __future__ import annotations
 
-import threading
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -217,27 +217,20 @@ def _planner_map(style: str, lang: str, height: int, stamp: tuple[str, str, int]
     return bset, map_payload(m, key), maps.anchor_points(ds.authorities, tile_points)
 
 
-#: The planner maps already looked up, by their plain key: a dictionary lookup on every
-#: planner rerun and board redraw instead of ``st.cache_resource``'s hashing of eight
-#: arguments (0.3 ms a planner rerun, py-spy). Holds what the cache holds (same values,
-#: never changed), at most as many.
-_PLANNER_MAPS: dict[tuple, tuple] = {}
-_PLANNER_MAPS_LOCK = threading.Lock()
-
-
 def planner_map(style: str, lang: str, height: int, key: str, names: bool = False,
                 large: bool = False):
     """(boundaries, payload, anchor points) of the what-if planner's base map: built once
     per process; the coverage is a per-session overlay (:func:`geo.maps.coverage_js`)."""
-    args = (style, lang, height, _stamp(), _data_dir(), key, names, large)
-    found = _PLANNER_MAPS.get(args)
-    if found is None:
-        found = _planner_map(*args)
-        with _PLANNER_MAPS_LOCK:
-            while len(_PLANNER_MAPS) >= 16:
-                _PLANNER_MAPS.pop(next(iter(_PLANNER_MAPS)))
-            _PLANNER_MAPS[args] = found
-    return found
+    return _planner_map_by_key(style, lang, height, _stamp(), _data_dir(), key, names, large)
+
+
+@functools.lru_cache(maxsize=16)
+def _planner_map_by_key(*args):
+    """The planner maps already looked up, by their plain key: a tuple lookup on every
+    planner rerun and board redraw instead of ``st.cache_resource``'s hashing of eight
+    arguments (0.3 ms a planner rerun, py-spy). Holds what the cache holds (same values,
+    never changed), at most as many."""
+    return _planner_map(*args)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -8,7 +8,7 @@ from pages.ui import caches
 
 
 def test_a_planner_map_is_built_once_and_again_when_its_boundaries_change(monkeypatch):
-    caches._PLANNER_MAPS.clear()
+    caches._planner_map_by_key.cache_clear()
     built = []
     real = caches._planner_map
 
@@ -29,9 +29,9 @@ def test_a_planner_map_is_built_once_and_again_when_its_boundaries_change(monkey
 
 
 def test_only_sixteen_are_kept(monkeypatch):
-    caches._PLANNER_MAPS.clear()
+    caches._planner_map_by_key.cache_clear()
     monkeypatch.setattr(caches, "_planner_map", lambda *args: (args,))
     for height in range(20):
         caches.planner_map("geographic", "en", 300 + height, key="test_map")
-    assert len(caches._PLANNER_MAPS) == 16
+    assert caches._planner_map_by_key.cache_info().currsize == 16
     assert caches.planner_map("geographic", "en", 319, key="test_map")[0][2] == 319

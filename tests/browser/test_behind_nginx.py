@@ -44,9 +44,7 @@ def cloud_wrapper_conf(listen: int, app_port: int) -> str:
 def prefixed_shipped_conf(listen: int, replica_port: int) -> str:
     """``deploy/nginx.conf`` with its documented prefix option applied (both replica lines on
     one replica: the prefix is what is under test here)."""
-    text = ngx.SHIPPED_CONF.read_text()
-    assert text.count("    location / {") == 1
-    text = text.replace("    location / {", f"    location /{PREFIX}/ {{")
+    text = ngx.with_prefix(ngx.SHIPPED_CONF.read_text(), PREFIX)
     return ngx.fill_ports(text, listen, [replica_port, replica_port])
 
 

@@ -19,7 +19,7 @@ def test_shipped_config_passes_nginx_t(tmp_path):
 
 
 def test_shipped_config_with_a_prefix_passes_nginx_t(tmp_path):
-    text = SHIPPED.replace("    location / {", "    location /mash/ {")
+    text = ngx.with_prefix(SHIPPED, "mash")
     done = ngx.check_config(ngx.fill_ports(text, ngx.free_port(), [8501, 8502]), tmp_path)
     assert done.returncode == 0, done.stderr
 
